@@ -1,0 +1,119 @@
+"""The default answerer: compose a short answer from source sentences, no model needed.
+
+It ranks every sentence of the retrieved passages as evidence (evidence.py),
+answers with the best one, adds a second sentence when that one covers part
+of the question the first does not, and refuses when even the best sentence
+is weak evidence (``min_evidence``, calibrated on the eval set; see
+eval/thresholds.toml and README). When a sentence from another source states a
+different number or date for the same fact with comparable evidence, the
+answer says the sources disagree and cites both sides.
+
+Trade-off: answers are verbatim sentences, so they are always faithful and
+cited, but can be wordier than a generated answer and cannot combine facts
+into one new sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..evidence import Evidence, coverage, query_terms, rank_evidence, sentence_terms
+from ..facts import dates, dates_conflict, numbers, numbers_conflict, question_type
+from ..settings import Settings
+from ..types import Answer, Passage
+from .base import AnswerContext, refusal, to_citation
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def stream(self, ctx: AnswerContext) -> Iterator[str | Answer]:
+        answer = self.answer(ctx)
+        yield answer.text
+        yield answer
+
+    def answer(self, ctx: AnswerContext) -> Answer:
+        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder)
+        if not ranked or ranked[0].score < self.settings.min_evidence:
+            return refusal(ctx, self.name)
+        best = ranked[0]
+        qtype = question_type(ctx.original_question or ctx.question)
+        other = find_conflict(best, ranked[1:], qtype)
+        if other is not None:
+            return self._compose(ctx, [best, other], conflict=True)
+        chosen = [best]
+        extra = complement(ctx, best, ranked[1:])
+        if extra is not None:
+            chosen.append(extra)
+        return self._compose(ctx, chosen, conflict=False)
+
+    def _compose(self, ctx: AnswerContext, chosen: list[Evidence], conflict: bool) -> Answer:
+        markers: dict[str, int] = {}
+        order: list[Passage] = []
+        highlights: dict[str, list[str]] = {}
+        for e in chosen:
+            if e.passage.id not in markers:
+                markers[e.passage.id] = len(order) + 1
+                order.append(e.passage)
+            highlights.setdefault(e.passage.id, []).append(e.sentence)
+        if conflict:
+            a, b = chosen
+            text = (f"The sources disagree. {_label(a.passage)} says: {_cite(a.sentence, markers[a.passage.id])} "
+                    f"{_label(b.passage)} says: {_cite(b.sentence, markers[b.passage.id])}")
+        else:
+            text = " ".join(_cite(e.sentence, markers[e.passage.id]) for e in chosen)
+        citations = [to_citation(p, markers[p.id], tuple(highlights[p.id])) for p in order]
+        return Answer(text=text, citations=citations, answered=True, question=ctx.original_question or ctx.question,
+                      conflict=conflict, answerer=self.name, standalone_question=ctx.question,
+                      passages=[to_citation(p, markers.get(p.id, 0)) for p in ctx.passages])
+
+
+def _cite(sentence: str, marker: int) -> str:
+    """Put the marker before the sentence's final stop: 'He left [1].'"""
+    s = sentence.strip()
+    if s and s[-1] in ".!?":
+        return f"{s[:-1]} [{marker}]{s[-1]}"
+    return f"{s} [{marker}]"
+
+
+def _label(passage: Passage) -> str:
+    return passage.publisher or passage.title or passage.source
+
+
+def find_conflict(best: Evidence, others: list[Evidence], qtype: str) -> Evidence | None:
+    """Another source stating a different number/date for the asked fact, with comparable evidence."""
+    if qtype not in {"number", "date"}:
+        return None
+    extract = numbers if qtype == "number" else dates
+    conflicts = numbers_conflict if qtype == "number" else dates_conflict
+    mine = extract(best.sentence)
+    if not mine:
+        return None
+    for e in others:
+        if e.passage.source == best.passage.source:
+            continue
+        if e.score < 0.8 * best.score or e.lexical < 0.75 * best.lexical:
+            continue
+        theirs = extract(e.sentence)
+        if theirs and conflicts(mine, theirs):
+            return e
+    return None
+
+
+def complement(ctx: AnswerContext, best: Evidence, others: list[Evidence]) -> Evidence | None:
+    """A second sentence that covers question terms the best one misses (or lists more items)."""
+    qterms = query_terms(ctx.question, ctx.index)
+    best_terms = sentence_terms(best.sentence, ctx.index)
+    if coverage(qterms, best_terms, ctx.index) >= 0.99:
+        return None
+    missing = [t for t in qterms if t not in best_terms]
+    for e in others[:6]:
+        if e.score < 0.85 * best.score:
+            break
+        gain = coverage(missing, sentence_terms(e.sentence, ctx.index), ctx.index)
+        if gain >= 0.5:
+            return e
+    return None

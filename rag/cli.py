@@ -1,0 +1,144 @@
+"""Command line: ``rag ingest``, ``rag ask``, ``rag ui``, ``rag eval``, ``rag info``.
+
+Expected mistakes (bad question, missing folder, locked store, server down)
+print one line to stderr and exit non-zero; no tracebacks. ``--debug`` shows
+the traceback for bug reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import RagError
+
+
+def _settings(args: argparse.Namespace):
+    from .settings import Settings
+
+    overrides = {}
+    for name in ("collection", "llm", "top_k", "store_dir", "chroma_url"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    settings = Settings.load(getattr(args, "config", None))
+    return settings.replace(**overrides) if overrides else settings
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .api import Engine
+
+    settings = _settings(args)
+    if args.quiet:
+        settings = settings.replace(show_progress=False)
+    with Engine(settings, writer=True, purpose="rag ingest") as engine:
+        report = engine.ingest(args.path, rebuild=args.rebuild)
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .api import Engine
+
+    settings = _settings(args)
+    with Engine(settings, purpose="rag ask") as engine:
+        answer = engine.ask(" ".join(args.question), top_k=args.top_k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            meta = ", ".join(x for x in (c.publisher, c.author, c.date) if x)
+            print(f"  [{c.marker}] {c.title} ({c.source}{'; ' + meta if meta else ''})")
+            for h in c.highlights:
+                print(f"      \u201c{h}\u201d")
+    return 0 if answer.answered else 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .api import Engine
+
+    settings = _settings(args)
+    with Engine(settings, purpose="rag info") as engine:
+        stats = engine.stats()
+    for key, value in {**stats, **{k: v for k, v in settings.public().items() if k not in stats}}.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from ui.app import main as ui_main
+
+    return ui_main(_settings(args), host=args.host, port=args.port, share=args.share)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.run import main as eval_main
+
+    return eval_main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Cited, offline question answering over a folder of documents.")
+    parser.add_argument("--config", help="TOML settings file (default: $RAG_CONFIG or ./rag.toml)")
+    parser.add_argument("--collection", help="Chroma collection to use")
+    parser.add_argument("--store-dir", dest="store_dir", help="embedded store folder")
+    parser.add_argument("--chroma-url", dest="chroma_url", help="Chroma server URL (instead of the embedded store)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index a folder of documents (incremental)")
+    p.add_argument("path", nargs="?", type=Path, help="folder to index (default: corpus_dir, seeds/)")
+    p.add_argument("--rebuild", action="store_true", help="delete the store and index from scratch")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a question with numbered sources")
+    p.add_argument("question", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.add_argument("--top-k", dest="top_k", type=int, help="passages to retrieve")
+    p.add_argument("--llm", help="answerer backend: extractive, llamacpp, openai")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("info", help="show the corpus, store and settings")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("ui", help="open the chat window")
+    p.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    p.add_argument("--share", action="store_true", help="create a public Gradio share link (off by default)")
+    p.add_argument("--llm", help="answerer backend")
+    p.set_defaults(func=cmd_ui)
+
+    p = sub.add_parser("eval", help="run the evaluation suite")
+    p.add_argument("--set", dest="set", type=Path, help="question set (JSONL); default eval/questions.jsonl")
+    p.add_argument("--llm", help="answerer backend to evaluate")
+    p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>)")
+    p.add_argument("--no-baseline", action="store_true", help="skip the llama-index starter baseline")
+    p.add_argument("--gate", action="store_true", help="exit non-zero when a metric falls below eval/thresholds.toml")
+    p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"), help="compare two report folders")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except RagError as exc:
+        if args.debug:
+            raise
+        print(f"rag: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("rag: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

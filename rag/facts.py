@@ -1,0 +1,109 @@
+"""Typed values in sentences (numbers with their unit, calendar dates) and question types.
+
+Used to prefer sentences that contain the kind of value a question asks for
+("how many" -> a number, "when" -> a date) and to detect when two sources
+state different values for the same fact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold, stem, words
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12})
+APPROXIMATE = {"about", "around", "approximately", "nearly", "almost", "over", "some", "roughly", "than", "least", "up", "dozens", "more", "fewer", "under"}
+MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october november december".split(), 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items()) if m != "may"})
+MONTHS["sept"] = 9
+
+
+def question_type(question: str) -> str:
+    q = fold(question)
+    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b", q):
+        return "number"
+    if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
+        return "date"
+    if re.search(r"^\s*(who|whom|whose)\b|\bwhich (person|official|envoy|journalist|leader|minister)\b|\bwhat is the name\b|\bname (of )?the\b", q):
+        return "person"
+    if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):
+        return "place"
+    if re.search(r"^\s*(list|name)\b|\bwhich (countries|prisoners|people)\b|\bwhat (countries|sanctions)\b", q):
+        return "list"
+    return "other"
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: str  # "number" or "date"
+    value: tuple
+    unit: str  # stemmed following word(s) for numbers, '' for dates
+    approximate: bool
+    text: str
+
+
+def numbers(sentence: str) -> list[Value]:
+    tokens = words(sentence.replace(",", ""))
+    out = []
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        value: float | None = None
+        if re.fullmatch(r"\d+(\.\d+)?", low):
+            value = float(low)
+            if 1900 <= value <= 2100 and "." not in low:
+                continue  # a year, handled as a date
+            if i > 0 and tokens[i - 1].lower() in MONTHS:
+                continue  # "June 21"
+            if i + 1 < len(tokens) and tokens[i + 1].lower() in MONTHS:
+                continue  # "21 June"
+        elif low in NUMBER_WORDS and low not in {"one", "zero"}:
+            value = float(NUMBER_WORDS[low])
+        if value is None:
+            continue
+        unit_words = [stem(fold(t)) for t in tokens[i + 1:i + 4] if t.lower() not in {"of", "the", "a", "more", "political"}]
+        approx = any(t.lower() in APPROXIMATE for t in tokens[max(0, i - 2):i])
+        out.append(Value("number", (value,), unit_words[0] if unit_words else "", approx, tok))
+    return out
+
+
+def dates(sentence: str) -> list[Value]:
+    tokens = words(sentence)
+    out = []
+    for i, tok in enumerate(tokens):
+        month = MONTHS.get(tok.lower())
+        if month is None or (tok.lower() == "may" and not tok[0].isupper()):
+            continue
+        day = None
+        if i + 1 < len(tokens) and re.fullmatch(r"\d{1,2}", tokens[i + 1]):
+            day = int(tokens[i + 1])
+        elif i > 0 and re.fullmatch(r"\d{1,2}", tokens[i - 1]):
+            day = int(tokens[i - 1])
+        out.append(Value("date", (month, day), "", False, tok))
+    return out
+
+
+def dates_conflict(a: list[Value], b: list[Value]) -> bool:
+    """True when b states a different month or day than every date in a."""
+    if not a or not b:
+        return False
+    for x in a:
+        for y in b:
+            if x.value[0] == y.value[0] and (x.value[1] is None or y.value[1] is None or x.value[1] == y.value[1]):
+                return False  # some pair agrees
+    # only comparable at the same granularity: both with day, or both month-only
+    return any((x.value[1] is None) == (y.value[1] is None) for x in a for y in b)
+
+
+def numbers_conflict(a: list[Value], b: list[Value]) -> bool:
+    exact_a = [x for x in a if not x.approximate]
+    exact_b = [y for y in b if not y.approximate]
+    if not exact_a or not exact_b:
+        return False
+    same_unit = [(x, y) for x in exact_a for y in exact_b if x.unit and x.unit == y.unit]
+    if not same_unit:
+        return False
+    return all(x.value != y.value for x, y in same_unit) and not any(x.value == y.value for x in exact_a for y in exact_b)

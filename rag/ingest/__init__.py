@@ -1,0 +1,1 @@
+"""Document ingestion: load by format, clean, chunk, embed, upsert (see pipeline.py)."""

@@ -1,0 +1,180 @@
+"""Chroma vector store: embedded persistent folder (default) or a Chroma server.
+
+Each record is one chunk: id, embedding, text and metadata (source path,
+file hash, title, author, date, publisher, chunk index). The store is the
+single source of truth for incremental ingest: per-file content hashes are
+read back from chunk metadata, so there is no side manifest to fall out of
+sync after a crash. Telemetry is switched off for both client kinds.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlparse
+
+from .errors import BackendError, UserError
+from .lock import StoreLock
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    distance: float
+
+
+class ChromaStore:
+    def __init__(self, settings: Settings, embedding_model: str, *, writer: bool = False, purpose: str = "rag") -> None:
+        self.settings = settings
+        self.embedding_model = embedding_model
+        self.server = bool(settings.chroma_url)
+        self.lock = None if self.server else StoreLock(settings.store_dir, settings.lock_timeout)
+        if self.lock is not None:
+            self.lock.acquire(exclusive=writer, purpose=purpose)
+        try:
+            self.client = self._connect()
+            self.collection = self._open_collection()
+        except Exception:
+            self.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        return self.settings.chroma_url if self.server else str(self.settings.store_dir)
+
+    def _connect(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if self.server:
+            url = urlparse(self.settings.chroma_url)
+            try:
+                client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or (443 if url.scheme == "https" else 8000),
+                                             ssl=url.scheme == "https", settings=chroma_settings)
+                client.heartbeat()
+            except Exception as exc:
+                raise BackendError(f"cannot reach the Chroma server at {self.settings.chroma_url} ({type(exc).__name__}); start it with `chroma run --path DIR --host 127.0.0.1 --port PORT` or unset RAG_CHROMA_URL") from None
+            return client
+        store = Path(self.settings.store_dir)
+        if store.exists() and not store.is_dir():
+            raise UserError(f"store_dir {store} exists and is not a folder; set RAG_STORE_DIR to a folder path")
+        try:
+            store.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(store), settings=chroma_settings)
+        except Exception as exc:
+            raise BackendError(self._corrupt_message(exc)) from None
+
+    def _corrupt_message(self, exc: BaseException) -> str:
+        return (f"the store at {self.location} is unreadable ({type(exc).__name__}: {str(exc)[:120]}); "
+                "rebuild it with `rag ingest --rebuild` (deletes the store folder and re-indexes the corpus)")
+
+    def _open_collection(self):
+        try:
+            collection = self.client.get_or_create_collection(
+                self.settings.collection,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", "embedding_model": self.embedding_model},
+            )
+        except ValueError as exc:
+            raise UserError(f"collection name {self.settings.collection!r} is not valid for Chroma ({exc}); set RAG_COLLECTION to 3-63 letters, digits, dots, dashes or underscores") from None
+        except Exception as exc:
+            raise BackendError(self._corrupt_message(exc)) from None
+        stored_model = (collection.metadata or {}).get("embedding_model")
+        if stored_model and stored_model != self.embedding_model:
+            raise UserError(
+                f"collection {self.settings.collection!r} was built with embedding model {stored_model!r}, not {self.embedding_model!r}; "
+                "use another RAG_COLLECTION or rebuild with `rag ingest --rebuild`"
+            )
+        return collection
+
+    # -- reads -------------------------------------------------------------
+    def count(self) -> int:
+        return self._call(self.collection.count)
+
+    def all_metadata(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        total = self.count()
+        for offset in range(0, total, 5000):
+            got = self._call(self.collection.get, include=["metadatas"], limit=5000, offset=offset)
+            out.update(zip(got["ids"], got["metadatas"]))
+        return out
+
+    def all_documents(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[dict[str, Any]] = []
+        total = self.count()
+        for offset in range(0, total, 5000):
+            got = self._call(self.collection.get, include=["documents", "metadatas"], limit=5000, offset=offset)
+            ids += got["ids"]
+            docs += got["documents"]
+            metas += got["metadatas"]
+        return ids, docs, metas
+
+    def existing_ids(self, ids: list[str]) -> list[str]:
+        present: list[str] = []
+        for start in range(0, len(ids), 1000):
+            present += self._call(self.collection.get, ids=ids[start:start + 1000], include=[])["ids"]
+        return present
+
+    def query(self, embedding: Iterable[float], n: int) -> list[Hit]:
+        n = min(n, self.count())
+        if n <= 0:
+            return []
+        got = self._call(self.collection.query, query_embeddings=[list(map(float, embedding))], n_results=n,
+                         include=["documents", "metadatas", "distances"])
+        return [Hit(i, d, m, float(dist)) for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
+
+    # -- writes ------------------------------------------------------------
+    def upsert(self, ids: list[str], embeddings, documents: list[str], metadatas: list[dict[str, Any]]) -> None:
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self._call(self.collection.upsert, ids=ids[start:end], embeddings=[list(map(float, e)) for e in embeddings[start:end]],
+                       documents=documents[start:end], metadatas=metadatas[start:end])
+
+    def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        for start in range(0, len(ids), 1000):
+            self._call(self.collection.update, ids=ids[start:start + 1000], metadatas=metadatas[start:start + 1000])
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            self._call(self.collection.delete, ids=ids[start:start + 1000])
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (UserError, BackendError):
+            raise
+        except Exception as exc:
+            if "dimension" in str(exc).lower():
+                raise UserError(f"embedding dimension does not match collection {self.settings.collection!r} ({exc}); rebuild with `rag ingest --rebuild` or use another RAG_COLLECTION") from None
+            raise BackendError(f"Chroma operation {getattr(fn, '__name__', fn)} failed on {self.location}: {type(exc).__name__}: {str(exc)[:200]}") from None
+
+    def close(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+
+
+def destroy_embedded_store(settings: Settings) -> None:
+    """Delete the embedded store folder (for ``rag ingest --rebuild``), under the writer lock."""
+    store = Path(settings.store_dir)
+    if not store.exists():
+        return
+    lock = StoreLock(store, settings.lock_timeout)
+    lock.acquire(exclusive=True, purpose="rebuild")
+    try:
+        for child in store.iterdir():
+            if child.name == ".rag.lock":
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    finally:
+        lock.release()

@@ -1,0 +1,195 @@
+"""Text primitives shared by ingestion, retrieval, answering and verification.
+
+* ``split_sentences``: a regex splitter that knows common abbreviations
+  (U.S., Dr., No.) and initials. It is deterministic and fast (microseconds per
+  passage), which matters because the extractive answerer splits retrieved
+  passages on every question; a trained splitter (punkt) would cost an NLTK
+  import and data files for little gain on edited prose.
+* ``terms``: lowercase, stemmed content words (PyStemmer, the stemmer bm25s
+  recommends), used by BM25 and by sentence scoring.
+* ``NameVariants``: maps spellings of the same name onto one canonical token
+  using edit-distance similarity over name-like tokens of the corpus
+  (Lukashenko/Lukashenka, Tsikhanouski/Tsikhanousky, and unseen spellings
+  such as Bialiatsky). No alias list: it learns the vocabulary from the
+  documents it indexes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from typing import Iterable
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+    now of off on once only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves did does said says
+    according also may might must shall one ones did get got s t""".split()
+)
+
+QUESTION_WORDS = frozenset("what which who whom whose when where why how many much name list did does do".split())
+
+_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "e.u", "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "st", "jr", "sr",
+    "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "approx", "fig", "p", "pp", "vol", "ed", "eds", "rep", "sen", "gov",
+}
+
+_SENTENCE_END = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences; newlines that separate paragraphs always split."""
+    sentences: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\S)", text):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(block):
+            end = match.end(1)
+            candidate = block[start:end]
+            last_word = re.split(r"\s+", candidate.strip())[-1].rstrip(".!?…\"'”’)]").lower()
+            if match.group(1).startswith(".") and (last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word)):
+                continue
+            sentences.append(candidate.strip())
+            start = match.end()
+        tail = block[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return sentences
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents: 'Kęstutis' -> 'kestutis'."""
+    normalized = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in normalized if not unicodedata.combining(c)).lower().replace("’", "'")
+
+
+def words(text: str) -> list[str]:
+    """Raw word tokens (keeps case)."""
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words without stopwords (not stemmed)."""
+    out = []
+    for w in words(text):
+        f = fold(w).removesuffix("'s")
+        if f and f not in STOPWORDS and (len(f) > 1 or f.isdigit()):
+            out.append(f)
+    return out
+
+
+def terms(text: str, variants: "NameVariants | None" = None) -> list[str]:
+    """Stemmed content terms, with name variants mapped to their canonical form."""
+    out = []
+    for f in content_words(text):
+        if variants is not None:
+            canonical = variants.canonical(f)
+            if canonical:
+                out.append(canonical)
+                continue
+        out.append(stem(f))
+    return out
+
+
+def _similar(a: str, b: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.normalized_similarity(a, b)
+
+
+class NameVariants:
+    """Clusters spellings of names found in a corpus.
+
+    A token is name-like when it is capitalised in most of its occurrences and
+    is at least 4 letters long. Tokens are clustered greedily, most frequent
+    first: a token joins the first cluster whose head is similar enough
+    (normalised Levenshtein similarity >= ``threshold``, same first letter,
+    length difference <= 2). Comparing with heads only keeps chains from
+    merging different people (Tsikhanouski, Tsikhanouskaya). A query word the
+    corpus never uses is mapped to the cluster of its most similar member, so
+    unseen transliterations (Tsikhanovskaya) still match.
+    """
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        self.threshold = threshold
+        self._canonical: dict[str, str] = {}
+        self._heads: list[str] = []
+        self._vocab: set[str] = set()
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], threshold: float = 0.8) -> "NameVariants":
+        capitalised: Counter[str] = Counter()
+        total: Counter[str] = Counter()
+        vocab: set[str] = set()
+        for text in texts:
+            for sentence in split_sentences(text):
+                for i, w in enumerate(words(sentence)):
+                    f = fold(w).removesuffix("'s")
+                    vocab.add(f)
+                    total[f] += 1
+                    if i > 0 and w[:1].isupper():
+                        capitalised[f] += 1
+        self = cls(threshold)
+        self._vocab = vocab
+        names = [w for w, n in capitalised.items() if len(w) >= 4 and w.isalpha() and n * 2 >= total[w] and w not in STOPWORDS]
+        names.sort(key=lambda w: (-total[w], w))
+        for name in names:
+            head = self._best_head(name, self._heads)
+            if head is None:
+                self._heads.append(name)
+                head = name
+            self._canonical[name] = "~" + head
+        return self
+
+    def _best_head(self, word: str, candidates: Iterable[str]) -> str | None:
+        """Most similar candidate (>= threshold); returns its cluster head."""
+        best, best_score = None, self.threshold
+        for candidate in candidates:
+            if candidate[0] != word[0] or abs(len(candidate) - len(word)) > 2:
+                continue
+            score = _similar(candidate, word)
+            if score >= best_score:
+                best, best_score = candidate, score
+        if best is None:
+            return None
+        return self._canonical.get(best, "~" + best)[1:]
+
+    @lru_cache(maxsize=50_000)
+    def canonical(self, folded_word: str) -> str | None:
+        """Canonical token for a folded word, or None when it is not a name."""
+        hit = self._canonical.get(folded_word)
+        if hit is not None:
+            return hit
+        if folded_word in self._vocab or len(folded_word) < 5 or not folded_word.isalpha():
+            return None
+        head = self._best_head(folded_word, self._canonical)
+        return "~" + head if head else None
+
+    def variants_of(self, folded_word: str) -> list[str]:
+        """All corpus spellings in the same cluster (for display and tests)."""
+        canonical = self.canonical(folded_word)
+        return sorted(w for w, c in self._canonical.items() if c == canonical) if canonical else []
+
+    def __len__(self) -> int:
+        return len(self._canonical)

@@ -1,0 +1,102 @@
+"""Plain values passed between layers: passages, citations, answers, reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stored chunk of a document, as retrieved for a question."""
+
+    id: str
+    text: str
+    source: str
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    publisher: str = ""
+    score: float = 0.0
+    dense_score: float = 0.0
+    lexical_score: float = 0.0
+
+    def meta(self) -> dict[str, str]:
+        return {"title": self.title, "author": self.author, "date": self.date, "publisher": self.publisher}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer.
+
+    ``text`` is the passage exactly as stored; ``highlights`` are the
+    sentences of that passage that the answer rests on (for the UI to mark).
+    """
+
+    marker: int
+    source: str
+    title: str
+    text: str
+    score: float
+    author: str = ""
+    date: str = ""
+    publisher: str = ""
+    chunk_id: str = ""
+    highlights: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``ask()`` returns.
+
+    ``answered`` is False when the documents do not contain the answer; then
+    ``text`` says so and ``citations`` is empty. ``conflict`` is True when the
+    cited sources disagree on the asked fact and the text shows both sides.
+    ``dropped`` lists generated sentences removed by citation verification.
+    """
+
+    text: str
+    citations: list[Citation]
+    answered: bool
+    question: str = ""
+    conflict: bool = False
+    dropped: list[str] = field(default_factory=list)
+    answerer: str = "extractive"
+    standalone_question: str = ""
+    passages: list[Citation] = field(default_factory=list)
+    seconds: float = 0.0
+    tokens: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("citations", "passages"):
+            for item in data[key]:
+                item["highlights"] = list(item["highlights"])
+        return data
+
+
+@dataclass
+class IngestReport:
+    """Summary of one ingest run (printed by the CLI on one line)."""
+
+    files_read: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    chunks_added: int = 0
+    chunks_updated: int = 0
+    chunks_removed: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        skipped = ""
+        if self.skipped:
+            reasons = "; ".join(f"{name}: {why}" for name, why in self.skipped)
+            skipped = f" ({reasons})"
+        return (
+            f"{self.files_read} files read, {self.files_unchanged} unchanged, "
+            f"{len(self.skipped)} skipped{skipped}, {self.files_removed} removed; "
+            f"chunks +{self.chunks_added} ~{self.chunks_updated} -{self.chunks_removed} "
+            f"(total {self.chunks_total}) in {self.seconds:.1f}s"
+        )
