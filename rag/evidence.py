@@ -28,25 +28,36 @@ from .text import QUESTION_WORDS, content_words, split_sentences, stem, words
 from .types import Passage
 
 W_LEXICAL, W_DENSE, W_TYPE = 0.5, 0.4, 0.1
+CONSTRAINT_PENALTY = 0.3
+OOV_PENALTY = 0.5
+
+
+PRONOUN_START = re.compile(r"^(?:\W*\w+,?\s+){0,2}?(he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.I)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    sentence: str
+    sentence: str  # what the answer quotes: the sentence, preceded by its antecedent when it opens with a pronoun
     passage: Passage
     rank: int  # rank of the passage in retrieval
     lexical: float
     dense: float
     typed: bool
     score: float
+    covered: frozenset[str] = frozenset()  # question terms the sentence contains
 
 
 def query_terms(text: str, index: LexicalIndex) -> list[str]:
+    """Terms of a question or claim: names unified, unknown words snapped to the nearest corpus word."""
     out = []
-    for w in content_words(text):
+    for raw, w in content_words(text, with_raw=True):
         if w in QUESTION_WORDS:
             continue
-        canonical = index.variants.canonical(w)
+        canonical = index.variants.canonical(w, fuzzy=raw[:1].isupper())
+        if canonical is None and stem(w) not in index.vocab:
+            near = index.variants.nearest_word(w)
+            if near is not None:
+                w = near
         out.append(canonical or stem(w))
     return list(dict.fromkeys(out))
 
@@ -67,33 +78,72 @@ def has_type(sentence: str, qtype: str, question: str) -> bool:
         return bool(numbers(sentence))
     if qtype == "date":
         return bool(dates(sentence)) or bool(re.search(r"\b(19|20)\d{2}\b", sentence))
-    if qtype in {"person", "place", "list"}:
+    if qtype == "place":
+        return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
+    if qtype in {"person", "list"}:
         asked = {w.lower() for w in words(question)}
         names = [w for i, w in enumerate(words(sentence)) if i > 0 and w[:1].isupper() and w.lower() not in asked]
         return bool(names)
     return False
 
 
+def constraint_terms(question: str, index: LexicalIndex) -> set[str]:
+    """Terms a right answer's passage must contain: names, numbers and years stated in the question."""
+    from .facts import MONTHS
+
+    out: set[str] = set()
+    for i, w in enumerate(words(question)):
+        if w.isdigit() or (i > 0 and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
+            out.update(query_terms(w, index))
+    return out
+
+
 def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int]]:
+    """Sentences worth quoting; one that opens with a pronoun carries the sentence before it."""
     out = []
     seen: set[str] = set()
     for rank, passage in enumerate(passages):
-        for sentence in split_sentences(passage.text):
+        sentences = split_sentences(passage.text)
+        for i, sentence in enumerate(sentences):
             if len(sentence.split()) < 5 or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
+            if i > 0 and PRONOUN_START.match(sentence) and not sentences[i - 1].rstrip().endswith("?") and len(sentences[i - 1].split()) < 40:
+                sentence = f"{sentences[i - 1]} {sentence}"
             out.append((sentence, passage, rank))
     return out
 
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
-                  embedder, preselect: int = 12) -> list[Evidence]:
+                  embedder, preselect: int = 24, focus: str = "") -> list[Evidence]:
+    """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms
+    weigh half of lexical coverage, the whole rewritten question the other half."""
     qterms = query_terms(question, index)
-    qtype = question_type(question)
+    qtype = question_type(focus or question)
     candidates = candidate_sentences(passages)
     if not candidates:
         return []
-    lexical = [coverage(qterms, sentence_terms(s, index), index) for s, _, _ in candidates]
+    focus_terms = query_terms(focus, index) if focus and focus != question else []
+    term_sets = [sentence_terms(s, index) for s, _, _ in candidates]
+    if focus_terms:
+        lexical = [(coverage(focus_terms, t, index) + coverage(qterms, t, index)) / 2 for t in term_sets]
+    else:
+        lexical = [coverage(qterms, t, index) for t in term_sets]
+    # A passage that lacks a name, number or year the question states is about something else.
+    constraints = constraint_terms(focus or question, index)
+    if constraints:
+        passage_terms = {p.id: sentence_terms(p.text, index) for p in passages}
+        constraint_list = sorted(constraints)
+        factor = [CONSTRAINT_PENALTY + (1 - CONSTRAINT_PENALTY) * coverage(constraint_list, passage_terms[p.id], index)
+                  for _, p, _ in candidates]
+    else:
+        factor = [1.0] * len(candidates)
+    # Words the corpus never uses ("population", "prime") mean the question is likely about something it doesn't cover.
+    asked = query_terms(focus or question, index)
+    if asked:
+        total = sum(index.term_weight(t) for t in asked)
+        unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
+        factor = [f * (1.0 - OOV_PENALTY * unknown) for f in factor]
     prior = [lexical[i] + 0.15 / (1 + rank) for i, (_, _, rank) in enumerate(candidates)]
     order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:preselect]
     vectors = embedder.encode_cached([candidates[i][0] for i in order])
@@ -103,7 +153,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         sentence, passage, rank = candidates[i]
         typed = has_type(sentence, qtype, question)
         d = max(0.0, float(dense[j]))
-        score = W_LEXICAL * lexical[i] + W_DENSE * d + W_TYPE * typed
-        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed, score))
+        score = (W_LEXICAL * lexical[i] + W_DENSE * d + W_TYPE * typed) * factor[i]
+        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed, score, frozenset(t for t in qterms if t in term_sets[i])))
     ranked.sort(key=lambda e: (-e.score, e.rank))
     return ranked

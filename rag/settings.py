@@ -46,7 +46,7 @@ class Settings:
     llm_max_tokens: int = 200
     llm_context_size: int = 4096
     verify_citations: bool = True  # check every generated sentence against its citation
-    min_evidence: float = 0.33  # refusal threshold of the extractive answerer (calibrated by eval)
+    min_evidence: float = 0.29  # refusal threshold of the extractive answerer (calibrated by eval)
     support_threshold: float = 0.5  # sentence-support threshold of citation verification
     lock_timeout: float = 10.0  # seconds to wait for another writer before giving up
     max_question_chars: int = 2000

@@ -89,22 +89,25 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def content_words(text: str) -> list[str]:
-    """Folded words without stopwords (not stemmed)."""
+def content_words(text: str, with_raw: bool = False) -> list:
+    """Folded words without stopwords (not stemmed); with_raw gives (original, folded) pairs."""
     out = []
     for w in words(text):
         f = fold(w).removesuffix("'s")
         if f and f not in STOPWORDS and (len(f) > 1 or f.isdigit()):
-            out.append(f)
+            out.append((w, f) if with_raw else f)
     return out
 
 
 def terms(text: str, variants: "NameVariants | None" = None) -> list[str]:
-    """Stemmed content terms, with name variants mapped to their canonical form."""
+    """Stemmed content terms, with name variants mapped to their canonical form.
+
+    Unknown words are matched to a name by spelling similarity only when they are
+    capitalised, so "prime" never turns into "Prize"."""
     out = []
-    for f in content_words(text):
+    for raw, f in content_words(text, with_raw=True):
         if variants is not None:
-            canonical = variants.canonical(f)
+            canonical = variants.canonical(f, fuzzy=raw[:1].isupper())
             if canonical:
                 out.append(canonical)
                 continue
@@ -131,8 +134,9 @@ class NameVariants:
     unseen transliterations (Tsikhanovskaya) still match.
     """
 
-    def __init__(self, threshold: float = 0.8) -> None:
+    def __init__(self, threshold: float = 0.8, query_threshold: float = 0.75) -> None:
         self.threshold = threshold
+        self.query_threshold = query_threshold
         self._canonical: dict[str, str] = {}
         self._heads: list[str] = []
         self._vocab: set[str] = set()
@@ -162,9 +166,9 @@ class NameVariants:
             self._canonical[name] = "~" + head
         return self
 
-    def _best_head(self, word: str, candidates: Iterable[str]) -> str | None:
+    def _best_head(self, word: str, candidates: Iterable[str], threshold: float | None = None) -> str | None:
         """Most similar candidate (>= threshold); returns its cluster head."""
-        best, best_score = None, self.threshold
+        best, best_score = None, self.threshold if threshold is None else threshold
         for candidate in candidates:
             if candidate[0] != word[0] or abs(len(candidate) - len(word)) > 2:
                 continue
@@ -176,15 +180,30 @@ class NameVariants:
         return self._canonical.get(best, "~" + best)[1:]
 
     @lru_cache(maxsize=50_000)
-    def canonical(self, folded_word: str) -> str | None:
-        """Canonical token for a folded word, or None when it is not a name."""
+    def canonical(self, folded_word: str, fuzzy: bool = True) -> str | None:
+        """Canonical token for a folded word, or None when it is not a name.
+
+        ``fuzzy`` allows mapping a word the corpus never uses to the closest name."""
         hit = self._canonical.get(folded_word)
         if hit is not None:
             return hit
-        if folded_word in self._vocab or len(folded_word) < 5 or not folded_word.isalpha():
+        if not fuzzy or folded_word in self._vocab or len(folded_word) < 5 or not folded_word.isalpha():
             return None
-        head = self._best_head(folded_word, self._canonical)
+        head = self._best_head(folded_word, self._canonical, self.query_threshold)
         return "~" + head if head else None
+
+    def nearest_word(self, folded_word: str, cutoff: float = 0.8) -> str | None:
+        """Closest corpus word to an unknown, non-name word (adviser -> advisor, normalise -> normalize)."""
+        if folded_word in self._vocab or len(folded_word) < 6 or not folded_word.isalpha():
+            return None
+        vocab = self.__dict__.get("_vocab_list")
+        if vocab is None:
+            vocab = self.__dict__["_vocab_list"] = sorted(w for w in self._vocab if len(w) >= 5 and w.isalpha())
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        hit = process.extractOne(folded_word, vocab, scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff)
+        return hit[0] if hit and hit[0][0] == folded_word[0] else None
 
     def variants_of(self, folded_word: str) -> list[str]:
         """All corpus spellings in the same cluster (for display and tests)."""

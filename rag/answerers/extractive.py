@@ -15,6 +15,7 @@ into one new sentence.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..evidence import Evidence, coverage, query_terms, rank_evidence, sentence_terms
@@ -36,7 +37,8 @@ class ExtractiveAnswerer:
         yield answer
 
     def answer(self, ctx: AnswerContext) -> Answer:
-        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder)
+        focus = ctx.original_question if ctx.original_question and ctx.original_question != ctx.question else ""
+        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus)
         if not ranked or ranked[0].score < self.settings.min_evidence:
             return refusal(ctx, self.name)
         best = ranked[0]
@@ -95,8 +97,10 @@ def find_conflict(best: Evidence, others: list[Evidence], qtype: str) -> Evidenc
     for e in others:
         if e.passage.source == best.passage.source:
             continue
-        if e.score < 0.8 * best.score or e.lexical < 0.75 * best.lexical:
+        if e.score < 0.6 * best.score or e.lexical < 0.5 * best.lexical:
             continue
+        if not e.covered <= best.covered:
+            continue  # it answers another part of the question ("... in June, and ... in December?")
         theirs = extract(e.sentence)
         if theirs and conflicts(mine, theirs):
             return e
@@ -110,8 +114,10 @@ def complement(ctx: AnswerContext, best: Evidence, others: list[Evidence]) -> Ev
     if coverage(qterms, best_terms, ctx.index) >= 0.99:
         return None
     missing = [t for t in qterms if t not in best_terms]
-    for e in others[:6]:
-        if e.score < 0.85 * best.score:
+    multi_part = bool(re.search(r"\band\b.*\b(which|what|who|when|where|how)\b|\band (how many|where|when|who)\b", ctx.question, re.I))
+    floor = 0.6 if multi_part else 0.85
+    for e in others[:8]:
+        if e.score < floor * best.score:
             break
         gain = coverage(missing, sentence_terms(e.sentence, ctx.index), ctx.index)
         if gain >= 0.5:

@@ -1,0 +1,1 @@
+"""Evaluation suite: known questions with gold answers and sources (see eval/README.md)."""

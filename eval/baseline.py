@@ -1,0 +1,59 @@
+"""The plain llama-index starter pipeline, scored on the same questions.
+
+``VectorStoreIndex.from_documents`` with the default ``SentenceSplitter``,
+dense-only retrieval, the same embedding model, ``similarity_top_k=2``.
+The starter needs an LLM to write answers; with none configured, its
+"answer" is the retrieved context itself, so its correctness is an upper
+bound of what an LLM on top could reach, it never refuses, and it cites both
+retrieved chunks.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .dataset import Question
+from .metrics import aggregate, judge
+
+NOTE = ("llama-index starter (SentenceSplitter defaults, dense only, same embedding model, top_k=2); "
+        "answer = retrieved context (no LLM), so correctness is an upper bound; it never refuses")
+
+
+def build_starter_index(settings):
+    from llama_index.core import Settings as LlamaSettings
+    from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    from rag.embed import offline_environment, resolve_model
+
+    offline_environment()
+    LlamaSettings.llm = None
+    LlamaSettings.embed_model = HuggingFaceEmbedding(model_name=resolve_model(settings.embedding_model), device="cpu")
+    documents = SimpleDirectoryReader(str(settings.corpus_dir), recursive=True).load_data(show_progress=False)
+    return VectorStoreIndex.from_documents(documents)
+
+
+def run_baseline(settings, questions: list[Question]) -> tuple[dict[str, Any], str]:
+    from pathlib import Path
+
+    index = build_starter_index(settings)
+    retriever = index.as_retriever(similarity_top_k=2)
+    rows = []
+    for q in questions:
+        query = q.question
+        if q.history:
+            query = " ".join(m["content"] for m in q.history if m["role"] == "user") + " " + q.question
+        started = time.perf_counter()
+        nodes = retriever.retrieve(query)
+        seconds = time.perf_counter() - started
+        sources = [Path(n.node.metadata.get("file_path", "")).name for n in nodes]
+        text = "\n".join(n.node.get_content() for n in nodes)
+        correct, why = judge(q, text, True, False)
+        rank = next((i + 1 for i, s in enumerate(sources) if s in q.sources), None)
+        rows.append({"id": q.id, "category": q.category, "expect": q.expect, "answered": True, "correct": correct, "why": why,
+                     "gold_sources": q.sources, "hit": rank is not None, "rr": 1.0 / rank if rank else 0.0,
+                     "gold_cited": rank is not None, "sentences": 0, "supported_sentences": 0, "citations_precise": 0,
+                     "citations_total": 0, "words": len(text.split()), "seconds": seconds})
+    cats = sorted({r["category"] for r in rows})
+    return {"overall": aggregate(rows), "categories": {c: aggregate([r for r in rows if r["category"] == c]) for c in cats}}, NOTE

@@ -1,0 +1,199 @@
+"""Run the evaluation: ask every question through ``Engine.ask`` (the same call
+users make), score it, run the llama-index starter baseline on the same
+questions, and write a report folder (summary.md, results.json, charts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from rag.errors import UserError
+
+from .dataset import Question, load_questions
+from .metrics import aggregate, judge
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SET = HERE / "questions.jsonl"
+THRESHOLDS = HERE / "thresholds.toml"
+HEADLINE = ["answer_correct", "gold_source_cited", "citation_recall", "citation_precision", "refusal_accuracy",
+            "false_refusal_rate", "conflicts_shown", "hit_at_k", "mrr", "answer_words", "latency_p50_ms", "latency_p95_ms"]
+
+
+def score_answer(q: Question, answer, engine) -> dict[str, Any]:
+    from rag.verify import answer_sentences, citation_quality
+
+    correct, why = judge(q, answer.text, answer.answered, answer.conflict)
+    retrieved = [p.source for p in answer.passages]
+    rank = next((i + 1 for i, s in enumerate(retrieved) if s in q.sources), None)
+    passages = {c.marker: c.text for c in answer.citations}
+    sentences = supported = precise = total = 0
+    if answer.answered:
+        index = engine.retriever.lexical()
+        for sentence, markers in answer_sentences(answer.text):
+            sentences += 1
+            ok, p, t = citation_quality(sentence, markers, passages, index, engine.embedder, engine.settings.support_threshold)
+            supported += ok
+            precise += p
+            total += t
+    return {
+        "id": q.id, "category": q.category, "question": q.question, "expect": q.expect, "gold": q.answer,
+        "gold_sources": q.sources, "answer": answer.text, "answered": answer.answered, "conflict": answer.conflict,
+        "correct": correct, "why": why, "citations": [{"marker": c.marker, "source": c.source} for c in answer.citations],
+        "retrieved": retrieved, "hit": rank is not None, "rr": 1.0 / rank if rank else 0.0,
+        "gold_cited": any(c.source in q.sources for c in answer.citations),
+        "sentences": sentences, "supported_sentences": supported, "citations_precise": precise, "citations_total": total,
+        "dropped": list(answer.dropped), "words": len(answer.text.split()), "seconds": answer.seconds, "tokens": answer.tokens,
+    }
+
+
+def evaluate(engine, questions: list[Question], progress: bool = True) -> list[dict[str, Any]]:
+    rows = []
+    engine.ask("warm-up question about the documents")  # load models before timing
+    for i, q in enumerate(questions, 1):
+        answer = engine.ask(q.question, history=q.history or None)
+        rows.append(score_answer(q, answer, engine))
+        if progress:
+            print(f"\r  {i}/{len(questions)} {q.id:<22}", end="", file=sys.stderr, flush=True)
+    if progress:
+        print(file=sys.stderr)
+    return rows
+
+
+def by_category(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    cats = sorted({r["category"] for r in rows})
+    return {c: aggregate([r for r in rows if r["category"] == c]) for c in cats}
+
+
+def check_gate(overall: dict[str, float], thresholds: dict[str, Any]) -> list[str]:
+    failures = []
+    for metric, bound in thresholds.get("min", {}).items():
+        if overall.get(metric, 0.0) < bound:
+            failures.append(f"{metric} = {overall.get(metric)} < {bound}")
+    for metric, bound in thresholds.get("max", {}).items():
+        if overall.get(metric, 0.0) > bound:
+            failures.append(f"{metric} = {overall.get(metric)} > {bound}")
+    return failures
+
+
+def compare(old: Path, new: Path) -> str:
+    def load(folder: Path) -> dict[str, dict]:
+        path = folder / "results.json"
+        if not path.is_file():
+            raise UserError(f"{folder} is not a report folder (no results.json)")
+        return {r["id"]: r for r in json.loads(path.read_text())["results"]}
+
+    a, b = load(old), load(new)
+    lines = [f"# Comparison: {old} -> {new}", ""]
+    fixed = [i for i in b if i in a and b[i]["correct"] and not a[i]["correct"]]
+    broken = [i for i in b if i in a and a[i]["correct"] and not b[i]["correct"]]
+    lines.append(f"newly passing: {len(fixed)}, newly failing: {len(broken)}, only in old: {len(set(a) - set(b))}, only in new: {len(set(b) - set(a))}")
+    for title, ids in (("Newly passing", fixed), ("Newly failing", broken)):
+        lines += ["", f"## {title}"]
+        for i in ids:
+            lines.append(f"- {i}: {b[i]['question']}\n  - old: {a[i]['answer'][:160]} ({a[i]['why']})\n  - new: {b[i]['answer'][:160]} ({b[i]['why']})")
+    return "\n".join(lines)
+
+
+def write_report(out: Path, rows, overall, categories, baseline, meta) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps({"meta": meta, "overall": overall, "categories": categories,
+                                                   "baseline": baseline, "results": rows}, indent=2, ensure_ascii=False))
+    lines = [f"# Evaluation report", "", f"- question set: `{meta['set']}` ({overall['questions']} questions)",
+             f"- answerer: `{meta['llm']}`; top_k={meta['top_k']}; support check: {meta['support_check']}",
+             f"- baseline: {meta['baseline_note']}", "", "## Overall", "", "| metric | this project | baseline |", "|---|---|---|"]
+    for metric in HEADLINE:
+        lines.append(f"| {metric} | {overall.get(metric)} | {baseline.get('overall', {}).get(metric, '—') if baseline else '—'} |")
+    lines += ["", "## Per category", "", "| category | n | correct | gold cited | hit@k | refusal acc. | p50 ms |", "|---|---|---|---|---|---|---|"]
+    for cat, m in categories.items():
+        lines.append(f"| {cat} | {m['questions']} | {m['answer_correct'] if cat != 'unanswerable' else m['overall_correct']} | {m['gold_source_cited']} | {m['hit_at_k']} | {m['refusal_accuracy']} | {m['latency_p50_ms']} |")
+    lines += ["", "## Failures", ""]
+    for r in rows:
+        if not r["correct"]:
+            lines.append(f"- **{r['id']}** {r['question']} — {r['why']}\n  - answer: {r['answer'][:300]}")
+    lines += ["", "![per category](per_category.png)", "", "![latency](latency.png)"]
+    (out / "summary.md").write_text("\n".join(lines) + "\n")
+    _charts(out, rows, categories, baseline)
+
+
+def _charts(out: Path, rows, categories, baseline) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cats = list(categories)
+    values = [categories[c]["overall_correct"] for c in cats]
+    fig, ax = plt.subplots(figsize=(9, 4))
+    xs = range(len(cats))
+    ax.bar([x - 0.2 for x in xs], values, width=0.4, label="this project")
+    if baseline and baseline.get("categories"):
+        ax.bar([x + 0.2 for x in xs], [baseline["categories"].get(c, {}).get("overall_correct", 0) for c in cats], width=0.4, label="llama-index starter")
+    ax.set_xticks(list(xs), cats, rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("correct")
+    ax.set_title("Correctness per category")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "per_category.png", dpi=110)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist([1000 * r["seconds"] for r in rows], bins=20)
+    ax.set_xlabel("ask() latency, ms")
+    ax.set_ylabel("questions")
+    ax.set_title("Latency distribution")
+    fig.tight_layout()
+    fig.savefig(out / "latency.png", dpi=110)
+    plt.close(fig)
+
+
+def print_table(overall, baseline) -> None:
+    print(f"{'metric':<22}{'project':>10}{'baseline':>10}")
+    for metric in HEADLINE:
+        b = baseline.get("overall", {}).get(metric, "") if baseline else ""
+        print(f"{metric:<22}{overall.get(metric)!s:>10}{b!s:>10}")
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.compare:
+        print(compare(*args.compare))
+        return 0
+    from rag.api import Engine
+    from rag.settings import Settings
+    from rag.verify import CHECK_NAME
+
+    settings = Settings.load(getattr(args, "config", None))
+    overrides = {k: getattr(args, k) for k in ("llm", "collection", "store_dir", "chroma_url") if getattr(args, k, None)}
+    if overrides:
+        settings = settings.replace(**overrides)
+    settings = settings.replace(show_progress=False)
+    questions = load_questions(args.set or DEFAULT_SET)
+    out = args.out or Path("reports") / time.strftime("%Y%m%d-%H%M%S")
+    with Engine(settings, writer=True, purpose="rag eval") as engine:
+        engine.ingest()
+        rows = evaluate(engine, questions)
+    overall = aggregate(rows)
+    categories = by_category(rows)
+    baseline: dict[str, Any] = {}
+    note = "skipped (--no-baseline)"
+    if not args.no_baseline:
+        from .baseline import run_baseline
+
+        baseline, note = run_baseline(settings, questions)
+    meta = {"set": str(args.set or DEFAULT_SET), "llm": settings.llm, "top_k": settings.top_k, "support_check": CHECK_NAME,
+            "baseline_note": note, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+    write_report(out, rows, overall, categories, baseline, meta)
+    print_table(overall, baseline)
+    print(f"report: {out}/summary.md")
+    if args.gate:
+        failures = check_gate(overall, tomllib.loads(THRESHOLDS.read_text()))
+        if failures:
+            print("eval gate FAILED: " + "; ".join(failures), file=sys.stderr)
+            return 1
+        print("eval gate passed")
+    return 0
