@@ -1,0 +1,119 @@
+"""Generated answers from an LLM, every sentence checked against its citation.
+
+The model sees the numbered passages and the question and is told to answer
+only from them with [n] markers, or to say it does not know. Its answer is
+then split into sentences and each is verified (verify.py): kept when its
+cited passages support it, re-cited when another retrieved passage does,
+dropped otherwise (reported in ``Answer.dropped``). If nothing supported is
+left, the extractive answer is returned instead (which may be a refusal), so
+an invented figure never reaches the user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterator
+
+from ..settings import Settings
+from ..types import Answer, Passage
+from ..verify import answer_sentences, check_sentence
+from .base import AnswerContext, refusal, to_citation
+from .extractive import ExtractiveAnswerer
+
+SYSTEM = ("You answer questions using only the numbered passages provided. Write 1-3 short sentences. "
+          "End every sentence with the number of the passage it comes from, like [1]. "
+          "If the passages do not contain the answer, reply exactly: I don't know.")
+REWRITE = ("Rewrite the user's last question as one standalone question that can be understood without the conversation. "
+           "Reply with the question only.")
+DONT_KNOW = re.compile(r"\b(i don'?t know|not (?:contain|mention|provide|say)|no information|cannot answer|can't answer)\b", re.I)
+
+
+def build_prompt(question: str, passages: list[Passage]) -> list[dict]:
+    blocks = []
+    for i, p in enumerate(passages, 1):
+        label = " — ".join(x for x in (p.title, p.publisher, p.date) if x)
+        blocks.append(f"[{i}] {label}\n{p.text}")
+    return [{"role": "system", "content": SYSTEM},
+            {"role": "user", "content": "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"}]
+
+
+class GenerativeAnswerer:
+    def __init__(self, settings: Settings, llm) -> None:
+        self.settings = settings
+        self.llm = llm
+        self.name = llm.name
+        self.fallback = ExtractiveAnswerer(settings)
+
+    def rewrite(self, question: str, history: list[dict]) -> str:
+        from ..api import standalone_question
+
+        heuristic = standalone_question(question, history)
+        if heuristic == question:
+            return question
+        convo = "\n".join(f"{m['role']}: {m['content']}" for m in history[-4:])
+        try:
+            out = self.llm.complete([{"role": "system", "content": REWRITE},
+                                     {"role": "user", "content": f"{convo}\nuser: {question}\n\nStandalone question:"}], 60).strip()
+        except Exception:
+            return heuristic
+        out = out.splitlines()[0].strip() if out else ""
+        return out if 5 <= len(out) <= 300 and out.endswith("?") else heuristic
+
+    def answer(self, ctx: AnswerContext) -> Answer:
+        if not ctx.passages:
+            return refusal(ctx, self.name)
+        raw = self.llm.complete(build_prompt(ctx.question, ctx.passages), self.settings.llm_max_tokens)
+        return self.finish(ctx, raw)
+
+    def stream(self, ctx: AnswerContext) -> Iterator[str | Answer]:
+        if not ctx.passages:
+            yield refusal(ctx, self.name)
+            return
+        pieces = []
+        for piece in self.llm.stream(build_prompt(ctx.question, ctx.passages), self.settings.llm_max_tokens):
+            pieces.append(piece)
+            yield piece
+        yield self.finish(ctx, "".join(pieces))
+
+    def finish(self, ctx: AnswerContext, raw: str) -> Answer:
+        tokens = getattr(self.llm, "tokens_used", 0)
+        raw = raw.strip()
+        if not raw or DONT_KNOW.search(raw):
+            return replace(refusal(ctx, self.name), tokens=tokens)
+        by_marker = {i: p for i, p in enumerate(ctx.passages, 1)}
+        texts = {i: p.text for i, p in by_marker.items()}
+        kept: list[tuple[str, tuple[int, ...]]] = []
+        dropped: list[str] = []
+        for sentence, markers in answer_sentences(raw):
+            if not self.settings.verify_citations:
+                kept.append((sentence, markers or (1,)))
+                continue
+            check = check_sentence(sentence, markers, texts, ctx.index, ctx.embedder, self.settings.support_threshold)
+            if check.supported:
+                kept.append((sentence, markers))
+            elif check.best_marker is not None:
+                kept.append((sentence, (check.best_marker,)))
+            else:
+                dropped.append(sentence)
+        if not kept:
+            fallback = self.fallback.answer(ctx)
+            return replace(fallback, dropped=dropped, answerer=f"{self.name}+extractive", tokens=tokens)
+        # renumber cited passages 1..n in order of first use
+        order: list[int] = []
+        for _, markers in kept:
+            for m in markers:
+                if m in by_marker and m not in order:
+                    order.append(m)
+        renumber = {old: new for new, old in enumerate(order, 1)}
+        parts = []
+        for sentence, markers in kept:
+            tags = "".join(f"[{renumber[m]}]" for m in markers if m in renumber)
+            body = sentence.rstrip()
+            end = body[-1] if body and body[-1] in ".!?" else "."
+            body = body[:-1] if body and body[-1] in ".!?" else body
+            parts.append(f"{body} {tags}{end}" if tags else f"{body}{end}")
+        citations = [to_citation(by_marker[m], renumber[m], tuple(s for s, ms in kept if m in ms)) for m in order]
+        return Answer(text=" ".join(parts), citations=citations, answered=True, question=ctx.original_question or ctx.question,
+                      dropped=dropped, answerer=self.name, standalone_question=ctx.question, tokens=tokens,
+                      passages=[to_citation(p, renumber.get(i, 0)) for i, p in by_marker.items()])

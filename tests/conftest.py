@@ -1,0 +1,104 @@
+"""Shared fixtures: every test gets its own store folder and settings.
+
+Building the seed store costs a few seconds (real embedding model, real
+Chroma), so it is built once per session and copied into each test's
+temporary folder by ``seeded``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+sys.path.insert(0, str(ROOT))
+
+from rag.settings import Settings  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No RAG_* variable or rag.toml from the developer's shell leaks into a test."""
+    for key in list(os.environ):
+        if key.startswith("RAG_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAG_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(SEEDS))
+    monkeypatch.setenv("RAG_SHOW_PROGRESS", "false")
+    yield
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings.load(store_dir=tmp_path / "store", corpus_dir=SEEDS, show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory) -> Path:
+    from rag.api import Engine
+
+    store = tmp_path_factory.mktemp("seeded") / "store"
+    with Engine(Settings.load(env={}, store_dir=store, corpus_dir=SEEDS, show_progress=False), writer=True) as engine:
+        engine.ingest()
+    _forget_chroma_clients()
+    return store
+
+
+@pytest.fixture
+def seeded(seeded_store, tmp_path) -> Settings:
+    """Settings pointing at a private copy of the ingested seed store."""
+    store = tmp_path / "seeded-store"
+    shutil.copytree(seeded_store, store)
+    return Settings.load(store_dir=store, corpus_dir=SEEDS, show_progress=False)
+
+
+@pytest.fixture
+def engine(seeded):
+    from rag.api import Engine
+
+    with Engine(seeded) as e:
+        yield e
+
+
+def _forget_chroma_clients() -> None:
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited early with code {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+def venv_bin(name: str) -> str:
+    path = Path(sys.executable).parent / name
+    return str(path) if path.exists() else name
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=str(ROOT))
