@@ -101,6 +101,17 @@ class Engine:
             self._answerer = make_answerer(self.settings)
         return self._answerer
 
+    def reconfigure(self, **changes: Any) -> None:
+        """Change settings in place (the chat UI's settings panel); reopens only what changed."""
+        with self._lock:
+            new = self.settings.replace(**changes)
+            if (new.collection, new.store_dir, new.chroma_url, new.embedding_model) != (
+                    self.settings.collection, self.settings.store_dir, self.settings.chroma_url, self.settings.embedding_model):
+                self.close()
+            if (new.llm, new.llm_model, new.llm_base_url) != (self.settings.llm, self.settings.llm_model, self.settings.llm_base_url):
+                self._answerer = None
+            self.settings = new
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -1,0 +1,124 @@
+"""Ingestion against the real Chroma store and the real embedding model."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from rag.api import Engine
+from rag.errors import BackendError, StoreLockedError, UserError
+
+from .conftest import ROOT, SEEDS, run_cli
+
+
+def _copy_seeds(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    return corpus
+
+
+def _chunks_by_source(engine):
+    return Counter(m["source"] for m in engine.store.all_metadata().values())
+
+
+def test_incremental_ingest_reembeds_only_changes(settings, tmp_path):
+    corpus = _copy_seeds(tmp_path)
+    with Engine(settings, writer=True) as engine:
+        first = engine.ingest(corpus)
+        assert first.files_read == 5 and first.chunks_added == first.chunks_total > 40 and not first.skipped
+        again = engine.ingest(corpus)
+        assert (again.files_read, again.files_unchanged, again.chunks_added, again.chunks_removed) == (0, 5, 0, 0)
+        # edit one paragraph of one file: only its chunks around the edit are re-embedded
+        path = corpus / "pism-kellogg-visits-belarus.txt"
+        path.write_text(path.read_text(encoding="utf-8").replace("6.5-hour-long", "seven-hour-long"), encoding="utf-8")
+        edited = engine.ingest(corpus)
+        assert edited.files_read == 1 and 1 <= edited.chunks_added <= 3 and edited.chunks_removed == edited.chunks_added
+        # delete a file: its chunks go, nothing else changes
+        before = _chunks_by_source(engine)
+        (corpus / "jamestown-belarus-normalize-relations.txt").unlink()
+        removed = engine.ingest(corpus)
+        assert removed.files_removed == 1 and removed.chunks_removed == before["jamestown-belarus-normalize-relations.txt"]
+        after = _chunks_by_source(engine)
+        assert "jamestown-belarus-normalize-relations.txt" not in after
+        ids, docs, _ = engine.store.all_documents()
+        assert len(ids) == len(set(ids)) == removed.chunks_total  # no duplicates
+
+
+def test_bad_files_are_skipped_with_reasons_and_ingest_goes_on(settings, tmp_path):
+    corpus = _copy_seeds(tmp_path)
+    (corpus / "binary.txt").write_bytes(b"\x00\xff" * 50)
+    (corpus / "empty.md").write_text("")
+    (corpus / "notes.docx").write_bytes(b"PK\x03\x04")
+    (corpus / "page.html").write_text("<html><body><p>The Minsk summit ended on Friday with a joint statement.</p><script>alert(1)</script></body></html>")
+    with Engine(settings, writer=True) as engine:
+        report = engine.ingest(corpus)
+    reasons = dict(report.skipped)
+    assert "binary" in reasons["binary.txt"] and "empty" in reasons["empty.md"] and "unsupported" in reasons["notes.docx"]
+    assert report.files_read == 6
+    assert "skipped (binary.txt" in report.summary()
+
+
+def test_missing_or_empty_corpus_is_a_clear_error_and_store_is_untouched(seeded, tmp_path):
+    with Engine(seeded, writer=True) as engine:
+        before = engine.store.count()
+        with pytest.raises(UserError, match="does not exist"):
+            engine.ingest(tmp_path / "nope")
+        (tmp_path / "empty").mkdir()
+        with pytest.raises(UserError, match="has no documents"):
+            engine.ingest(tmp_path / "empty")
+        assert engine.store.count() == before
+
+
+def test_second_writer_waits_then_stops_with_a_clear_message(seeded, tmp_path):
+    with Engine(seeded, writer=True, purpose="test holder") as engine:
+        engine.store  # take the writer lock
+        started = time.monotonic()
+        result = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(seeded.store_dir), "RAG_LOCK_TIMEOUT": "2"})
+        waited = time.monotonic() - started
+    assert result.returncode == 3
+    assert "in use by another process" in result.stderr and "test holder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert waited >= 2
+    # once released, ingest proceeds and finds nothing to do
+    result = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(seeded.store_dir), "RAG_CORPUS_DIR": str(SEEDS)})
+    assert result.returncode == 0 and "5 unchanged" in result.stdout
+
+
+def test_corrupted_store_gives_rebuild_instructions(tmp_path):
+    store = tmp_path / "broken"
+    store.mkdir()
+    (store / "chroma.sqlite3").write_bytes(b"this is not a sqlite database" * 100)
+    result = run_cli("ask", "Who was released?", env={"RAG_STORE_DIR": str(store)})
+    assert result.returncode == 3
+    assert "rag ingest --rebuild" in result.stderr and "Traceback" not in result.stderr
+    rebuilt = run_cli("ingest", "--rebuild", "--quiet", env={"RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(SEEDS)})
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "5 files read" in rebuilt.stdout
+
+
+def test_killed_ingest_leaves_a_store_the_next_run_repairs(settings, tmp_path):
+    corpus = _copy_seeds(tmp_path)
+    for i in range(30):  # enough work that the kill lands mid-ingest
+        (corpus / f"copy{i}.txt").write_text((SEEDS / "kyiv-independent-diplomacy-or-deal-making.txt").read_text(encoding="utf-8").replace("Kellogg", f"Kellogg{i}"), encoding="utf-8")
+    env = {**os.environ, "RAG_STORE_DIR": str(settings.store_dir), "RAG_CORPUS_DIR": str(corpus)}
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "ingest", "--quiet"], env=env, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(9)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    result = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(settings.store_dir), "RAG_CORPUS_DIR": str(corpus)})
+    assert result.returncode == 0, result.stderr
+    from tests.conftest import _forget_chroma_clients
+
+    _forget_chroma_clients()
+    with Engine(settings) as engine:
+        ids, docs, metas = engine.store.all_documents()
+    assert len(ids) == len(set(ids))
+    expected = Engine(settings.replace(store_dir=tmp_path / "fresh"), writer=True)
+    report = expected.ingest(corpus)
+    expected.close()
+    assert len(ids) == report.chunks_total  # exactly the expected chunks: no duplicates, no orphans

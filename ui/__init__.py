@@ -1,0 +1,1 @@
+"""Gradio chat window over rag.api (see ui/app.py)."""
