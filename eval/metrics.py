@@ -19,8 +19,13 @@ def normalise(text: str) -> str:
 
 
 def matches(text: str, variants: list[str]) -> bool:
+    """A variant matches at a word start; one ending in a digit must not continue with a digit ("14" is not in "140")."""
     norm = normalise(text)
-    return any(normalise(v).strip() in norm for v in variants)
+    for variant in variants:
+        v = normalise(variant).strip()
+        if v and re.search(r"(?<!\w)" + re.escape(v) + (r"(?![\d.,]\d|\d)" if v[-1].isdigit() else ""), norm):
+            return True
+    return False
 
 
 def judge(q: Question, text: str, answered: bool, conflict: bool) -> tuple[bool, str]:

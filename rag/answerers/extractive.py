@@ -19,6 +19,7 @@ import re
 from typing import Iterator
 
 from ..evidence import Evidence, coverage, query_terms, rank_evidence, sentence_terms
+from ..text import split_sentences
 from ..facts import dates, dates_conflict, numbers, numbers_conflict, question_type
 from ..settings import Settings
 from ..types import Answer, Passage
@@ -63,8 +64,8 @@ class ExtractiveAnswerer:
             highlights.setdefault(e.passage.id, []).append(e.sentence)
         if conflict:
             a, b = chosen
-            text = (f"The sources disagree. {_label(a.passage)} says: {_cite(a.sentence, markers[a.passage.id])} "
-                    f"{_label(b.passage)} says: {_cite(b.sentence, markers[b.passage.id])}")
+            text = (f"The sources disagree: according to {_label(a.passage)}, {_cite(_lower_first(a.sentence), markers[a.passage.id])} "
+                    f"According to {_label(b.passage)}, {_cite(_lower_first(b.sentence), markers[b.passage.id])}")
         else:
             text = " ".join(_cite(e.sentence, markers[e.passage.id]) for e in chosen)
         citations = [to_citation(p, markers[p.id], tuple(highlights[p.id])) for p in order]
@@ -73,12 +74,21 @@ class ExtractiveAnswerer:
                       passages=[to_citation(p, markers.get(p.id, 0)) for p in ctx.passages])
 
 
-def _cite(sentence: str, marker: int) -> str:
-    """Put the marker before the sentence's final stop: 'He left [1].'"""
-    s = sentence.strip()
-    if s and s[-1] in ".!?":
-        return f"{s[:-1]} [{marker}]{s[-1]}"
-    return f"{s} [{marker}]"
+def _cite(text: str, marker: int) -> str:
+    """Put the marker before each sentence's final stop: 'He left [1]. She stayed [1].'"""
+    out = []
+    for s in split_sentences(text) or [text]:
+        s = s.strip()
+        out.append(f"{s[:-1]} [{marker}]{s[-1]}" if s and s[-1] in ".!?" else f"{s} [{marker}]")
+    return " ".join(out)
+
+
+def _lower_first(sentence: str) -> str:
+    """'In April, ...' -> 'in April, ...' (keeps names and acronyms capitalised)."""
+    first = sentence.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first.lower() in {"in", "on", "the", "a", "an", "at", "by", "after", "following", "during"}:
+        return sentence[0].lower() + sentence[1:]
+    return sentence
 
 
 def _label(passage: Passage) -> str:

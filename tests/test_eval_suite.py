@@ -1,0 +1,58 @@
+"""The evaluation suite: its format, metrics, comparison, and the CI quality gate."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from eval.dataset import load_questions
+from eval.metrics import judge, matches
+from rag.errors import UserError
+
+from .conftest import ROOT
+
+
+def test_question_set_covers_every_category():
+    questions = load_questions(ROOT / "eval" / "questions.jsonl")
+    assert len(questions) >= 60
+    counts = {}
+    for q in questions:
+        counts[q.category] = counts.get(q.category, 0) + 1
+    for category in ("single_fact", "number", "date", "list", "cross_doc", "transliteration", "conflict", "unanswerable", "follow_up"):
+        assert counts.get(category, 0) >= 5, category
+
+
+def test_bad_question_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": "x", "question": "hi", "category": "c", "expect": "maybe"}\n')
+    with pytest.raises(UserError, match="expect"):
+        load_questions(bad)
+
+
+def test_judge_rules():
+    from eval.dataset import Question
+
+    q = Question(id="a", category="number", question="?", answers=["14", "fourteen"])
+    assert judge(q, "It freed fourteen prisoners [1].", True, False)[0]
+    assert not judge(q, "It freed 140 prisoners [1].", True, False)[0]
+    assert matches("more than 1,100 remain", ["1100"])
+    r = Question(id="b", category="unanswerable", question="?", expect="refuse")
+    assert judge(r, "no", False, False)[0] and not judge(r, "yes [1]", True, False)[0]
+
+
+@pytest.mark.slow
+def test_eval_gate_on_the_seeds(tmp_path):
+    """Runs the full suite with the default answerer and the llama-index baseline; fails below thresholds."""
+    out = tmp_path / "report"
+    env_store = tmp_path / "store"
+    result = subprocess.run([sys.executable, "-m", "eval", "--gate", "--out", str(out)], capture_output=True, text=True,
+                            cwd=str(ROOT), timeout=1500, env={**__import__("os").environ, "RAG_STORE_DIR": str(env_store), "RAG_CORPUS_DIR": str(ROOT / "seeds")})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    data = json.loads((out / "results.json").read_text())
+    assert data["baseline"]["overall"]["questions"] == data["overall"]["questions"]
+    for name in ("summary.md", "per_category.png", "latency.png"):
+        assert (out / name).stat().st_size > 0
+    # comparison mode: a report against itself has no differences
+    same = subprocess.run([sys.executable, "-m", "eval", "--compare", str(out), str(out)], capture_output=True, text=True, cwd=str(ROOT))
+    assert "newly passing: 0, newly failing: 0" in same.stdout

@@ -1,0 +1,134 @@
+"""The chat window, tested as a user would: gradio_client against a running app, and a real Chromium."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEEDS, free_port, wait_for_port
+
+XSS_DOC = ("Security bulletin about the Minsk summit.\n\n"
+           "The summit communique was signed by the delegates on Friday <script>window.__pwned = 1</script> "
+           "and a note <img src=x onerror=\"window.__pwned = 2\"> was attached to the communique for the delegates.\n")
+
+
+@pytest.fixture
+def app_server(tmp_path, seeded_store):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "xss-bulletin.txt").write_text(XSS_DOC, encoding="utf-8")
+    store = tmp_path / "store"
+    shutil.copytree(seeded_store, store)
+    port = free_port()
+    env = {**os.environ, "RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(corpus), "RAG_SHOW_PROGRESS": "false", "RAG_MAX_FILE_MB": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "ui", "--port", str(port)], cwd=str(ROOT), env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_port(port, 180, proc)
+        # the app ingests the new XSS document on start only if the store is empty; index it through the CLI-equivalent upload path instead
+        yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "proc": proc}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _client(url):
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+def _text(message):
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
+
+
+def test_ask_upload_and_bad_upload_through_gradio_client(app_server, tmp_path):
+    from gradio_client import handle_file
+
+    client = _client(app_server["url"])
+    history, sources, status = client.predict("How many prisoners were released in December?", [], "extractive", 6, "documents", api_name="/chat")
+    assert "123" in _text(history[-1]) and "[[1]](#src-1)" in _text(history[-1])
+    assert "src-1" in sources and "European Pravda" in sources and "<mark>" in sources
+    assert "5 documents" in status
+
+    note = tmp_path / "field-notes.txt"
+    note.write_text("The Grodno bridge reopened on 3 March after repairs costing 7 million roubles.\n", encoding="utf-8")
+    message, status = client.predict([handle_file(str(note))], api_name="/upload")
+    assert "✓ field-notes.txt indexed" in message
+    history, sources, _ = client.predict("When did the Grodno bridge reopen?", [], "extractive", 6, "documents", api_name="/chat")
+    assert "3 March" in _text(history[-1]) and "field-notes.txt" in sources
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 garbage")
+    message, _ = client.predict([handle_file(str(bad))], api_name="/upload")
+    assert "✗ broken.pdf" in message and "PDF" in message
+    assert not (app_server["corpus"] / "uploads" / "broken.pdf").exists()  # a bad upload changes nothing
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 400_000)
+    with pytest.raises(ValueError, match="maximum file size"):  # the size limit is enforced before upload
+        client.predict([handle_file(str(big))], api_name="/upload")
+
+
+def test_upload_names_cannot_escape_the_corpus():
+    from ui.app import safe_name
+
+    assert safe_name("../../etc/x.txt") == "x.txt"
+    assert safe_name("..\\..\\windows\\evil.md") == "evil.md"
+    assert "/" not in safe_name("a/b/../../c.pdf")
+    assert safe_name("Résumé 2025.PDF") == "Résumé_2025.pdf"
+
+
+def test_document_html_is_escaped_in_answers_and_sources():
+    from rag.types import Answer, Citation
+    from ui.app import answer_markdown, sources_html
+
+    c = Citation(marker=1, source="x.txt", title="<b>t</b>", text="a <script>alert(1)</script> b", score=1.0,
+                 highlights=("a <script>alert(1)</script> b",))
+    html = sources_html(Answer(text="a <script>alert(1)</script> b [1].", citations=[c], answered=True))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in answer_markdown("<script>alert(1)</script> [1]")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
+def test_browser_ask_sources_and_xss(app_server):
+    from gradio_client import handle_file
+    from playwright.sync_api import sync_playwright
+
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    client = _client(app_server["url"])
+    message, _ = client.predict([handle_file(str(app_server["corpus"] / "xss-bulletin.txt"))], api_name="/upload")
+    assert "indexed" in message
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_server["url"])
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        page.fill("#question textarea", "How many prisoners were released in December?")
+        page.click("#ask")
+        page.wait_for_function("document.querySelector('#sources') && document.querySelector('#sources').innerText.includes('European Pravda')", timeout=60_000)
+        assert "123" in page.inner_text("#chat")
+        assert page.query_selector("#sources mark") is not None
+        page.screenshot(path=str(artifacts / "chat-answer.png"), full_page=True)
+        page.fill("#question textarea", "What was attached to the summit communique?")
+        page.click("#ask")
+        page.wait_for_function("document.querySelector('#sources').innerText.includes('communique')", timeout=60_000)
+        assert page.evaluate("window.__pwned === undefined")
+        assert "<img src=x onerror" in page.inner_text("#sources")  # shown as text, not run
+        page.screenshot(path=str(artifacts / "chat-xss.png"), full_page=True)
+        browser.close()
