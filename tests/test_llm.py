@@ -1,0 +1,126 @@
+"""LLM backends and citation verification, with the shipped fake LLM and real llama.cpp (in-process and server)."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from rag.answerers.generative import GenerativeAnswerer
+from rag.errors import BackendError, UserError
+from rag.llms.fake import FakeLLM
+from rag.types import Answer
+
+from .conftest import free_port, wait_for_port
+
+
+def _with_llm(engine, llm):
+    engine._answerer = GenerativeAnswerer(engine.settings, llm)
+    return engine
+
+
+def test_supported_sentence_is_kept(engine):
+    a = _with_llm(engine, FakeLLM()).ask("How many prisoners were released in December?")
+    assert a.answered and "123" in a.text and a.dropped == [] and a.citations
+
+
+def test_invented_figure_is_dropped_and_never_returned(engine):
+    llm = FakeLLM({"population": "The population of Belarus is 1.1 million [1]."})
+    a = _with_llm(engine, llm).ask("What is the population of Belarus?")
+    assert "1.1 million" not in a.text and a.dropped == ["The population of Belarus is 1.1 million."]
+    assert not a.answered
+
+
+def test_wrongly_cited_sentence_is_recited_to_the_supporting_passage(engine):
+    llm = FakeLLM({"December": "Belarus released 123 political prisoners [5]."})
+    a = _with_llm(engine, llm).ask("How many prisoners were released in December?")
+    assert a.answered and a.text.endswith("[1].")
+    assert "123" in a.citations[0].text
+
+
+def test_unverified_mode_keeps_the_text(engine):
+    engine.reconfigure(verify_citations=False)
+    llm = FakeLLM({"population": "The population of Belarus is 1.1 million [1]."})
+    a = _with_llm(engine, llm).ask("What is the population of Belarus?")
+    assert "1.1 million" in a.text
+
+
+def test_streaming_yields_text_then_answer(engine):
+    items = list(_with_llm(engine, FakeLLM()).ask_stream("How many prisoners were released in December?"))
+    assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 2 and isinstance(items[-1], Answer)
+
+
+def test_openai_backend_needs_a_base_url(seeded):
+    from rag.answerers import make_answerer
+
+    with pytest.raises(UserError, match="RAG_LLM_BASE_URL"):
+        make_answerer(seeded.replace(llm="openai"))
+
+
+def test_openai_server_down_is_a_clear_error(seeded):
+    from rag.api import Engine
+
+    s = seeded.replace(llm="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout=3, llm_max_retries=0)
+    with Engine(s) as e, pytest.raises(BackendError, match="cannot reach the LLM server"):
+        e.ask("How many prisoners were released in December?")
+
+
+def test_openai_slow_server_times_out(seeded):
+    from rag.api import Engine
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    conns = []
+    threading.Thread(target=lambda: [conns.append(listener.accept()) for _ in range(4)], daemon=True).start()
+    port = listener.getsockname()[1]
+    s = seeded.replace(llm="openai", llm_base_url=f"http://127.0.0.1:{port}/v1", llm_timeout=2, llm_max_retries=0)
+    try:
+        with Engine(s) as e, pytest.raises(BackendError, match="did not answer within|failed|cannot reach"):
+            e.ask("How many prisoners were released in December?")
+    finally:
+        listener.close()
+
+
+llama_cpp = pytest.importorskip("llama_cpp", reason="install the 'local' extra")
+
+
+@pytest.mark.llm
+def test_llamacpp_bundled_model_answers_end_to_end(seeded):
+    from rag.api import Engine
+
+    with Engine(seeded.replace(llm="llamacpp", llm_max_tokens=80)) as e:
+        a = e.ask("How many prisoners were released in December?")
+    assert isinstance(a, Answer) and a.answerer.startswith("llamacpp")
+    assert a.tokens > 0
+    if a.answered:
+        assert a.citations and all(f"[{c.marker}]" in a.text for c in a.citations)
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    from rag.llms.llamacpp import bundled_gguf
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()), "--host", "127.0.0.1",
+                             "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, 120, proc)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.llm
+def test_openai_backend_against_a_real_llama_cpp_server(seeded, llama_server):
+    from rag.api import Engine
+
+    with Engine(seeded.replace(llm="openai", llm_base_url=llama_server, llm_model="smollm2", llm_max_tokens=80)) as e:
+        a = e.ask("How many prisoners were released in December?")
+        items = list(e.ask_stream("Who is Ales Bialiatski?"))
+    assert isinstance(a, Answer) and a.tokens > 0
+    assert isinstance(items[-1], Answer) and any(isinstance(i, str) and i for i in items[:-1])
