@@ -56,7 +56,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"  [{c.marker}] {c.title} ({c.source}{'; ' + meta if meta else ''})")
             for h in c.highlights:
                 print(f"      \u201c{h}\u201d")
-    return 0 if answer.answered else 0
+    return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
