@@ -1,5 +1,5 @@
 import sys
 
-from rag.cli import build_parser, main
+from rag.cli import main
 
 sys.exit(main(["eval", *sys.argv[1:]]))

@@ -104,7 +104,7 @@ def write_report(out: Path, rows, overall, categories, baseline, meta) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps({"meta": meta, "overall": overall, "categories": categories,
                                                    "baseline": baseline, "results": rows}, indent=2, ensure_ascii=False))
-    lines = [f"# Evaluation report", "", f"- question set: `{meta['set']}` ({overall['questions']} questions)",
+    lines = ["# Evaluation report", "", f"- question set: `{meta['set']}` ({overall['questions']} questions)",
              f"- answerer: `{meta['llm']}`; top_k={meta['top_k']}; support check: {meta['support_check']}",
              f"- baseline: {meta['baseline_note']}", "", "## Overall", "", "| metric | this project | baseline |", "|---|---|---|"]
     for metric in HEADLINE:

@@ -90,21 +90,20 @@ class Embedder:
                 f"embedding model {model_name!r} could not be loaded offline ({type(exc).__name__}); "
                 "set RAG_EMBEDDING_MODEL to a sentence-transformers model folder on disk"
             ) from None
-        self.dimension = int((getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension)() or len(self.encode(["x"])[0]))
         self._lock = threading.Lock()
+        self._cache: dict[str, np.ndarray] = {}
+        dimension = (getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension)()
+        self.dimension = int(dimension or len(self.encode(["x"])[0]))
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         if not texts:
-            return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return self._encode(texts, batch_size)
-        with lock:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
             return self._encode(texts, batch_size)
 
     def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
         """Encode with a per-process cache (sentences of popular passages recur across questions)."""
-        cache = self.__dict__.setdefault("_cache", {})
+        cache = self._cache
         missing = list(dict.fromkeys(t for t in texts if t not in cache))
         if missing:
             for text, vector in zip(missing, self.encode(missing)):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import dates, numbers, question_type
+from .facts import MONTHS, dates, numbers, question_type
 from .retrieve import LexicalIndex
 from .text import QUESTION_WORDS, content_words, split_sentences, stem, words
 from .types import Passage
@@ -89,8 +89,6 @@ def has_type(sentence: str, qtype: str, question: str) -> bool:
 
 def constraint_terms(question: str, index: LexicalIndex) -> set[str]:
     """Terms a right answer's passage must contain: names, numbers and years stated in the question."""
-    from .facts import MONTHS
-
     out: set[str] = set()
     for i, w in enumerate(words(question)):
         if w.isdigit() or (i > 0 and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):

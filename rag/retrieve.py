@@ -38,13 +38,10 @@ class LexicalIndex:
     bm25: object | None
     idf: dict[str, float]
     vocab: set[str]
+    unknown_weight: float  # weight of a term the corpus never uses: above every known term
 
     def term_weight(self, term: str) -> float:
-        return self.idf.get(term, self.max_idf)
-
-    @property
-    def max_idf(self) -> float:
-        return max(self.idf.values(), default=1.0) + 0.5
+        return self.idf.get(term, self.unknown_weight)
 
 
 def build_lexical_index(ids: list[str], docs: list[str], metas: list[dict]) -> LexicalIndex:
@@ -61,7 +58,7 @@ def build_lexical_index(ids: list[str], docs: list[str], metas: list[dict]) -> L
         df.update(set(toks))
     n = max(len(docs), 1)
     idf = {t: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for t, c in df.items()}
-    return LexicalIndex(ids, docs, metas, variants, bm25, idf, set(df))
+    return LexicalIndex(ids, docs, metas, variants, bm25, idf, set(df), max(idf.values(), default=1.0) + 0.5)
 
 
 class Retriever:

@@ -140,6 +140,8 @@ class NameVariants:
         self._canonical: dict[str, str] = {}
         self._heads: list[str] = []
         self._vocab: set[str] = set()
+        self._vocab_list: list[str] | None = None
+        self._lookups: dict[tuple[str, bool], str | None] = {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], threshold: float = 0.8) -> "NameVariants":
@@ -179,7 +181,6 @@ class NameVariants:
             return None
         return self._canonical.get(best, "~" + best)[1:]
 
-    @lru_cache(maxsize=50_000)
     def canonical(self, folded_word: str, fuzzy: bool = True) -> str | None:
         """Canonical token for a folded word, or None when it is not a name.
 
@@ -189,16 +190,19 @@ class NameVariants:
             return hit
         if not fuzzy or folded_word in self._vocab or len(folded_word) < 5 or not folded_word.isalpha():
             return None
-        head = self._best_head(folded_word, self._canonical, self.query_threshold)
-        return "~" + head if head else None
+        key = (folded_word, fuzzy)
+        if key not in self._lookups:
+            head = self._best_head(folded_word, self._canonical, self.query_threshold)
+            self._lookups[key] = "~" + head if head else None
+        return self._lookups[key]
 
     def nearest_word(self, folded_word: str, cutoff: float = 0.8) -> str | None:
         """Closest corpus word to an unknown, non-name word (adviser -> advisor, normalise -> normalize)."""
         if folded_word in self._vocab or len(folded_word) < 6 or not folded_word.isalpha():
             return None
-        vocab = self.__dict__.get("_vocab_list")
-        if vocab is None:
-            vocab = self.__dict__["_vocab_list"] = sorted(w for w in self._vocab if len(w) >= 5 and w.isalpha())
+        if self._vocab_list is None:
+            self._vocab_list = sorted(w for w in self._vocab if len(w) >= 5 and w.isalpha())
+        vocab = self._vocab_list
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 

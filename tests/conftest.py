@@ -7,6 +7,7 @@ temporary folder by ``seeded``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -92,6 +93,21 @@ def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | Non
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+@contextlib.contextmanager
+def serve(cmd: list[str], port: int, timeout: float = 120.0, env: dict | None = None):
+    """Run a loopback server for the duration of a block; stop it afterwards."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        wait_for_port(port, timeout, proc)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def venv_bin(name: str) -> str:

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from rag.api import Engine
-from rag.errors import BackendError, StoreLockedError, UserError
+from rag.errors import UserError
 
 from .conftest import ROOT, SEEDS, run_cli
 

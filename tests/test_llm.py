@@ -1,8 +1,6 @@
 """LLM backends and citation verification, with the shipped fake LLM and real llama.cpp (in-process and server)."""
 
-import os
 import socket
-import subprocess
 import sys
 import threading
 
@@ -13,7 +11,7 @@ from rag.errors import BackendError, UserError
 from rag.llms.fake import FakeLLM
 from rag.types import Answer
 
-from .conftest import free_port, wait_for_port
+from .conftest import free_port, serve
 
 
 def _with_llm(engine, llm):
@@ -104,15 +102,10 @@ def llama_server():
     from rag.llms.llamacpp import bundled_gguf
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, 120, proc)
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()), "--host", "127.0.0.1",
+           "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2"]
+    with serve(cmd, port, 120):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.mark.llm

@@ -9,20 +9,15 @@ import pytest
 
 from rag.api import Engine
 
-from .conftest import ROOT, SEEDS, free_port, venv_bin, wait_for_port
+from .conftest import ROOT, SEEDS, free_port, serve, venv_bin
 
 
 @pytest.fixture
 def chroma_server(tmp_path):
     port = free_port()
-    proc = subprocess.Popen([venv_bin("chroma"), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-    try:
-        wait_for_port(port, 90, proc)
+    cmd = [venv_bin("chroma"), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
+    with serve(cmd, port, 90, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"}):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_server_mode_ingest_and_ask(settings, chroma_server):

@@ -28,7 +28,6 @@ def app_server(tmp_path, seeded_store):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for_port(port, 180, proc)
-        # the app ingests the new XSS document on start only if the store is empty; index it through the CLI-equivalent upload path instead
         yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "proc": proc}
     finally:
         proc.terminate()

@@ -21,7 +21,7 @@ from typing import Any
 
 from rag.api import Engine, normalise_history
 from rag.embed import offline_environment
-from rag.errors import RagError, UserError
+from rag.errors import RagError
 from rag.ingest.load import SUPPORTED
 from rag.settings import LLM_BACKENDS, Settings
 from rag.types import Answer, Citation
