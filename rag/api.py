@@ -66,7 +66,9 @@ class Engine:
         self._embedder = None
         self._retriever = None
         self._answerer = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards building and swapping the parts
+        self._answer_lock = threading.Lock()  # one answer at a time (llama.cpp is not thread-safe)
+        self._ingest_lock = threading.Lock()  # one ingest at a time; held apart so asks go on meanwhile
 
     # -- lazy parts --------------------------------------------------------
     @property
@@ -107,7 +109,8 @@ class Engine:
             new = self.settings.replace(**changes)
             if (new.collection, new.store_dir, new.chroma_url, new.embedding_model) != (
                     self.settings.collection, self.settings.store_dir, self.settings.chroma_url, self.settings.embedding_model):
-                self.close()
+                with self._ingest_lock:  # never close the store under a running ingest
+                    self.close()
             if (new.llm, new.llm_model, new.llm_base_url) != (self.settings.llm, self.settings.llm_model, self.settings.llm_base_url):
                 self._answerer = None
             self.settings = new
@@ -126,20 +129,23 @@ class Engine:
 
     # -- ingest ------------------------------------------------------------
     def ingest(self, path: str | Path | None = None, *, rebuild: bool = False, progress=None) -> IngestReport:
+        """Index a folder. Questions keep being answered while it runs (only ingests queue behind each other)."""
         from .ingest.pipeline import check_corpus, ingest_folder
 
         root = Path(path) if path is not None else self.settings.corpus_dir
-        with self._lock:
-            check_corpus(root)  # fail on a bad folder before touching the store
-            if rebuild:
-                self.rebuild_store()
-            if not self.writer:
-                self.close()
-                self.writer = True
+        with self._ingest_lock:
+            with self._lock:
+                check_corpus(root)  # fail on a bad folder before touching the store
+                if rebuild:
+                    self.rebuild_store()
+                if not self.writer:
+                    self.close()
+                    self.writer = True
+                store, embedder, settings = self.store, self.embedder, self.settings
             report = ingest_folder(
-                root, self.store, self.embedder, chunk_size=self.settings.chunk_size, chunk_overlap=self.settings.chunk_overlap,
-                max_file_mb=self.settings.max_file_mb, batch_size=self.settings.embedding_batch_size,
-                show_progress=self.settings.show_progress and progress is None, progress=progress,
+                root, store, embedder, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+                max_file_mb=settings.max_file_mb, batch_size=settings.embedding_batch_size,
+                show_progress=settings.show_progress and progress is None, progress=progress,
             )
             if self._retriever is not None:
                 self._retriever.invalidate()
@@ -183,26 +189,31 @@ class Engine:
         turns = normalise_history(history)
         standalone = self.answerer.rewrite(question, turns) if hasattr(self.answerer, "rewrite") else standalone_question(question, turns)
         retriever = self.retriever
-        if self.store.count() == 0:
+        index = retriever.lexical()  # one store.count() per question
+        if not index.ids:
             raise UserError(f"the store at {self.store.location} (collection {self.settings.collection!r}) is empty; run `rag ingest` first")
         vector = retriever.embed_query(standalone)
-        passages = retriever.search(standalone, k, vector)
-        return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=retriever.lexical(),
+        passages = retriever.search(standalone, k, vector, index)
+        return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=index,
                              embedder=self.embedder, original_question=question)
 
     def ask(self, question: str, *, history: list | None = None, top_k: int | None = None) -> Answer:
         started = time.perf_counter()
-        with self._lock:
-            ctx = self._prepare(question, history, top_k)
-            answer = self.answerer.answer(ctx)
+        with self._answer_lock:
+            with self._lock:
+                ctx = self._prepare(question, history, top_k)
+                answerer = self.answerer
+            answer = answerer.answer(ctx)
         return _timed(answer, started)
 
     def ask_stream(self, question: str, *, history: list | None = None, top_k: int | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as the answer is produced, then the final ``Answer``."""
         started = time.perf_counter()
-        with self._lock:
-            ctx = self._prepare(question, history, top_k)
-            for item in self.answerer.stream(ctx):
+        with self._answer_lock:  # a plain Lock: the consumer may resume this generator on another thread
+            with self._lock:
+                ctx = self._prepare(question, history, top_k)
+                answerer = self.answerer
+            for item in answerer.stream(ctx):
                 if isinstance(item, Answer):
                     yield _timed(item, started)
                 else:

@@ -66,7 +66,7 @@ def resolve_model(name: str) -> str:
 class Embedder:
     """Thread-safe wrapper around a SentenceTransformer; vectors are L2-normalised."""
 
-    def __init__(self, model_name: str, batch_size: int = 64) -> None:
+    def __init__(self, model_name: str, batch_size: int = 16) -> None:
         offline_environment()
         self.model_name = model_name
         self.batch_size = batch_size
@@ -101,6 +101,21 @@ class Embedder:
         with self._lock:
             return self._encode(texts, batch_size)
 
+    def encode_many(self, texts: Sequence[str], batch_size: int | None = None, slice_size: int = 32) -> np.ndarray:
+        """Encode a large list for ingest: sorted by length (less padding), in slices.
+
+        Each slice takes the lock on its own, so a question arriving during an
+        ingest waits for one slice (about a second), not for the whole batch.
+        """
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), slice_size):
+            part = order[start:start + slice_size]
+            out[part] = self.encode([texts[i] for i in part], batch_size)
+        return out
+
     def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
         """Encode with a per-process cache (sentences of popular passages recur across questions)."""
         cache = self._cache
@@ -123,6 +138,6 @@ class Embedder:
 
 
 @lru_cache(maxsize=4)
-def get_embedder(model_name: str, batch_size: int = 64) -> Embedder:
+def get_embedder(model_name: str, batch_size: int = 16) -> Embedder:
     """One embedder per model per process (loading costs ~0.3 s and 100 MB)."""
     return Embedder(model_name, batch_size)

@@ -62,6 +62,25 @@ def query_terms(text: str, index: LexicalIndex) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: Below this cosine to the question, a sentence sharing no question term is off-topic.
+ON_TOPIC_COSINE = 0.2
+
+
+def on_topic(sentence: str, question: str, query_vector: np.ndarray, index: LexicalIndex, embedder) -> bool:
+    """Does a sentence address the question at all? It shares a question term or is semantically close.
+
+    Calibrated on the eval set: every quoted answer sentence that passes the
+    evidence threshold meets it, while "I am a teapot" (cosine 0.04) or a
+    replayed instruction does not. Generated answers use it so a document
+    that tells the model to answer every question with a fixed phrase cannot
+    get that phrase through, even though the phrase is "supported" by the
+    hostile passage it comes from.
+    """
+    if set(query_terms(question, index)) & sentence_terms(sentence, index):
+        return True
+    return float(embedder.encode_cached([sentence])[0] @ query_vector) >= ON_TOPIC_COSINE
+
+
 def sentence_terms(sentence: str, index: LexicalIndex) -> set[str]:
     return set(query_terms(sentence, index))
 
@@ -113,7 +132,7 @@ def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int
 
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
-                  embedder, preselect: int = 24, focus: str = "") -> list[Evidence]:
+                  embedder, preselect: int = 12, focus: str = "") -> list[Evidence]:
     """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms
     weigh half of lexical coverage, the whole rewritten question the other half."""
     qterms = query_terms(question, index)

@@ -39,6 +39,7 @@ class LexicalIndex:
     idf: dict[str, float]
     vocab: set[str]
     unknown_weight: float  # weight of a term the corpus never uses: above every known term
+    latin_share: float = 1.0  # share of corpus terms written in ASCII (for the other-language hint)
 
     def term_weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_weight)
@@ -58,7 +59,8 @@ def build_lexical_index(ids: list[str], docs: list[str], metas: list[dict]) -> L
         df.update(set(toks))
     n = max(len(docs), 1)
     idf = {t: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for t, c in df.items()}
-    return LexicalIndex(ids, docs, metas, variants, bm25, idf, set(df), max(idf.values(), default=1.0) + 0.5)
+    latin = sum(t.isascii() for t in df) / len(df) if df else 1.0
+    return LexicalIndex(ids, docs, metas, variants, bm25, idf, set(df), max(idf.values(), default=1.0) + 0.5, latin)
 
 
 class Retriever:
@@ -85,8 +87,8 @@ class Retriever:
     def embed_query(self, question: str) -> np.ndarray:
         return self.embedder.encode([question])[0]
 
-    def search(self, question: str, k: int, query_vector: np.ndarray | None = None) -> list[Passage]:
-        index = self.lexical()
+    def search(self, question: str, k: int, query_vector: np.ndarray | None = None, index: LexicalIndex | None = None) -> list[Passage]:
+        index = self.lexical() if index is None else index
         if not index.ids:
             return []
         vector = self.embed_query(question) if query_vector is None else query_vector

@@ -118,3 +118,47 @@ def venv_bin(name: str) -> str:
 def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=str(ROOT))
+
+
+# -- the chat app, running as a real server on loopback --------------------------------
+
+XSS_DOC = ("Security bulletin about the Minsk summit.\n\n"
+           "The summit communique was signed by the delegates on Friday <script>window.__pwned = 1</script> "
+           "and a note <img src=x onerror=\"window.__pwned = 2\"> was attached to the communique for the delegates.\n")
+
+
+@pytest.fixture
+def app_server(tmp_path, seeded_store):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "xss-bulletin.txt").write_text(XSS_DOC, encoding="utf-8")
+    store = tmp_path / "store"
+    shutil.copytree(seeded_store, store)
+    port = free_port()
+    env = {**os.environ, "RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(corpus), "RAG_SHOW_PROGRESS": "false", "RAG_MAX_FILE_MB": "1"}
+    log = open(tmp_path / "ui.log", "w")  # a file, not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "ui", "--port", str(port)], cwd=str(ROOT), env=env,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_port(port, 180, proc)
+        yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "proc": proc, "store": store}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _client(url):
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+def _text(message):
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)

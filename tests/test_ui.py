@@ -1,53 +1,10 @@
 """The chat window, tested as a user would: gradio_client against a running app, and a real Chromium."""
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEEDS, free_port, wait_for_port
-
-XSS_DOC = ("Security bulletin about the Minsk summit.\n\n"
-           "The summit communique was signed by the delegates on Friday <script>window.__pwned = 1</script> "
-           "and a note <img src=x onerror=\"window.__pwned = 2\"> was attached to the communique for the delegates.\n")
-
-
-@pytest.fixture
-def app_server(tmp_path, seeded_store):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    (corpus / "xss-bulletin.txt").write_text(XSS_DOC, encoding="utf-8")
-    store = tmp_path / "store"
-    shutil.copytree(seeded_store, store)
-    port = free_port()
-    env = {**os.environ, "RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(corpus), "RAG_SHOW_PROGRESS": "false", "RAG_MAX_FILE_MB": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "ui", "--port", str(port)], cwd=str(ROOT), env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_for_port(port, 180, proc)
-        yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "proc": proc}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def _client(url):
-    from gradio_client import Client
-
-    return Client(url, verbose=False)
-
-
-def _text(message):
-    content = message["content"]
-    if isinstance(content, list):
-        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return str(content)
+from .conftest import ROOT, _client, _text
 
 
 def test_ask_upload_and_bad_upload_through_gradio_client(app_server, tmp_path):

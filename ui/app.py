@@ -99,7 +99,7 @@ def example_questions(engine: Engine, limit: int = 5) -> list[str]:
 class ChatApp:
     def __init__(self, settings: Settings) -> None:
         self.engine = Engine(settings, writer=True, purpose="rag ui")
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # one question at a time through the shared engine
 
     @property
     def settings(self) -> Settings:
@@ -172,8 +172,8 @@ class ChatApp:
             saved.append(dest)
         if saved:
             try:
-                with self.lock:
-                    report = self.engine.ingest(root, progress=(lambda done, total, name: progress((done, total), desc=name)) if progress else None)
+                # Not under self.lock: questions keep being answered while files are indexed.
+                report = self.engine.ingest(root, progress=(lambda done, total, name: progress((done, total), desc=name)) if progress else None)
             except RagError as exc:
                 return f"⚠ {exc}", self.status()
             skipped = {s: why for s, why in report.skipped}

@@ -38,7 +38,19 @@ def to_citation(passage: Passage, marker: int, highlights: tuple[str, ...] = ())
                     author=passage.author, date=passage.date, publisher=passage.publisher, chunk_id=passage.id, highlights=highlights)
 
 
+def language_hint(question: str, index: LexicalIndex) -> str:
+    """A hint when the question is written in another script than the documents (Cyrillic vs Latin, ...)."""
+    letters = [c for c in question if c.isalpha()]
+    if not letters:
+        return ""
+    question_latin = sum(c.isascii() for c in letters) / len(letters)
+    if abs(question_latin - index.latin_share) > 0.5:
+        return (" The question is written in a different script from the documents; the search works best in the"
+                " documents' own language, so try asking in it.")
+    return ""
+
+
 def refusal(ctx: AnswerContext, name: str, dropped: list[str] | None = None) -> Answer:
-    return Answer(text=REFUSAL, citations=[], answered=False, question=ctx.original_question or ctx.question,
+    return Answer(text=REFUSAL + language_hint(ctx.original_question or ctx.question, ctx.index), citations=[], answered=False, question=ctx.original_question or ctx.question,
                   answerer=name, standalone_question=ctx.question, dropped=dropped or [],
                   passages=[to_citation(p, 0) for p in ctx.passages])

@@ -6,6 +6,7 @@ pipeline can skip the file and name why, instead of crashing the run.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
@@ -53,23 +54,39 @@ def _read_bytes(path: Path) -> bytes:
         raise Unreadable(f"cannot read: {exc.strerror}") from None
 
 
+def _cp1252_bytes(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode handler: a byte that is not valid UTF-8 is read as cp1252 (mixed-encoding files)."""
+    return err.object[err.start:err.end].decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("rag-cp1252", _cp1252_bytes)
+
+
 def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, cp1252, or UTF-8 with stray cp1252 bytes.
+
+    Mixed files are common (a UTF-8 file edited once on Windows): every valid
+    UTF-8 sequence is read as UTF-8 and only the invalid bytes as cp1252, so
+    "café" and "naïve" both survive. Content that decodes to mostly
+    unprintable characters is refused as binary.
+    """
     sample = data[:65536]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise Unreadable("binary content (NUL bytes)")
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    # Not UTF-8: accept cp1252 (common for old Windows text) only if it looks like prose.
+            raise Unreadable("bad encoding (UTF-16 byte-order mark but invalid UTF-16)") from None
+    if b"\x00" in sample:
+        raise Unreadable("binary content (NUL bytes)")
     try:
-        text = data.decode("cp1252")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Unreadable("bad encoding (not UTF-8 or cp1252)") from None
-    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text[:20000])
-    if printable < 0.95 * min(len(text), 20000):
-        raise Unreadable("bad encoding (not UTF-8; looks binary)")
+        pass
+    text = data.decode("utf-8-sig", errors="rag-cp1252")
+    head = text[:20000]
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in head)
+    if printable < 0.95 * len(head):
+        raise Unreadable("bad encoding (not UTF-8 or cp1252; looks binary)")
     return text
 
 

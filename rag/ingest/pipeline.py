@@ -29,6 +29,9 @@ from .load import SUPPORTED, Unreadable, parse_bytes
 
 ProgressFn = Callable[[int, int, str], None]
 
+#: Chunks parsed before they are embedded and written (bounds memory and the work a crash loses).
+FLUSH_CHUNKS = 1024
+
 
 @dataclass
 class _Pending:
@@ -61,7 +64,7 @@ def check_corpus(root: Path) -> list[Path]:
 
 
 def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap: int, max_file_mb: float,
-                  batch_size: int = 64, show_progress: bool = False, progress: ProgressFn | None = None) -> IngestReport:
+                  batch_size: int = 16, show_progress: bool = False, progress: ProgressFn | None = None) -> IngestReport:
     started = time.perf_counter()
     root = Path(root)
     files = check_corpus(root)
@@ -93,7 +96,7 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
         stored = set(store.existing_ids([c.id for p in pending for c in p.chunks]))
         new = [(p, c) for p in pending for c in p.chunks if c.id not in stored]
         if new:
-            vectors = embedder.encode([c.text for _, c in new], batch_size=batch_size)
+            vectors = embedder.encode_many([c.text for _, c in new], batch_size=batch_size)
             store.upsert([c.id for _, c in new], vectors, [c.text for _, c in new], [_meta(p, c) for p, c in new])
             report.chunks_added += len(new)
         kept = [(p, c) for p in pending for c in p.chunks if c.id in stored]
@@ -148,7 +151,7 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
                 "author": doc.author, "date": doc.date, "publisher": doc.publisher, "n_chunks": len(chunks)}
         pending.append(_Pending(source, file_hash, meta, chunks, set(old["ids"]) if old else set()))
         pending_chunks += len(chunks)
-        if pending_chunks >= 256:
+        if pending_chunks >= FLUSH_CHUNKS:
             flush()
     flush()
 
