@@ -9,6 +9,7 @@ eval suite all go through an Engine; none has retrieval logic of its own.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -105,12 +106,13 @@ class Engine:
 
     def reconfigure(self, **changes: Any) -> None:
         """Change settings in place (the chat UI's settings panel); reopens only what changed."""
-        with self._lock:
-            new = self.settings.replace(**changes)
-            if (new.collection, new.store_dir, new.chroma_url, new.embedding_model) != (
-                    self.settings.collection, self.settings.store_dir, self.settings.chroma_url, self.settings.embedding_model):
-                with self._ingest_lock:  # never close the store under a running ingest
-                    self.close()
+        new = self.settings.replace(**changes)
+        store_fields = ("collection", "store_dir", "chroma_url", "embedding_model")
+        moves_store = any(getattr(new, f) != getattr(self.settings, f) for f in store_fields)
+        # Lock order everywhere: ingest lock, then parts lock. The store is never closed under a running ingest.
+        with self._ingest_lock if moves_store else contextlib.nullcontext(), self._lock:
+            if moves_store:
+                self.close()
             if (new.llm, new.llm_model, new.llm_base_url) != (self.settings.llm, self.settings.llm_model, self.settings.llm_base_url):
                 self._answerer = None
             self.settings = new

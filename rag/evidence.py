@@ -29,6 +29,7 @@ from .types import Passage
 
 W_LEXICAL, W_DENSE, W_TYPE = 0.5, 0.4, 0.1
 CONSTRAINT_PENALTY = 0.3
+DENSE_WORDS = 48  # words of a sentence embedded for its dense score
 OOV_PENALTY = 0.5
 
 
@@ -163,7 +164,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         factor = [f * (1.0 - OOV_PENALTY * unknown) for f in factor]
     prior = [lexical[i] + 0.15 / (1 + rank) for i, (_, _, rank) in enumerate(candidates)]
     order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:preselect]
-    vectors = embedder.encode_cached([candidates[i][0] for i in order])
+    # Long "sentences" (tables, code) cost up to 256 tokens each; their first words carry the dense signal.
+    vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:DENSE_WORDS]) for i in order])
     dense = vectors @ query_vector
     ranked = []
     for j, i in enumerate(order):

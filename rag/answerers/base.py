@@ -51,6 +51,7 @@ def language_hint(question: str, index: LexicalIndex) -> str:
 
 
 def refusal(ctx: AnswerContext, name: str, dropped: list[str] | None = None) -> Answer:
-    return Answer(text=REFUSAL + language_hint(ctx.original_question or ctx.question, ctx.index), citations=[], answered=False, question=ctx.original_question or ctx.question,
+    question = ctx.original_question or ctx.question
+    return Answer(text=REFUSAL + language_hint(question, ctx.index), citations=[], answered=False, question=question,
                   answerer=name, standalone_question=ctx.question, dropped=dropped or [],
                   passages=[to_citation(p, 0) for p in ctx.passages])
