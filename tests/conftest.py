@@ -96,18 +96,21 @@ def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | Non
 
 
 @contextlib.contextmanager
-def serve(cmd: list[str], port: int, timeout: float = 120.0, env: dict | None = None):
-    """Run a loopback server for the duration of a block; stop it afterwards."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    try:
-        wait_for_port(port, timeout, proc)
-        yield proc
-    finally:
-        proc.terminate()
+def serve(cmd: list[str], port: int, timeout: float = 120.0, env: dict | None = None, log: Path | None = None):
+    """Run a loopback server for the duration of a block; stop it afterwards.
+
+    Output goes to ``log`` (a file, never a pipe: a full pipe would stall the server) or is discarded."""
+    with open(log, "w") if log else open(os.devnull, "w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            wait_for_port(port, timeout, proc)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def venv_bin(name: str) -> str:
@@ -136,19 +139,9 @@ def app_server(tmp_path, seeded_store):
     shutil.copytree(seeded_store, store)
     port = free_port()
     env = {**os.environ, "RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(corpus), "RAG_SHOW_PROGRESS": "false", "RAG_MAX_FILE_MB": "1"}
-    log = open(tmp_path / "ui.log", "w")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "ui", "--port", str(port)], cwd=str(ROOT), env=env,
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_for_port(port, 180, proc)
+    cmd = [sys.executable, "-m", "rag", "ui", "--port", str(port)]
+    with serve(cmd, port, 180, env=env, log=tmp_path / "ui.log") as proc:
         yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "proc": proc, "store": store}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _client(url):
