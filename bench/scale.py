@@ -123,7 +123,7 @@ def child_serve(store: str) -> dict:
 
 
 def child_encode(texts_file: str) -> dict:
-    from rag.embed import offline_environment, resolve_model
+    from rag.embedders import offline_environment, resolve_model
     from rag.settings import BUNDLED_EMBEDDING
 
     offline_environment()
@@ -150,7 +150,7 @@ def child_llamaindex(corpus: str) -> dict:
     from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-    from rag.embed import offline_environment, resolve_model
+    from rag.embedders import offline_environment, resolve_model
     from rag.settings import BUNDLED_EMBEDDING
 
     offline_environment()

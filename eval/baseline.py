@@ -25,7 +25,7 @@ def build_starter_index(settings):
     from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-    from rag.embed import offline_environment, resolve_model
+    from rag.embedders import offline_environment, resolve_model
 
     offline_environment()
     LlamaSettings.llm = None

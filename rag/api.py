@@ -75,9 +75,10 @@ class Engine:
     @property
     def embedder(self):
         if self._embedder is None:
-            from .embed import get_embedder
+            from .embedders import get_embedder
 
-            self._embedder = get_embedder(self.settings.embedding_model, self.settings.embedding_batch_size)
+            s = self.settings
+            self._embedder = get_embedder(s.embedding_model, s.embedding_batch_size, s.embedding_runtime, str(s.cache_dir))
         return self._embedder
 
     @property

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +24,16 @@ SEEDS = ROOT / "seeds"
 sys.path.insert(0, str(ROOT))
 
 from rag.settings import Settings  # noqa: E402
+
+#: One model cache (the exported ONNX graph) for the whole session, created empty,
+#: so every run exercises the export instead of trusting the developer's cache.
+MODEL_CACHE = Path(tempfile.mkdtemp(prefix="rag-test-cache-"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache():
+    yield MODEL_CACHE
+    shutil.rmtree(MODEL_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +46,7 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.setenv("RAG_CORPUS_DIR", str(SEEDS))
     monkeypatch.setenv("RAG_SHOW_PROGRESS", "false")
+    monkeypatch.setenv("RAG_CACHE_DIR", str(MODEL_CACHE))
     yield
 
 
@@ -48,7 +60,7 @@ def seeded_store(tmp_path_factory) -> Path:
     from rag.api import Engine
 
     store = tmp_path_factory.mktemp("seeded") / "store"
-    with Engine(Settings.load(env={}, store_dir=store, corpus_dir=SEEDS, show_progress=False), writer=True) as engine:
+    with Engine(Settings.load(env={}, store_dir=store, corpus_dir=SEEDS, show_progress=False, cache_dir=MODEL_CACHE), writer=True) as engine:
         engine.ingest()
     _forget_chroma_clients()
     return store

@@ -1,7 +1,7 @@
 import pytest
 
 from rag.errors import UserError
-from rag.settings import LLM_BACKENDS, Settings
+from rag.settings import EMBEDDING_RUNTIMES, LLM_BACKENDS, Settings
 
 
 def test_defaults_toml_then_env_precedence(tmp_path):
@@ -27,6 +27,7 @@ def test_rag_config_env_points_at_toml(tmp_path):
     ({"RAG_LLM": "gpt5"}, "valid names: extractive"),
     ({"RAG_CHUNK_OVERLAP": "500"}, "chunk_overlap"),
     ({"RAG_CHROMA_URL": "localhost:8000"}, "http://"),
+    ({"RAG_EMBEDDING_RUNTIME": "tensorflow"}, "valid names: onnx, torch"),
 ])
 def test_bad_settings_name_the_value_and_fix(env, needle):
     with pytest.raises(UserError, match=needle):
@@ -58,3 +59,4 @@ def test_every_lightweight_backend_builds(backend):
 
 def test_backend_list_is_what_settings_accept():
     assert set(LLM_BACKENDS) == {"extractive", "llamacpp", "openai", "fake"}
+    assert set(EMBEDDING_RUNTIMES) == {"onnx", "torch"}

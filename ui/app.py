@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.api import Engine, normalise_history
-from rag.embed import offline_environment
+from rag.embedders import offline_environment
 from rag.errors import RagError
 from rag.ingest.load import SUPPORTED
 from rag.settings import LLM_BACKENDS, Settings

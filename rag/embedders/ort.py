@@ -1,0 +1,210 @@
+"""onnxruntime embedder: the same sentence-transformers model, exported once, run faster.
+
+Why: on a 2-core CPU the embedding forward pass is nearly all of ingest time
+and most of a new question's latency. onnxruntime runs MiniLM's graph about
+1.6x faster than torch (bench/scale.py measures both side by side), and a
+process that finds the exported graph in the cache imports neither torch nor
+sentence-transformers, which takes about 5 s off a cold ``rag ask``.
+
+How: the first use loads the model with sentence-transformers, exports the
+transformer plus pooling and L2 normalisation with ``torch.onnx`` (needs the
+``onnx`` package, nothing downloaded), checks that onnxruntime's vectors equal
+torch's on probe sentences of mixed lengths (cosine >= 0.9999), and writes the
+graph under ``cache_dir/onnx/`` with a JSON record holding its SHA-256. Later
+processes trust the graph only if that hash still matches; otherwise they
+export again. The cache key is the model's weights (the pinned hash for the
+bundled model, file sizes and mtimes for others) plus ``EXPORT_VERSION``.
+
+Limits: only models made of Transformer + Pooling (mean or CLS) [+ Normalize]
+and shipping a ``tokenizer.json``; anything else raises ``OnnxUnsupported`` and
+the factory falls back to the torch runtime with a note.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..settings import BUNDLED_EMBEDDING
+from .base import BUNDLED_SHA256, Embedder, resolve_model, sha256_file
+
+EXPORT_VERSION = 1  # bump when the exported graph's inputs/outputs change
+MIN_PROBE_COSINE = 0.9999
+PROBES = [
+    "Ales Bialiatski was released on 13 September 2025.",
+    "x",
+    "The potash company Belaruskali was removed from the sanctions list in exchange for the release of 52 prisoners, "
+    "among them journalists, activists and foreign citizens; the talks were led by John Coale.",
+    "Déjà vu — Лукашенко 卢卡申科 😀",
+    "def f(x):\n    return {k: v for k, v in x.items() if v}  # code",
+]
+
+
+class OnnxUnsupported(Exception):
+    """This model cannot run under onnxruntime here (the reason is the message)."""
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OnnxUnsupported(f"{path.name} is missing or unreadable ({type(exc).__name__})") from None
+
+
+def model_layout(model_dir: Path) -> dict:
+    """What the exported graph must reproduce: pooling, max length, lower-casing."""
+    modules = _read_json(model_dir / "modules.json")
+    kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+    if not kinds or kinds[0] != "Transformer" or "Pooling" not in kinds or set(kinds) - {"Transformer", "Pooling", "Normalize"}:
+        raise OnnxUnsupported(f"module pipeline {kinds} is not Transformer + Pooling [+ Normalize]")
+    pooling_dir = model_dir / next(m.get("path", "") for m in modules if m.get("type", "").endswith("Pooling"))
+    pooling = _read_json(pooling_dir / "config.json")
+    modes = [k for k, v in pooling.items() if k.startswith("pooling_mode") and v is True]
+    mode = {("pooling_mode_mean_tokens",): "mean", ("pooling_mode_cls_token",): "cls"}.get(tuple(modes))
+    if mode is None:
+        raise OnnxUnsupported(f"pooling {modes} is not mean or cls alone")
+    config_file = model_dir / modules[0].get("path", "") / "sentence_bert_config.json"
+    config = _read_json(config_file) if config_file.exists() else {}
+    if not (model_dir / "tokenizer.json").is_file():
+        raise OnnxUnsupported("the model has no tokenizer.json")
+    return {"pooling": mode, "max_seq_length": int(config.get("max_seq_length") or 256), "lower": bool(config.get("do_lower_case"))}
+
+
+def weights_key(model_name: str, model_dir: Path) -> str:
+    if model_name == BUNDLED_EMBEDDING:
+        identity = "|".join(BUNDLED_SHA256.values())
+    else:
+        identity = "|".join(f"{p.relative_to(model_dir)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                            for p in sorted(model_dir.rglob("*")) if p.is_file())
+    import hashlib
+
+    return hashlib.sha256(f"{EXPORT_VERSION}|{model_dir.resolve()}|{identity}".encode()).hexdigest()[:24]
+
+
+class OnnxEmbedder(Embedder):
+    def __init__(self, model_name: str, batch_size: int = 16, cache_dir: Path = Path("~/.cache/rag-cited")) -> None:
+        super().__init__(model_name, batch_size)
+        try:
+            import onnxruntime
+            import tokenizers
+        except ImportError as exc:
+            raise OnnxUnsupported(f"{exc.name} is not installed") from None
+        model_dir = Path(resolve_model(model_name))
+        if not model_dir.is_dir():
+            raise OnnxUnsupported(f"model {model_name!r} is not a folder on disk")
+        self.layout = model_layout(model_dir)
+        folder = Path(cache_dir).expanduser() / "onnx"
+        record_path = folder / f"{weights_key(model_name, model_dir)}.json"
+        graph = self._cached_graph(record_path)
+        if graph is None:
+            graph = export_graph(model_name, self.layout, record_path)
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        options.intra_op_num_threads = os.cpu_count() or 1
+        self.session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=self.layout["max_seq_length"])
+        pad_token = self.tokenizer.padding["pad_token"] if self.tokenizer.padding else "[PAD]"
+        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id(pad_token) or 0, pad_token=pad_token)
+        self.graph_path = graph
+        self.dimension = int(self._encode(["x"], None).shape[1])
+
+    @staticmethod
+    def _cached_graph(record_path: Path) -> Path | None:
+        """The exported graph if its record exists and its hash still matches."""
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+            graph = record_path.parent / record["file"]
+            if sha256_file(graph) == record["sha256"]:
+                return graph
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def _encode(self, texts: Sequence[str], batch_size: int | None) -> np.ndarray:
+        size = batch_size or self.batch_size
+        lower = self.layout["lower"]
+        out = []
+        for start in range(0, len(texts), size):
+            batch = [t.strip().lower() if lower else t.strip() for t in texts[start:start + size]]
+            encodings = self.tokenizer.encode_batch(batch)
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            out.append(self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0])
+        return np.concatenate(out).astype(np.float32, copy=False)
+
+
+def export_graph(model_name: str, layout: dict, record_path: Path) -> Path:
+    """Export with torch, check against sentence-transformers, write graph + record atomically."""
+    try:
+        import onnx  # noqa: F401  (torch.onnx's exporter needs it)
+        import torch
+    except ImportError as exc:
+        raise OnnxUnsupported(f"exporting needs {exc.name}, which is not installed") from None
+    import onnxruntime
+
+    from .sentence_transformers import load_sentence_transformer
+
+    model = load_sentence_transformer(model_name)
+    transformer = model[0].auto_model.eval()
+    pooling = layout["pooling"]
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.transformer(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            if pooling == "cls":
+                pooled = hidden[:, 0]
+            else:
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1)
+
+    record_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(dir=record_path.parent, prefix=".export-", suffix=".onnx")
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        example = model.tokenize(PROBES[:2])
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                Pooled().eval(), (example["input_ids"], example["attention_mask"]), str(tmp),
+                input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+                dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}},
+                opset_version=17, dynamo=False,
+            )
+        session = onnxruntime.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
+        features = model.tokenize(PROBES)
+        got = session.run(None, {"input_ids": features["input_ids"].numpy().astype(np.int64),
+                                 "attention_mask": features["attention_mask"].numpy().astype(np.int64)})[0]
+        want = model.encode(PROBES, normalize_embeddings=True, convert_to_numpy=True)
+        cosine = float((got * want).sum(1).min())
+        if cosine < MIN_PROBE_COSINE:
+            raise OnnxUnsupported(f"the exported graph disagrees with torch (cosine {cosine:.5f})")
+        digest = sha256_file(tmp)
+        graph = record_path.with_name(f"{record_path.stem}-{digest[:12]}.onnx")
+        os.replace(tmp, graph)
+        record = {"file": graph.name, "sha256": digest, "model": model_name, "probe_min_cosine": cosine,
+                  "torch": torch.__version__, "onnxruntime": onnxruntime.__version__, **layout}
+        handle, tmp_record = tempfile.mkstemp(dir=record_path.parent, prefix=".record-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(record, out, indent=1)
+        os.replace(tmp_record, record_path)  # the record is written last: it only ever names a complete graph
+        return graph
+    except OnnxUnsupported:
+        raise
+    except Exception as exc:  # the exporter's failures are many and version-specific
+        raise OnnxUnsupported(f"export failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
