@@ -49,7 +49,13 @@ class Evidence:
 
 
 def query_terms(text: str, index: LexicalIndex) -> list[str]:
-    """Terms of a question or claim: names unified, unknown words snapped to the nearest corpus word."""
+    """Terms of a question or claim: names unified, unknown words snapped to the nearest corpus word.
+
+    Memoised on the index (the terms depend only on it): the sentences of
+    popular passages are scored again and again."""
+    cached = index.term_cache.get(text)
+    if cached is not None:
+        return list(cached)
     out = []
     for raw, w in content_words(text, with_raw=True):
         if w in QUESTION_WORDS:
@@ -60,7 +66,11 @@ def query_terms(text: str, index: LexicalIndex) -> list[str]:
             if near is not None:
                 w = near
         out.append(canonical or stem(w))
-    return list(dict.fromkeys(out))
+    result = tuple(dict.fromkeys(out))
+    if len(index.term_cache) >= 200_000:
+        index.term_cache.clear()
+    index.term_cache[text] = result
+    return list(result)
 
 
 #: Below this cosine to the question, a sentence sharing no question term is off-topic.

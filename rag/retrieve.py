@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,6 +40,7 @@ class LexicalIndex:
     vocab: set[str]
     unknown_weight: float  # weight of a term the corpus never uses: above every known term
     latin_share: float = 1.0  # share of corpus terms written in ASCII (for the other-language hint)
+    term_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)  # evidence.query_terms
 
     def term_weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_weight)

@@ -36,7 +36,7 @@ class Settings:
     collection: str = "documents"
     embedding_model: str = BUNDLED_EMBEDDING  # or any sentence-transformers name/path
     embedding_runtime: str = "onnx"  # onnx (exported once, ~1.6x faster) | torch (sentence-transformers)
-    embedding_batch_size: int = 16  # fastest on a 2-core CPU in bench/scale.py
+    embedding_batch_size: int = 0  # 0 = the runtime's fastest on a 2-core CPU (onnx 2, torch 16; bench/scale.py)
     cache_dir: Path = Path("~/.cache/rag-cited")  # derived files (the exported ONNX graph)
     chunk_size: int = 140  # words per chunk (sentence-aligned)
     chunk_overlap: int = 30  # words of overlap, as whole sentences
@@ -94,6 +94,8 @@ class Settings:
             raise UserError(f"unknown llm backend {self.llm!r} (setting RAG_LLM); valid names: {', '.join(LLM_BACKENDS)}")
         if self.embedding_runtime not in EMBEDDING_RUNTIMES:
             raise UserError(f"unknown embedding runtime {self.embedding_runtime!r} (setting RAG_EMBEDDING_RUNTIME); valid names: {', '.join(EMBEDDING_RUNTIMES)}")
+        if self.embedding_batch_size < 0:
+            raise UserError(f"embedding_batch_size={self.embedding_batch_size} must be >= 0 (0 picks the runtime's fastest)")
         if self.chunk_size < 20:
             raise UserError(f"chunk_size={self.chunk_size} is too small; use at least 20 words")
         if not 0 <= self.chunk_overlap < self.chunk_size:

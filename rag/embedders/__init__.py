@@ -24,7 +24,7 @@ from .base import Embedder, offline_environment, resolve_model, sha256_file
 
 
 @lru_cache(maxsize=4)
-def get_embedder(model_name: str, batch_size: int = 16, runtime: str = "onnx", cache_dir: str | Path = "") -> Embedder:
+def get_embedder(model_name: str, batch_size: int = 0, runtime: str = "onnx", cache_dir: str | Path = "") -> Embedder:
     """One embedder per (model, runtime) per process (loading costs 0.3-6 s and ~100 MB)."""
     if runtime == "onnx":
         from .ort import OnnxEmbedder, OnnxUnsupported

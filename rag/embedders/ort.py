@@ -34,7 +34,7 @@ import numpy as np
 from ..settings import BUNDLED_EMBEDDING
 from .base import BUNDLED_SHA256, Embedder, resolve_model, sha256_file
 
-EXPORT_VERSION = 1  # bump when the exported graph's inputs/outputs change
+EXPORT_VERSION = 2  # bump when the exported graph's inputs/outputs change
 MIN_PROBE_COSINE = 0.9999
 PROBES = [
     "Ales Bialiatski was released on 13 September 2025.",
@@ -73,7 +73,8 @@ def model_layout(model_dir: Path) -> dict:
     config = _read_json(config_file) if config_file.exists() else {}
     if not (model_dir / "tokenizer.json").is_file():
         raise OnnxUnsupported("the model has no tokenizer.json")
-    return {"pooling": mode, "max_seq_length": int(config.get("max_seq_length") or 256), "lower": bool(config.get("do_lower_case"))}
+    return {"pooling": mode, "max_seq_length": int(config.get("max_seq_length") or 256), "lower": bool(config.get("do_lower_case")),
+            "transformer_dir": str(model_dir / modules[0].get("path", ""))}
 
 
 def weights_key(model_name: str, model_dir: Path) -> str:
@@ -88,7 +89,9 @@ def weights_key(model_name: str, model_dir: Path) -> str:
 
 
 class OnnxEmbedder(Embedder):
-    def __init__(self, model_name: str, batch_size: int = 16, cache_dir: Path = Path("~/.cache/rag-cited")) -> None:
+    preferred_batch_size = 2  # onnxruntime on 2 cores, length-sorted: 1-2 fastest, 4 ~6 % and 16 ~20 % slower
+
+    def __init__(self, model_name: str, batch_size: int = 0, cache_dir: Path = Path("~/.cache/rag-cited")) -> None:
         super().__init__(model_name, batch_size)
         try:
             import onnxruntime
@@ -153,7 +156,14 @@ def export_graph(model_name: str, layout: dict, record_path: Path) -> Path:
     from .sentence_transformers import load_sentence_transformer
 
     model = load_sentence_transformer(model_name)
-    transformer = model[0].auto_model.eval()
+    transformer = model[0].auto_model
+    try:  # eager attention exports to plain MatMul/Softmax, which runs ~1.2x faster here than the SDPA graph
+        from transformers import AutoModel
+
+        transformer = AutoModel.from_pretrained(layout["transformer_dir"], attn_implementation="eager")
+    except Exception:  # pragma: no cover - architectures without an eager path keep the default
+        pass
+    transformer.eval()
     pooling = layout["pooling"]
 
     class Pooled(torch.nn.Module):

@@ -64,7 +64,7 @@ def check_corpus(root: Path) -> list[Path]:
 
 
 def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap: int, max_file_mb: float,
-                  batch_size: int = 16, show_progress: bool = False, progress: ProgressFn | None = None) -> IngestReport:
+                  batch_size: int = 0, show_progress: bool = False, progress: ProgressFn | None = None) -> IngestReport:
     started = time.perf_counter()
     root = Path(root)
     files = check_corpus(root)
