@@ -80,10 +80,24 @@ class Retriever:
         key = (self.store.count(), self.generation)
         with self._lock:
             if self._index is None or key != self._index_key:
-                ids, docs, metas = self.store.all_documents()
-                self._index = build_lexical_index(ids, docs, metas)
+                self._index = self._load_or_build()
                 self._index_key = key
             return self._index
+
+    def _load_or_build(self) -> LexicalIndex:
+        """The saved snapshot when the store holds exactly its chunk ids, else a fresh build (then saved)."""
+        from . import snapshot
+
+        folder = getattr(self.store, "snapshot_dir", None)
+        if folder is None:
+            return build_lexical_index(*self.store.all_documents())
+        fp = snapshot.fingerprint(self.store.all_ids())
+        index = snapshot.load(folder, fp)
+        if index is None:
+            ids, docs, metas = self.store.all_documents()
+            index = build_lexical_index(ids, docs, metas)
+            snapshot.save(index, folder, snapshot.fingerprint(ids))
+        return index
 
     def embed_query(self, question: str) -> np.ndarray:
         return self.embedder.encode([question])[0]

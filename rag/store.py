@@ -105,6 +105,17 @@ class ChromaStore:
             out.update(zip(got["ids"], got["metadatas"]))
         return out
 
+    def all_ids(self) -> list[str]:
+        ids: list[str] = []
+        for offset in range(0, self.count(), 5000):
+            ids += self._call(self.collection.get, include=[], limit=5000, offset=offset)["ids"]
+        return ids
+
+    @property
+    def snapshot_dir(self) -> Path | None:
+        """Where derived indexes of this collection may be saved (embedded stores only)."""
+        return None if self.server else Path(self.settings.store_dir) / ".lexical" / self.settings.collection
+
     def all_documents(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         ids: list[str] = []
         docs: list[str] = []

@@ -168,6 +168,16 @@ class NameVariants:
             self._canonical[name] = "~" + head
         return self
 
+    def to_dict(self) -> dict:
+        return {"threshold": self.threshold, "query_threshold": self.query_threshold, "canonical": self._canonical,
+                "heads": self._heads, "vocab": sorted(self._vocab)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "NameVariants":
+        self = cls(data["threshold"], data["query_threshold"])
+        self._canonical, self._heads, self._vocab = dict(data["canonical"]), list(data["heads"]), set(data["vocab"])
+        return self
+
     def _best_head(self, word: str, candidates: Iterable[str], threshold: float | None = None) -> str | None:
         """Most similar candidate (>= threshold); returns its cluster head."""
         best, best_score = None, self.threshold if threshold is None else threshold
