@@ -116,6 +116,9 @@ class Engine:
                 self.close()
             if (new.llm, new.llm_model, new.llm_base_url) != (self.settings.llm, self.settings.llm_model, self.settings.llm_base_url):
                 self._answerer = None
+            embedder_fields = ("embedding_model", "embedding_runtime", "embedding_batch_size", "cache_dir")
+            if any(getattr(new, f) != getattr(self.settings, f) for f in embedder_fields):
+                self._embedder = self._retriever = None
             self.settings = new
 
     def close(self) -> None:

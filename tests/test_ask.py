@@ -58,6 +58,25 @@ def test_disagreeing_sources_are_both_cited(engine, question, sides):
     assert len({c.source for c in a.citations}) == 2
 
 
+@pytest.mark.parametrize("question, each_part", [
+    ("How many prisoners were released after Kellogg's visit in June, and how many in December?", ("14", "123")),
+    ("Where were the prisoners freed in June taken, and where were most of those freed in December deported?", ("Lithuania", "Ukraine")),
+])
+def test_two_questions_in_one_get_a_cited_sentence_each(engine, question, each_part):
+    a = engine.ask(question)
+    assert a.answered and all(part in a.text for part in each_part), a.text
+    assert a.text.count("[") >= 2 and all(c.highlights for c in a.citations)
+
+
+def test_compound_split_keeps_single_questions_whole():
+    from rag.answerers.extractive import split_compound
+
+    assert split_compound("Which envoy visited in June 2025 and which one in December 2025?") == [
+        "Which envoy visited in June 2025?", "Which one in December 2025?"]
+    assert split_compound("Who released Bialiatski and Tsikhanouski?") == []
+    assert split_compound("What did the US and Belarus agree?") == []
+
+
 @pytest.mark.parametrize("question", ["What is the population of Belarus?", "What is Lukashenko's date of birth?",
                                       "Who is the prime minister of Belarus?", "How many prisoners did Belarus release in 2019?"])
 def test_unanswerable_questions_are_refused_plainly(engine, question):

@@ -79,3 +79,14 @@ def test_model_onnx_cannot_reproduce_falls_back_to_torch_with_a_note(tmp_path, c
     assert "embedding with torch instead of onnxruntime" in capfd.readouterr().err
     assert embedder.encode(["max pooling still works"]).shape == (1, 384)
     assert not (tmp_path / "cache" / "onnx").exists()
+
+
+def test_switching_runtime_in_a_running_engine_keeps_the_answers(engine):
+    question = "How many prisoners were released in December?"
+    before = engine.ask(question)
+    assert isinstance(engine.embedder, OnnxEmbedder)
+    engine.reconfigure(embedding_runtime="torch")
+    assert isinstance(engine.embedder, SentenceTransformerEmbedder)
+    after = engine.ask(question)
+    assert (after.text, [c.source for c in after.citations]) == (before.text, [c.source for c in before.citations])
+    assert "123" in after.text

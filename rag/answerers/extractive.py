@@ -42,6 +42,11 @@ class ExtractiveAnswerer:
         ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus)
         if not ranked or ranked[0].score < self.settings.min_evidence:
             return refusal(ctx, self.name)
+        parts = [] if focus else split_compound(ctx.question)
+        if parts:
+            chosen = self._answer_parts(ctx, parts)
+            if chosen:
+                return self._compose(ctx, chosen, conflict=False)
         best = ranked[0]
         qtype = question_type(ctx.original_question or ctx.question)
         other = find_conflict(best, ranked[1:], qtype)
@@ -52,6 +57,23 @@ class ExtractiveAnswerer:
         if extra is not None:
             chosen.append(extra)
         return self._compose(ctx, chosen, conflict=False)
+
+    def _answer_parts(self, ctx: AnswerContext, parts: list[str]) -> list[Evidence]:
+        """Best sentence for each part of "How many in June, and how many in December?".
+
+        Each part is ranked with the whole question as context and the part as
+        focus (its terms and answer type count), so the June part and the
+        December part each get their own sentence. Empty when a part has no
+        good enough evidence: then the question is answered as a whole.
+        """
+        chosen: list[Evidence] = []
+        for part in parts:
+            ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=part)
+            pick = next((e for e in ranked if e.sentence not in {c.sentence for c in chosen}), None)
+            if pick is None or pick.score < self.settings.min_evidence:
+                return []
+            chosen.append(pick)
+        return chosen
 
     def _compose(self, ctx: AnswerContext, chosen: list[Evidence], conflict: bool) -> Answer:
         markers: dict[str, int] = {}
@@ -93,6 +115,17 @@ def _lower_first(sentence: str) -> str:
 
 def _label(passage: Passage) -> str:
     return passage.publisher or passage.title or passage.source
+
+
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:which|what|who|whom|where|when|how)\b)", re.I)
+
+
+def split_compound(question: str) -> list[str]:
+    """Two questions joined by "and": "Who visited in June, and who in December?" -> both halves."""
+    pieces = _SECOND_QUESTION.split(question.strip(), maxsplit=1)
+    if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 2:
+        return []
+    return [pieces[0].rstrip(" ,?") + "?", pieces[1][:1].upper() + pieces[1][1:]]
 
 
 def find_conflict(best: Evidence, others: list[Evidence], qtype: str) -> Evidence | None:

@@ -22,6 +22,7 @@ the factory falls back to the torch runtime with a note.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -83,8 +84,6 @@ def weights_key(model_name: str, model_dir: Path) -> str:
     else:
         identity = "|".join(f"{p.relative_to(model_dir)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                             for p in sorted(model_dir.rglob("*")) if p.is_file())
-    import hashlib
-
     return hashlib.sha256(f"{EXPORT_VERSION}|{model_dir.resolve()}|{identity}".encode()).hexdigest()[:24]
 
 
@@ -98,7 +97,7 @@ class OnnxEmbedder(Embedder):
             import tokenizers
         except ImportError as exc:
             raise OnnxUnsupported(f"{exc.name} is not installed") from None
-        model_dir = Path(resolve_model(model_name))
+        model_dir = Path(resolve_model(model_name, verify=False))  # the export (below) loads the weights verified
         if not model_dir.is_dir():
             raise OnnxUnsupported(f"model {model_name!r} is not a folder on disk")
         self.layout = model_layout(model_dir)
@@ -211,6 +210,9 @@ def export_graph(model_name: str, layout: dict, record_path: Path) -> Path:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(record, out, indent=1)
         os.replace(tmp_record, record_path)  # the record is written last: it only ever names a complete graph
+        for old in record_path.parent.glob(f"{record_path.stem}-*.onnx"):
+            if old != graph:
+                old.unlink(missing_ok=True)  # a graph replaced because it failed its hash check
         return graph
     except OnnxUnsupported:
         raise
