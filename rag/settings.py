@@ -35,7 +35,7 @@ class Settings:
     chroma_url: str = ""  # e.g. http://127.0.0.1:8000 -> use a Chroma server instead
     collection: str = "documents"
     embedding_model: str = BUNDLED_EMBEDDING  # or any sentence-transformers name/path
-    embedding_runtime: str = "onnx"  # onnx (exported once, ~1.6x faster) | torch (sentence-transformers)
+    embedding_runtime: str = "onnx"  # onnx (exported once, ~1.9x faster) | torch (sentence-transformers)
     embedding_batch_size: int = 0  # 0 = the runtime's fastest on a 2-core CPU (onnx 2, torch 16; bench/scale.py)
     cache_dir: Path = Path("~/.cache/rag-cited")  # derived files (the exported ONNX graph)
     chunk_size: int = 140  # words per chunk (sentence-aligned)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -90,3 +91,14 @@ def test_switching_runtime_in_a_running_engine_keeps_the_answers(engine):
     after = engine.ask(question)
     assert (after.text, [c.source for c in after.citations]) == (before.text, [c.source for c in before.citations])
     assert "123" in after.text
+
+
+def test_export_removes_graphs_of_older_export_versions_only(tmp_path):
+    folder = tmp_path / "cache" / "onnx"
+    folder.mkdir(parents=True)
+    (folder / "oldkey.json").write_text(json.dumps({"file": "oldkey-abc.onnx", "sha256": "x"}))  # written by export version 1
+    (folder / "oldkey-abc.onnx").write_bytes(b"old graph")
+    os.utime(folder / "oldkey-abc.onnx", (1, 1))  # settled long ago (younger graphs may be mid-export)
+    (folder / "notes.txt").write_text("not ours to delete")
+    embedder = OnnxEmbedder(BUNDLED_EMBEDDING, 8, cache_dir=tmp_path / "cache")
+    assert sorted(p.name for p in folder.iterdir()) == sorted([embedder.graph_path.name, embedder.graph_path.name.rsplit("-", 1)[0] + ".json", "notes.txt"])

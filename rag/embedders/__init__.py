@@ -4,7 +4,7 @@ Both runtimes produce the same vectors for the same model (checked when the
 ONNX graph is exported), so one store serves either:
 
 * ``onnx`` (default): the model exported once to ONNX and run by onnxruntime;
-  about 1.6x faster on a 2-core CPU, and a process that finds the exported graph
+  about 1.9x faster on a 2-core CPU, and a process that finds the exported graph
   in the cache never imports torch. Models it cannot export fall back to torch.
 * ``torch``: sentence-transformers as shipped.
 
