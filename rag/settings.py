@@ -24,6 +24,7 @@ EMBEDDING_RUNTIMES = ("onnx", "torch")
 
 BUNDLED_EMBEDDING = "bundled:all-MiniLM-L6-v2"
 BUNDLED_GGUF = "bundled:SmolLM2-135M-Instruct"
+DEFAULT_CACHE_DIR = Path("~/.cache/rag-cited")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Settings:
     embedding_model: str = BUNDLED_EMBEDDING  # or any sentence-transformers name/path
     embedding_runtime: str = "onnx"  # onnx (exported once, ~1.9x faster) | torch (sentence-transformers)
     embedding_batch_size: int = 0  # 0 = the runtime's fastest on a 2-core CPU (onnx 2, torch 16; bench/scale.py)
-    cache_dir: Path = Path("~/.cache/rag-cited")  # derived files (the exported ONNX graph)
+    cache_dir: Path = DEFAULT_CACHE_DIR  # derived files (the exported ONNX graph)
     chunk_size: int = 140  # words per chunk (sentence-aligned)
     chunk_overlap: int = 30  # words of overlap, as whole sentences
     top_k: int = 6  # passages retrieved per question

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UserError
-from ..settings import EMBEDDING_RUNTIMES
+from ..settings import DEFAULT_CACHE_DIR, EMBEDDING_RUNTIMES
 from .base import Embedder, offline_environment, resolve_model, sha256_file
 
 
@@ -30,7 +30,7 @@ def get_embedder(model_name: str, batch_size: int = 0, runtime: str = "onnx", ca
         from .ort import OnnxEmbedder, OnnxUnsupported
 
         try:
-            return OnnxEmbedder(model_name, batch_size, cache_dir=Path(cache_dir or "~/.cache/rag-cited"))
+            return OnnxEmbedder(model_name, batch_size, cache_dir=Path(cache_dir or DEFAULT_CACHE_DIR))
         except OnnxUnsupported as why:
             print(f"note: embedding with torch instead of onnxruntime: {why}", file=sys.stderr)
             runtime = "torch"

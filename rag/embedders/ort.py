@@ -33,7 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..settings import BUNDLED_EMBEDDING
+from ..settings import BUNDLED_EMBEDDING, DEFAULT_CACHE_DIR
 from .base import BUNDLED_SHA256, Embedder, resolve_model, sha256_file
 
 EXPORT_VERSION = 2  # bump when the exported graph's inputs/outputs change
@@ -91,7 +91,7 @@ def weights_key(model_name: str, model_dir: Path) -> str:
 class OnnxEmbedder(Embedder):
     preferred_batch_size = 2  # onnxruntime on 2 cores, length-sorted: 1-2 fastest, 4 ~6 % and 16 ~20 % slower
 
-    def __init__(self, model_name: str, batch_size: int = 0, cache_dir: Path = Path("~/.cache/rag-cited")) -> None:
+    def __init__(self, model_name: str, batch_size: int = 0, cache_dir: Path = DEFAULT_CACHE_DIR) -> None:
         super().__init__(model_name, batch_size)
         try:
             import onnxruntime
