@@ -22,7 +22,7 @@ from typing import Any
 from rag.api import Engine, normalise_history
 from rag.embedders import offline_environment
 from rag.errors import RagError
-from rag.ingest.load import SUPPORTED
+from rag.ingest.formats import format_of, supported_endings
 from rag.settings import LLM_BACKENDS, Settings
 from rag.types import Answer, Citation
 
@@ -161,8 +161,8 @@ class ChatApp:
         for f in files:
             src = Path(getattr(f, "name", None) or getattr(f, "path", None) or str(f))
             name = safe_name(getattr(f, "orig_name", None) or src.name)
-            if Path(name).suffix not in SUPPORTED:
-                messages.append(f"✗ {name}: unsupported type (use {', '.join(sorted(SUPPORTED))})")
+            if format_of(name) is None:
+                messages.append(f"✗ {name}: unsupported type (use {', '.join(supported_endings())})")
                 continue
             if src.stat().st_size > limit:
                 messages.append(f"✗ {name}: too large ({src.stat().st_size / 1e6:.1f} MB > {self.settings.max_file_mb:g} MB)")
@@ -214,7 +214,7 @@ def build_app(settings: Settings):
             top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved (top_k)")
             collection = gr.Textbox(value=settings.collection, label="Collection searched")
         with gr.Accordion("Add documents", open=False):
-            files = gr.File(file_count="multiple", file_types=sorted(SUPPORTED), label=".txt .md .html .pdf")
+            files = gr.File(file_count="multiple", file_types=supported_endings(), label=" ".join(supported_endings()))
             add = gr.Button("Index uploaded files", elem_id="upload")
             upload_status = gr.Markdown()
 

@@ -25,7 +25,8 @@ from ..errors import UserError
 from ..types import IngestReport
 from .chunk import Chunk, chunk_text
 from .clean import clean
-from .load import SUPPORTED, Unreadable, parse_bytes
+from .formats import format_of, parse, supported_endings
+from .document import Unreadable
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -58,8 +59,8 @@ def check_corpus(root: Path) -> list[Path]:
     if not root.is_dir():
         raise UserError(f"{root} is not a folder; pass a folder of documents to `rag ingest PATH`")
     files = list_files(root)
-    if not any(f.suffix.lower() in SUPPORTED for f in files):
-        raise UserError(f"corpus folder {root} has no documents ({', '.join(sorted(SUPPORTED))}); nothing was changed in the store")
+    if not any(format_of(f.name) for f in files):
+        raise UserError(f"corpus folder {root} has no documents ({', '.join(supported_endings())}); nothing was changed in the store")
     return files
 
 
@@ -115,7 +116,7 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
         if bar is not None:
             bar.set_postfix_str(source[-30:])
         try:
-            if path.suffix.lower() not in SUPPORTED:
+            if format_of(path.name) is None:
                 raise Unreadable(f"unsupported type {path.suffix or '(none)'}")
             size = path.stat().st_size
             if size > max_bytes:
@@ -127,8 +128,8 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
             if old and old["hashes"] == {file_hash}:
                 report.files_unchanged += 1
                 continue
-            text, kind = parse_bytes(data, path.suffix)
-            doc = clean(text, kind)
+            parsed = parse(data, path.name)
+            doc = clean(parsed.text, parsed.kind)
             chunks = chunk_text(doc.text, source, chunk_size, chunk_overlap)
             if not chunks:
                 raise Unreadable("no text left after cleaning")
