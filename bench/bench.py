@@ -54,7 +54,7 @@ def main() -> None:
     settings = Settings.load(store_dir=tmp / "store", corpus_dir=ROOT / "seeds", show_progress=False)
     with Engine(settings, writer=True) as engine:
         embedder = engine.embedder  # model load (and the one-time ONNX export) is not ingest work
-        floor_onnx = FLOOR_ONNX.format(graph=str(embedder.graph_path), tokenizer=str(Path(resolve_model(settings.embedding_model)) / "tokenizer.json"))
+        floor_onnx = FLOOR_ONNX.format(graph=str(embedder.graph_path), tokenizer=str(Path(resolve_model(settings.embedding.model)) / "tokenizer.json"))
         report = engine.ingest()
         reingest = engine.ingest()
         questions = [q for q in load_questions(ROOT / "eval" / "questions.jsonl") if not q.history]

@@ -132,7 +132,7 @@ def child_encode(texts_file: str, runtime: str) -> dict:
     texts = json.loads(Path(texts_file).read_text())
     if runtime == "torch":
         from rag.embedders import offline_environment, resolve_model
-        from rag.settings import BUNDLED_EMBEDDING
+        from rag.embedders import BUNDLED_EMBEDDING
 
         offline_environment()
         from sentence_transformers import SentenceTransformer
@@ -144,9 +144,10 @@ def child_encode(texts_file: str, runtime: str) -> dict:
             model.encode(batch, batch_size=bs, normalize_embeddings=True)
     else:
         from rag.embedders import get_embedder
-        from rag.settings import BUNDLED_EMBEDDING, Settings
+        from rag.embedders import BUNDLED_EMBEDDING
+        from rag.settings import Settings
 
-        embedder = get_embedder(BUNDLED_EMBEDDING, 0, "onnx", str(Settings.load().cache_dir))
+        embedder = get_embedder(BUNDLED_EMBEDDING, 0, "onnx", str(Settings.load().embedding.cache_dir))
         sizes = (1, 2, 4, 8, 16)
 
         def encode(batch: list[str], bs: int) -> None:
@@ -171,7 +172,7 @@ def child_llamaindex(corpus: str) -> dict:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     from rag.embedders import offline_environment, resolve_model
-    from rag.settings import BUNDLED_EMBEDDING
+    from rag.embedders import BUNDLED_EMBEDDING
 
     offline_environment()
     LlamaSettings.llm = None
@@ -242,7 +243,7 @@ def main() -> None:
         from rag.settings import Settings
         from rag.store import ChromaStore
 
-        reader = ChromaStore(Settings.load(store_dir=store), Settings().embedding_model)
+        reader = ChromaStore(Settings.load(store_dir=store), Settings().embedding.model)
         _, docs, _ = reader.all_documents()
         reader.close()
         text_mb = sum(len(d.encode()) for d in docs) / 1e6

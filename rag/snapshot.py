@@ -23,10 +23,9 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .retrieve import LexicalIndex
+from .lexical import LexicalIndex
+from .text import NameVariants
 
 SNAPSHOT_VERSION = 1
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
@@ -39,16 +38,13 @@ def fingerprint(ids: list[str]) -> str:
     return digest.hexdigest()[:32]
 
 
-def load(folder: Path, fp: str) -> "LexicalIndex | None":
+def load(folder: Path, fp: str) -> LexicalIndex | None:
     """The saved index for this fingerprint, or None when absent or unreadable."""
     path = folder / fp
     if not (path / "index.json").is_file():
         return None
     try:
         import bm25s
-
-        from .retrieve import LexicalIndex
-        from .text import NameVariants
 
         data = json.loads((path / "index.json").read_text(encoding="utf-8"))
         bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=False, show_progress=False) if data["has_bm25"] else None
@@ -61,7 +57,7 @@ def load(folder: Path, fp: str) -> "LexicalIndex | None":
         return None
 
 
-def save(index: "LexicalIndex", folder: Path, fp: str) -> None:
+def save(index: LexicalIndex, folder: Path, fp: str) -> None:
     """Write the snapshot atomically; failures (read-only folder, full disk) are ignored."""
     if (folder / fp / "index.json").is_file():
         return

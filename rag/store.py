@@ -32,8 +32,8 @@ class ChromaStore:
     def __init__(self, settings: Settings, embedding_model: str, *, writer: bool = False, purpose: str = "rag") -> None:
         self.settings = settings
         self.embedding_model = embedding_model
-        self.server = bool(settings.chroma_url)
-        self.lock = None if self.server else StoreLock(settings.store_dir, settings.lock_timeout)
+        self.server = bool(settings.store.chroma_url)
+        self.lock = None if self.server else StoreLock(settings.store.dir, settings.store.lock_timeout)
         if self.lock is not None:
             self.lock.acquire(exclusive=writer, purpose=purpose)
         try:
@@ -45,7 +45,7 @@ class ChromaStore:
 
     @property
     def location(self) -> str:
-        return self.settings.chroma_url if self.server else str(self.settings.store_dir)
+        return self.settings.store.chroma_url if self.server else str(self.settings.store.dir)
 
     def _connect(self):
         import chromadb
@@ -53,15 +53,15 @@ class ChromaStore:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         if self.server:
-            url = urlparse(self.settings.chroma_url)
+            url = urlparse(self.settings.store.chroma_url)
             try:
                 client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or (443 if url.scheme == "https" else 8000),
                                              ssl=url.scheme == "https", settings=chroma_settings)
                 client.heartbeat()
             except Exception as exc:
-                raise BackendError(f"cannot reach the Chroma server at {self.settings.chroma_url} ({type(exc).__name__}); start it with `chroma run --path DIR --host 127.0.0.1 --port PORT` or unset RAG_CHROMA_URL") from None
+                raise BackendError(f"cannot reach the Chroma server at {self.settings.store.chroma_url} ({type(exc).__name__}); start it with `chroma run --path DIR --host 127.0.0.1 --port PORT` or unset RAG_CHROMA_URL") from None
             return client
-        store = Path(self.settings.store_dir)
+        store = Path(self.settings.store.dir)
         if store.exists() and not store.is_dir():
             raise UserError(f"store_dir {store} exists and is not a folder; set RAG_STORE_DIR to a folder path")
         try:
@@ -77,18 +77,18 @@ class ChromaStore:
     def _open_collection(self):
         try:
             collection = self.client.get_or_create_collection(
-                self.settings.collection,
+                self.settings.store.collection,
                 embedding_function=None,
                 metadata={"hnsw:space": "cosine", "embedding_model": self.embedding_model},
             )
         except ValueError as exc:
-            raise UserError(f"collection name {self.settings.collection!r} is not valid for Chroma ({exc}); set RAG_COLLECTION to 3-63 letters, digits, dots, dashes or underscores") from None
+            raise UserError(f"collection name {self.settings.store.collection!r} is not valid for Chroma ({exc}); set RAG_COLLECTION to 3-63 letters, digits, dots, dashes or underscores") from None
         except Exception as exc:
             raise BackendError(self._corrupt_message(exc)) from None
         stored_model = (collection.metadata or {}).get("embedding_model")
         if stored_model and stored_model != self.embedding_model:
             raise UserError(
-                f"collection {self.settings.collection!r} was built with embedding model {stored_model!r}, not {self.embedding_model!r}; "
+                f"collection {self.settings.store.collection!r} was built with embedding model {stored_model!r}, not {self.embedding_model!r}; "
                 "use another RAG_COLLECTION or rebuild with `rag ingest --rebuild`"
             )
         return collection
@@ -97,36 +97,30 @@ class ChromaStore:
     def count(self) -> int:
         return self._call(self.collection.count)
 
-    def all_metadata(self) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        total = self.count()
-        for offset in range(0, total, 5000):
-            got = self._call(self.collection.get, include=["metadatas"], limit=5000, offset=offset)
-            out.update(zip(got["ids"], got["metadatas"]))
+    def _get_all(self, include: list[str]) -> dict[str, list]:
+        """Every record's id (and the ``include`` fields), read in pages of 5000."""
+        out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
+        for offset in range(0, self.count(), 5000):
+            got = self._call(self.collection.get, include=include, limit=5000, offset=offset)
+            for key in out:
+                out[key] += got[key]
         return out
 
+    def all_metadata(self) -> dict[str, dict[str, Any]]:
+        got = self._get_all(["metadatas"])
+        return dict(zip(got["ids"], got["metadatas"]))
+
     def all_ids(self) -> list[str]:
-        ids: list[str] = []
-        for offset in range(0, self.count(), 5000):
-            ids += self._call(self.collection.get, include=[], limit=5000, offset=offset)["ids"]
-        return ids
+        return self._get_all([])["ids"]
 
     @property
     def snapshot_dir(self) -> Path | None:
         """Where derived indexes of this collection may be saved (embedded stores only)."""
-        return None if self.server else Path(self.settings.store_dir) / ".lexical" / self.settings.collection
+        return None if self.server else Path(self.settings.store.dir) / ".lexical" / self.settings.store.collection
 
     def all_documents(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-        ids: list[str] = []
-        docs: list[str] = []
-        metas: list[dict[str, Any]] = []
-        total = self.count()
-        for offset in range(0, total, 5000):
-            got = self._call(self.collection.get, include=["documents", "metadatas"], limit=5000, offset=offset)
-            ids += got["ids"]
-            docs += got["documents"]
-            metas += got["metadatas"]
-        return ids, docs, metas
+        got = self._get_all(["documents", "metadatas"])
+        return got["ids"], got["documents"], got["metadatas"]
 
     def existing_ids(self, ids: list[str]) -> list[str]:
         present: list[str] = []
@@ -164,7 +158,7 @@ class ChromaStore:
             raise
         except Exception as exc:
             if "dimension" in str(exc).lower():
-                raise UserError(f"embedding dimension does not match collection {self.settings.collection!r} ({exc}); rebuild with `rag ingest --rebuild` or use another RAG_COLLECTION") from None
+                raise UserError(f"embedding dimension does not match collection {self.settings.store.collection!r} ({exc}); rebuild with `rag ingest --rebuild` or use another RAG_COLLECTION") from None
             raise BackendError(f"Chroma operation {getattr(fn, '__name__', fn)} failed on {self.location}: {type(exc).__name__}: {str(exc)[:200]}") from None
 
     def close(self) -> None:
@@ -174,10 +168,10 @@ class ChromaStore:
 
 def destroy_embedded_store(settings: Settings) -> None:
     """Delete the embedded store folder (for ``rag ingest --rebuild``), under the writer lock."""
-    store = Path(settings.store_dir)
+    store = Path(settings.store.dir)
     if not store.exists():
         return
-    lock = StoreLock(store, settings.lock_timeout)
+    lock = StoreLock(store, settings.store.lock_timeout)
     lock.acquire(exclusive=True, purpose="rebuild")
     try:
         for child in store.iterdir():

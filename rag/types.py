@@ -20,9 +20,23 @@ class Passage:
     score: float = 0.0
     dense_score: float = 0.0
     lexical_score: float = 0.0
+    metadata: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)  # as stored
 
     def meta(self) -> dict[str, str]:
         return {"title": self.title, "author": self.author, "date": self.date, "publisher": self.publisher}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which passages a search may return: from these sources only, and with these metadata values."""
+
+    sources: tuple[str, ...] = ()
+    where: tuple[tuple[str, Any], ...] = ()  # (metadata key, required value) pairs
+
+    def accepts(self, passage: Passage) -> bool:
+        if self.sources and passage.source not in self.sources:
+            return False
+        return all(passage.metadata.get(key) == value for key, value in self.where)
 
 
 @dataclass(frozen=True)

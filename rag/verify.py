@@ -7,10 +7,11 @@ Numbers are a hard check: a claim stating a number that none of the cited
 passages states ("1.1 million" when the passages never say it) gets zero,
 because small models invent figures far more often than they invent words.
 
-``verify_answer`` applies it to every sentence of a generated answer: a
-sentence supported by its citations is kept; one supported by another
-retrieved passage is re-cited to it; the rest are dropped and reported. The
-eval suite uses the same functions for ALCE-style citation recall/precision,
+``check_sentence`` applies it to one sentence of a generated answer; the
+generative answerer (answerers/generative.py) keeps a sentence supported by
+its citations, re-cites one supported by another retrieved passage, and drops
+and reports the rest. The eval suite uses the same functions (through
+``Engine.check_citations``) for ALCE-style citation recall/precision,
 so product and measurement agree on what "supported" means. (ALCE uses an
 NLI model for entailment; none can be downloaded here, so this is a
 lexical+embedding proxy and the report says so.)
@@ -25,7 +26,7 @@ import numpy as np
 
 from .evidence import coverage, query_terms, sentence_terms
 from .facts import numbers
-from .retrieve import LexicalIndex
+from .lexical import LexicalIndex
 from .text import split_sentences
 
 MARKER = re.compile(r"\s*\[(\d+)\]")

@@ -25,15 +25,28 @@ sys.path.insert(0, str(ROOT))
 
 from rag.settings import Settings  # noqa: E402
 
-#: One model cache (the exported ONNX graph) for the whole session, created empty,
-#: so every run exercises the export instead of trusting the developer's cache.
-MODEL_CACHE = Path(tempfile.mkdtemp(prefix="rag-test-cache-"))
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true", help="run every test: the fast suite plus slow, llm and browser tests (CI)")
+
+
+def pytest_configure(config):
+    """A plain ``pytest`` leaves out slow, llm and browser tests (pyproject's addopts); ``--all`` runs everything."""
+    global MODEL_CACHE, FRESH_CACHE
+    if config.getoption("--all"):
+        config.option.markexpr = ""
+        MODEL_CACHE, FRESH_CACHE = Path(tempfile.mkdtemp(prefix="rag-test-cache-")), True
+
+#: One model cache (the exported ONNX graph) for the whole session. ``pytest --all`` (CI) starts it empty, so
+#: every full run exercises the export; the fast suite reuses one across runs (graphs are hash-checked anyway).
+MODEL_CACHE = Path(tempfile.gettempdir()) / "rag-test-model-cache"
+FRESH_CACHE = False
 
 
 @pytest.fixture(scope="session", autouse=True)
 def model_cache():
     yield MODEL_CACHE
-    shutil.rmtree(MODEL_CACHE, ignore_errors=True)
+    if FRESH_CACHE:
+        shutil.rmtree(MODEL_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +66,14 @@ def isolated_env(tmp_path, monkeypatch):
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings.load(store_dir=tmp_path / "store", corpus_dir=SEEDS, show_progress=False)
+
+
+@pytest.fixture
+def plumbing(settings) -> Settings:
+    """Settings for tests of ingest plumbing (ids, hashes, skips): the deterministic fake embedder, no model.
+
+    Retrieval- and answer-quality tests use ``settings``/``seeded`` (the real MiniLM) instead."""
+    return settings.replace(embedding_runtime="fake", embedding_model="fake-hash-embedder")
 
 
 @pytest.fixture(scope="session")

@@ -109,18 +109,20 @@ def test_bad_questions_are_clear_errors(engine, question, needle):
 def test_public_ask_function_uses_settings_from_env(seeded, monkeypatch):
     import rag.api
 
-    monkeypatch.setenv("RAG_STORE_DIR", str(seeded.store_dir))
-    monkeypatch.setattr(rag.api, "_default", None)
+    monkeypatch.setenv("RAG_STORE_DIR", str(seeded.store.dir))
+    rag.api.reset_default()  # the default engine reads the environment when it is next needed
     from rag import ask
 
-    a = ask("How many prisoners were released in December?")
-    assert a.answered and a.citations[0].source.startswith("european-pravda")
-    rag.api._default.close()
-    monkeypatch.setattr(rag.api, "_default", None)
+    try:
+        a = ask("How many prisoners were released in December?")
+        assert a.answered and a.citations[0].source.startswith("european-pravda")
+    finally:
+        rag.api.reset_default()
 
 
+@pytest.mark.slow
 def test_cli_ask_text_json_and_errors(seeded):
-    env = {"RAG_STORE_DIR": str(seeded.store_dir)}
+    env = {"RAG_STORE_DIR": str(seeded.store.dir)}
     out = run_cli("ask", "How many prisoners were released in December?", env=env)
     assert out.returncode == 0 and "123" in out.stdout and "Sources:" in out.stdout and "European Pravda" in out.stdout
     js = run_cli("ask", "--json", "How many prisoners were released in December?", env=env)

@@ -11,10 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-from rag.embedders import get_embedder, resolve_model, sha256_file
+from rag.embedders import BUNDLED_EMBEDDING, EMBEDDERS, get_embedder, resolve_model, sha256_file
 from rag.embedders.ort import OnnxEmbedder
 from rag.embedders.sentence_transformers import SentenceTransformerEmbedder
-from rag.settings import BUNDLED_EMBEDDING, EMBEDDING_RUNTIMES
 
 from .conftest import MODEL_CACHE, ROOT, SEEDS
 
@@ -23,7 +22,7 @@ TEXTS = [p.read_text(encoding="utf-8")[i:i + 700] for p in sorted(SEEDS.glob("*"
 ]
 
 
-@pytest.mark.parametrize("runtime", EMBEDDING_RUNTIMES)
+@pytest.mark.parametrize("runtime", [pytest.param(r, marks=pytest.mark.slow) if r == "torch" else r for r in EMBEDDERS.names()])
 def test_every_embedding_runtime_builds_and_normalises(runtime):
     embedder = get_embedder(BUNDLED_EMBEDDING, 8, runtime, str(MODEL_CACHE))
     vectors = embedder.encode(TEXTS)
@@ -32,6 +31,7 @@ def test_every_embedding_runtime_builds_and_normalises(runtime):
     assert embedder.encode([]).shape == (0, 384)
 
 
+@pytest.mark.slow
 def test_onnx_vectors_equal_sentence_transformers_vectors():
     onnx = get_embedder(BUNDLED_EMBEDDING, 8, "onnx", str(MODEL_CACHE))
     torch = get_embedder(BUNDLED_EMBEDDING, 8, "torch")
@@ -53,6 +53,7 @@ def test_cached_graph_is_used_without_importing_torch():
     assert out.stdout.split() == ["OnnxEmbedder", "False", "False"], out.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_tampered_cached_graph_is_not_trusted_and_is_exported_again(tmp_path):
     cache = tmp_path / "cache"
     first = OnnxEmbedder(BUNDLED_EMBEDDING, 8, cache_dir=cache)
@@ -68,6 +69,7 @@ def test_tampered_cached_graph_is_not_trusted_and_is_exported_again(tmp_path):
     assert new_record["probe_min_cosine"] > 0.9999 and record["file"]
 
 
+@pytest.mark.slow
 def test_model_onnx_cannot_reproduce_falls_back_to_torch_with_a_note(tmp_path, capfd):
     model = tmp_path / "max-pooled-model"
     shutil.copytree(resolve_model(BUNDLED_EMBEDDING), model)
@@ -82,6 +84,7 @@ def test_model_onnx_cannot_reproduce_falls_back_to_torch_with_a_note(tmp_path, c
     assert not (tmp_path / "cache" / "onnx").exists()
 
 
+@pytest.mark.slow
 def test_switching_runtime_in_a_running_engine_keeps_the_answers(engine):
     question = "How many prisoners were released in December?"
     before = engine.ask(question)

@@ -22,9 +22,9 @@ def _chunks_by_source(engine):
     return Counter(m["source"] for m in engine.store.all_metadata().values())
 
 
-def test_incremental_ingest_reembeds_only_changes(settings, tmp_path):
+def test_incremental_ingest_reembeds_only_changes(plumbing, tmp_path):
     corpus = _copy_seeds(tmp_path)
-    with Engine(settings, writer=True) as engine:
+    with Engine(plumbing, writer=True) as engine:
         first = engine.ingest(corpus)
         assert first.files_read == 5 and first.chunks_added == first.chunks_total > 40 and not first.skipped
         again = engine.ingest(corpus)
@@ -45,13 +45,13 @@ def test_incremental_ingest_reembeds_only_changes(settings, tmp_path):
         assert len(ids) == len(set(ids)) == removed.chunks_total  # no duplicates
 
 
-def test_bad_files_are_skipped_with_reasons_and_ingest_goes_on(settings, tmp_path):
+def test_bad_files_are_skipped_with_reasons_and_ingest_goes_on(plumbing, tmp_path):
     corpus = _copy_seeds(tmp_path)
     (corpus / "binary.txt").write_bytes(b"\x00\xff" * 50)
     (corpus / "empty.md").write_text("")
     (corpus / "notes.docx").write_bytes(b"PK\x03\x04")
     (corpus / "page.html").write_text("<html><body><p>The Minsk summit ended on Friday with a joint statement.</p><script>alert(1)</script></body></html>")
-    with Engine(settings, writer=True) as engine:
+    with Engine(plumbing, writer=True) as engine:
         report = engine.ingest(corpus)
     reasons = dict(report.skipped)
     assert "binary" in reasons["binary.txt"] and "empty" in reasons["empty.md"] and "unsupported" in reasons["notes.docx"]
@@ -70,21 +70,23 @@ def test_missing_or_empty_corpus_is_a_clear_error_and_store_is_untouched(seeded,
         assert engine.store.count() == before
 
 
+@pytest.mark.slow
 def test_second_writer_waits_then_stops_with_a_clear_message(seeded, tmp_path):
     with Engine(seeded, writer=True, purpose="test holder") as engine:
         engine.store  # take the writer lock
         started = time.monotonic()
-        result = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(seeded.store_dir), "RAG_LOCK_TIMEOUT": "2"})
+        result = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(seeded.store.dir), "RAG_LOCK_TIMEOUT": "2"})
         waited = time.monotonic() - started
     assert result.returncode == 3
     assert "in use by another process" in result.stderr and "test holder" in result.stderr
     assert "Traceback" not in result.stderr
     assert waited >= 2
     # once released, ingest proceeds and finds nothing to do
-    result = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(seeded.store_dir), "RAG_CORPUS_DIR": str(SEEDS)})
+    result = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(seeded.store.dir), "RAG_CORPUS_DIR": str(SEEDS)})
     assert result.returncode == 0 and "5 unchanged" in result.stdout
 
 
+@pytest.mark.slow
 def test_corrupted_store_gives_rebuild_instructions(tmp_path):
     store = tmp_path / "broken"
     store.mkdir()

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from rag.answerers.generative import GenerativeAnswerer
+from rag.api import Engine
 from rag.errors import BackendError, UserError
 from rag.llms.fake import FakeLLM
 from rag.types import Answer
@@ -15,8 +15,8 @@ from .conftest import free_port, serve
 
 
 def _with_llm(engine, llm):
-    engine._answerer = GenerativeAnswerer(engine.settings, llm)
-    return engine
+    """A second engine on the same store whose answerer wraps ``llm`` (the public seam)."""
+    return Engine(engine.settings, llm=llm)
 
 
 def test_supported_sentence_is_kept(engine):

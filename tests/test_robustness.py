@@ -21,13 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answerers.generative import GenerativeAnswerer
 from rag.api import Engine
 from rag.errors import UserError
-from rag.ingest.chunk import chunk_text
-from rag.ingest.clean import clean
-from rag.ingest.load import SUPPORTED, parse_bytes
-from rag.ingest.pipeline import list_files
+from rag.ingest.formats import format_of
+from rag.ingest.pipeline import list_files, read_chunks
 from rag.llms.fake import FakeLLM
 
 from .conftest import ROOT, SEEDS, _client, _forget_chroma_clients, _text, run_cli
@@ -39,12 +36,11 @@ def expected_chunks(corpus: Path, settings) -> dict[str, str]:
     """The chunk ids (-> file hash) a correct store holds for ``corpus``, computed from the files alone."""
     out: dict[str, str] = {}
     for path in list_files(corpus):
-        if path.suffix.lower() not in SUPPORTED:
+        if format_of(path.name) is None:
             continue
         data = path.read_bytes()
-        text, kind = parse_bytes(data, path.suffix)
         source = path.relative_to(corpus).as_posix()
-        for c in chunk_text(clean(text, kind).text, source, settings.chunk_size, settings.chunk_overlap):
+        for c in read_chunks(data, path.name, source, settings.chunking.size, settings.chunking.overlap)[1]:
             out[c.id] = hashlib.sha256(data).hexdigest()
     return out
 
@@ -60,6 +56,7 @@ def stored_chunks(settings) -> dict[str, str]:
 
 # -- concurrent users ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_twenty_simultaneous_questions_during_an_upload_all_answer_and_no_chunk_is_lost_or_duplicated(app_server, tmp_path, settings):
     from gradio_client import handle_file
 
@@ -103,13 +100,14 @@ def test_twenty_simultaneous_questions_during_an_upload_all_answer_and_no_chunk_
 
 # -- crash safety --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_ingest_killed_at_random_points_is_repaired_by_the_next_run_with_exactly_the_expected_chunks(settings, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
     source = (SEEDS / "kyiv-independent-diplomacy-or-deal-making.txt").read_text(encoding="utf-8")
     for i in range(30):  # enough work that a kill lands mid-ingest
         (corpus / f"copy{i}.txt").write_text(source.replace("Kellogg", f"Kellogg{i}"), encoding="utf-8")
-    env = {**os.environ, "RAG_STORE_DIR": str(settings.store_dir), "RAG_CORPUS_DIR": str(corpus)}
+    env = {**os.environ, "RAG_STORE_DIR": str(settings.store.dir), "RAG_CORPUS_DIR": str(corpus)}
     rng = random.Random(7)
     for trial in range(3):
         if trial:  # change the corpus between trials: edits, deletions and new files all in flight at the kill
@@ -126,7 +124,7 @@ def test_ingest_killed_at_random_points_is_repaired_by_the_next_run_with_exactly
         time.sleep(rng.uniform(6.0, 11.0))  # model load takes ~5 s; then chunks are being embedded and written
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        repaired = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(settings.store_dir), "RAG_CORPUS_DIR": str(corpus)})
+        repaired = run_cli("ingest", "--quiet", env={"RAG_STORE_DIR": str(settings.store.dir), "RAG_CORPUS_DIR": str(corpus)})
         assert repaired.returncode == 0, repaired.stderr
         assert stored_chunks(settings) == expected_chunks(corpus, settings), f"trial {trial}"
 
@@ -162,6 +160,7 @@ class ObedientLLM(FakeLLM):
 QUESTIONS = [DECEMBER, "Who is Ales Bialiatski?", "When did Keith Kellogg visit Minsk?"]
 
 
+@pytest.mark.slow
 def test_instructions_inside_a_document_are_never_obeyed_and_other_answers_do_not_change(settings, hostile_corpus, tmp_path):
     with Engine(settings.replace(store_dir=tmp_path / "clean"), writer=True) as clean_engine:
         clean_engine.ingest(SEEDS)
@@ -171,7 +170,7 @@ def test_instructions_inside_a_document_are_never_obeyed_and_other_answers_do_no
         for q in QUESTIONS:
             a = engine.ask(q)
             assert a.text == before[q] and "BANANA" not in a.text
-        engine._answerer = GenerativeAnswerer(engine.settings, ObedientLLM())
+    with Engine(settings, llm=ObedientLLM()) as engine:
         obeyed = 0
         for q in QUESTIONS:
             a = engine.ask(q, top_k=12)
@@ -222,7 +221,7 @@ def test_cp1252_utf16_and_mixed_encoding_files_are_read_without_mojibake(setting
         assert "4 May" in engine.ask("When did the café in Grodno reopen its gallery?").text
 
 
-def test_a_50_mb_file_is_refused_before_reading_with_the_setting_to_change_and_the_rest_is_indexed(settings, tmp_path):
+def test_a_50_mb_file_is_refused_before_reading_with_the_setting_to_change_and_the_rest_is_indexed(plumbing, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(SEEDS / "european-pravda-trumps-deal-with-belarus.txt", corpus)
@@ -232,7 +231,7 @@ def test_a_50_mb_file_is_refused_before_reading_with_the_setting_to_change_and_t
             handle.write(line * 1000)
     tracemalloc.start()
     try:
-        with Engine(settings, writer=True) as engine:
+        with Engine(plumbing, writer=True) as engine:
             report = engine.ingest(corpus)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -243,12 +242,12 @@ def test_a_50_mb_file_is_refused_before_reading_with_the_setting_to_change_and_t
     assert peak < 20_000_000  # the 50 MB were never loaded into memory
 
 
-def test_empty_and_whitespace_only_files_are_skipped_with_a_reason(settings, tmp_path):
+def test_empty_and_whitespace_only_files_are_skipped_with_a_reason(plumbing, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "blank.md").write_text("   \n\n\t \n")
-    with Engine(settings, writer=True) as engine:
+    with Engine(plumbing, writer=True) as engine:
         report = engine.ingest(corpus)
     reasons = dict(report.skipped)
     assert reasons["empty.txt"] == "empty file" and "whitespace" in reasons["blank.md"]
@@ -269,7 +268,7 @@ def test_duplicate_files_under_two_names_are_both_indexed_but_never_shown_twice(
     assert "123" in a.text and len({c.text for c in a.citations}) == len(a.citations)
 
 
-def test_files_edited_or_deleted_during_ingest_are_caught_up_by_the_next_run(settings, tmp_path):
+def test_files_edited_or_deleted_during_ingest_are_caught_up_by_the_next_run(plumbing, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
     names = sorted(p.name for p in corpus.iterdir())
@@ -283,12 +282,12 @@ def test_files_edited_or_deleted_during_ingest_are_caught_up_by_the_next_run(set
             doomed.unlink()
         calls.append(name)
 
-    with Engine(settings, writer=True) as engine:
+    with Engine(plumbing, writer=True) as engine:
         report = engine.ingest(corpus, progress=meddle)
         assert (names[4], "cannot read: No such file or directory") in report.skipped
         again = engine.ingest(corpus)
         assert again.files_read == 1 and again.files_removed == 0  # only the file edited after it was read
-    assert stored_chunks(settings) == expected_chunks(corpus, settings)
+    assert stored_chunks(plumbing) == expected_chunks(corpus, plumbing)
 
 
 def test_unicode_file_names_are_indexed_cited_and_printed(settings, tmp_path):
@@ -302,7 +301,7 @@ def test_unicode_file_names_are_indexed_cited_and_printed(settings, tmp_path):
         a = engine.ask("How much did the renovation of the Minsk tram depot cost?")
     assert report.files_read == 3 and not report.skipped
     assert a.answered and a.citations[0].source == "Минск — заметки.txt"
-    out = run_cli("ask", "How many lorries did the Brest customs post process?", env={"RAG_STORE_DIR": str(settings.store_dir)})
+    out = run_cli("ask", "How many lorries did the Brest customs post process?", env={"RAG_STORE_DIR": str(settings.store.dir)})
     assert out.returncode == 0 and "報告.txt" in out.stdout and "900" in out.stdout
 
 
@@ -313,6 +312,7 @@ def test_a_question_in_another_script_is_refused_with_a_hint_to_ask_in_the_docum
     assert not english.answered and "script" not in english.text
 
 
+@pytest.mark.slow
 def test_a_100_kb_question_gets_a_one_line_error_everywhere_and_nothing_breaks(engine, app_server):
     question = "Why? " * 20_000
     with pytest.raises(UserError, match="limit is 2,000"):

@@ -29,7 +29,7 @@ def test_server_mode_ingest_and_ask(settings, chroma_server):
         a = engine.ask("How many prisoners were released in December?")
         assert a.answered and "123" in a.text
         assert engine.store.lock is None  # the server serialises writers; no file lock
-    assert not (settings.store_dir / "chroma.sqlite3").exists()  # nothing written to the embedded folder
+    assert not (settings.store.dir / "chroma.sqlite3").exists()  # nothing written to the embedded folder
 
 
 def test_unreachable_server_is_a_clear_error(settings):
@@ -69,6 +69,7 @@ GUARD = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow
 def test_ingest_and_ask_make_no_network_connections(tmp_path):
     script = tmp_path / "guard.py"
     script.write_text(GUARD)

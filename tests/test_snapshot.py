@@ -16,7 +16,7 @@ QUESTION = "Which think tank does Lesia Rudnik direct?"
 
 
 def _snapshots(settings):
-    folder = settings.store_dir / ".lexical" / settings.collection
+    folder = settings.store.dir / ".lexical" / settings.store.collection
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")) if folder.is_dir() else []
 
 
@@ -59,7 +59,7 @@ def test_changed_store_does_not_use_the_old_snapshot(seeded, tmp_path, monkeypat
 def test_damaged_snapshot_is_rebuilt_not_trusted(seeded, damage):
     first = _answer(seeded)
     (name,) = _snapshots(seeded)
-    path = seeded.store_dir / ".lexical" / seeded.collection / name
+    path = seeded.store.dir / ".lexical" / seeded.store.collection / name
     if damage == "truncated json":
         index = path / "index.json"
         index.write_bytes(index.read_bytes()[:1000])

@@ -7,6 +7,7 @@ import pytest
 from .conftest import ROOT, _client, _text
 
 
+@pytest.mark.slow
 def test_ask_upload_and_bad_upload_through_gradio_client(app_server, tmp_path):
     from gradio_client import handle_file
 

@@ -2,8 +2,8 @@
 
 Everything goes through one ``rag.api.Engine`` (the same ``ask_stream`` the
 Python API offers); the UI holds no retrieval logic. Safe by default: binds
-127.0.0.1, no share link, analytics off, optional login from RAG_UI_USER /
-RAG_UI_PASSWORD. Document text is untrusted: it is HTML-escaped everywhere
+127.0.0.1, no share link, analytics off, optional login from the ``ui`` settings
+(RAG_UI_USER / RAG_UI_PASSWORD). Document text is untrusted: it is HTML-escaped everywhere
 it is shown, so a document containing <script> is displayed, never run.
 """
 
@@ -19,11 +19,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from rag.api import Engine, normalise_history
+from rag.api import Engine
+from rag.conversation import normalise_history
 from rag.embedders import offline_environment
 from rag.errors import RagError
 from rag.ingest.formats import format_of, supported_endings
-from rag.settings import LLM_BACKENDS, Settings
+from rag.settings import Settings, llm_choices
 from rag.types import Answer, Citation
 
 UPLOAD_DIR = "uploads"
@@ -111,11 +112,11 @@ class ChatApp:
         except RagError as exc:
             return f"⚠ {exc}"
         return (f"**Corpus:** {stats['documents']} documents, {stats['chunks']} chunks · collection `{stats['collection']}` · "
-                f"answerer `{self.settings.llm}` · top_k {self.settings.top_k}")
+                f"answerer `{self.settings.llm.backend}` · top_k {self.settings.retrieval.top_k}")
 
     def ensure_indexed(self) -> None:
         if self.engine.store.count() == 0:
-            print(f"Indexing {self.settings.corpus_dir} (store is empty)…", file=sys.stderr)
+            print(f"Indexing {self.settings.ingest.corpus_dir} (store is empty)…", file=sys.stderr)
             report = self.engine.ingest()
             print(report.summary(), file=sys.stderr)
 
@@ -130,7 +131,7 @@ class ChatApp:
         yield history, "<p>Searching the documents…</p>", ""
         try:
             with self.lock:
-                self.engine.reconfigure(llm=backend, top_k=int(top_k), collection=collection or self.settings.collection)
+                self.engine.reconfigure(llm=backend, top_k=int(top_k), collection=collection or self.settings.store.collection)
                 turns = [{"role": m["role"], "content": html.unescape(m["content"])} for m in normalise_history(history[:-2])]
                 streamed = ""
                 final: Answer | None = None
@@ -152,10 +153,10 @@ class ChatApp:
     def upload(self, files: list[Any] | None, progress=None):
         if not files:
             return "No files selected.", self.status()
-        root = Path(self.settings.corpus_dir)
+        root = Path(self.settings.ingest.corpus_dir)
         target = root / UPLOAD_DIR
         target.mkdir(parents=True, exist_ok=True)
-        limit = int(self.settings.max_file_mb * 1e6)
+        limit = int(self.settings.ingest.max_file_mb * 1e6)
         saved: list[Path] = []
         messages: list[str] = []
         for f in files:
@@ -165,7 +166,7 @@ class ChatApp:
                 messages.append(f"✗ {name}: unsupported type (use {', '.join(supported_endings())})")
                 continue
             if src.stat().st_size > limit:
-                messages.append(f"✗ {name}: too large ({src.stat().st_size / 1e6:.1f} MB > {self.settings.max_file_mb:g} MB)")
+                messages.append(f"✗ {name}: too large ({src.stat().st_size / 1e6:.1f} MB > {self.settings.ingest.max_file_mb:g} MB)")
                 continue
             dest = target / name
             shutil.copyfile(src, dest)
@@ -210,9 +211,9 @@ def build_app(settings: Settings):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(sources_html(None), elem_id="sources")
         with gr.Accordion("Settings", open=False):
-            backend = gr.Dropdown([b for b in LLM_BACKENDS if b != "fake"], value=settings.llm if settings.llm != "fake" else "extractive", label="Answerer / LLM backend")
-            top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved (top_k)")
-            collection = gr.Textbox(value=settings.collection, label="Collection searched")
+            backend = gr.Dropdown([b for b in llm_choices() if b != "fake"], value=settings.llm.backend if settings.llm.backend != "fake" else "extractive", label="Answerer / LLM backend")
+            top_k = gr.Slider(1, 20, value=settings.retrieval.top_k, step=1, label="Passages retrieved (top_k)")
+            collection = gr.Textbox(value=settings.store.collection, label="Collection searched")
         with gr.Accordion("Add documents", open=False):
             files = gr.File(file_count="multiple", file_types=supported_endings(), label=" ".join(supported_endings()))
             add = gr.Button("Index uploaded files", elem_id="upload")
@@ -233,9 +234,9 @@ def build_app(settings: Settings):
 
 def main(settings: Settings | None = None, host: str | None = None, port: int | None = None, share: bool = False) -> int:
     settings = settings or Settings.load()
-    host = host or os.environ.get("RAG_UI_HOST", "127.0.0.1")
-    port = port or int(os.environ.get("RAG_UI_PORT", "7860"))
-    user, password = os.environ.get("RAG_UI_USER"), os.environ.get("RAG_UI_PASSWORD")
+    host = host or settings.ui.host
+    port = port or settings.ui.port
+    user, password = settings.ui.user, settings.ui.password
     try:
         demo = build_app(settings)
     except RagError as exc:
@@ -244,7 +245,7 @@ def main(settings: Settings | None = None, host: str | None = None, port: int | 
     print(f"Chat UI: http://{host}:{port}", flush=True)
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, share=share, auth=(user, password) if user and password else None,
-        max_file_size=f"{int(settings.max_file_mb)}mb", ssr_mode=False, quiet=True, css=CSS, footer_links=["api"],
+        max_file_size=f"{int(settings.ingest.max_file_mb)}mb", ssr_mode=False, quiet=True, css=CSS, footer_links=["api"],
     )
     return 0
 

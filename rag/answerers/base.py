@@ -7,7 +7,7 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
-from ..retrieve import LexicalIndex
+from ..lexical import LexicalIndex
 from ..types import Answer, Citation, Passage
 
 REFUSAL = "The documents don't contain an answer to this question."
@@ -25,6 +25,10 @@ class AnswerContext:
 
 class Answerer(Protocol):
     name: str
+
+    def rewrite(self, question: str, history: list[dict[str, str]]) -> str:
+        """The question made standalone using the conversation so far (history as role/content messages)."""
+        ...
 
     def answer(self, ctx: AnswerContext) -> Answer: ...
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..conversation import standalone_question
 from ..evidence import Evidence, coverage, query_terms, rank_evidence, sentence_terms
 from ..text import split_sentences
 from ..facts import dates, dates_conflict, numbers, numbers_conflict, question_type
-from ..settings import Settings
+from ..settings import ScoringSettings, Settings
 from ..types import Answer, Passage
 from .base import AnswerContext, refusal, to_citation
 
@@ -32,6 +33,9 @@ class ExtractiveAnswerer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def rewrite(self, question: str, history: list[dict[str, str]]) -> str:
+        return standalone_question(question, history)
+
     def stream(self, ctx: AnswerContext) -> Iterator[str | Answer]:
         answer = self.answer(ctx)
         yield answer.text
@@ -39,8 +43,8 @@ class ExtractiveAnswerer:
 
     def answer(self, ctx: AnswerContext) -> Answer:
         focus = ctx.original_question if ctx.original_question and ctx.original_question != ctx.question else ""
-        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus)
-        if not ranked or ranked[0].score < self.settings.min_evidence:
+        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring)
+        if not ranked or ranked[0].score < self.settings.scoring.min_evidence:
             return refusal(ctx, self.name)
         parts = [] if focus else split_compound(ctx.question)
         if parts:
@@ -49,11 +53,11 @@ class ExtractiveAnswerer:
                 return self._compose(ctx, chosen, conflict=False)
         best = ranked[0]
         qtype = question_type(ctx.original_question or ctx.question)
-        other = find_conflict(best, ranked[1:], qtype)
+        other = find_conflict(best, ranked[1:], qtype, self.settings.scoring)
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
         chosen = [best]
-        extra = complement(ctx, best, ranked[1:])
+        extra = complement(ctx, best, ranked[1:], self.settings.scoring)
         if extra is not None:
             chosen.append(extra)
         return self._compose(ctx, chosen, conflict=False)
@@ -68,9 +72,9 @@ class ExtractiveAnswerer:
         """
         chosen: list[Evidence] = []
         for part in parts:
-            ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=part)
+            ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=part, scoring=self.settings.scoring)
             pick = next((e for e in ranked if e.sentence not in {c.sentence for c in chosen}), None)
-            if pick is None or pick.score < self.settings.min_evidence:
+            if pick is None or pick.score < self.settings.scoring.min_evidence:
                 return []
             chosen.append(pick)
         return chosen
@@ -120,6 +124,14 @@ def _label(passage: Passage) -> str:
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:which|what|who|whom|where|when|how)\b)", re.I)
 
 
+_ANOTHER_QUESTION_WORD = re.compile(r"\band\b.*\b(?:which|what|who|when|where|how)\b", re.I)
+
+
+def asks_several(question: str) -> bool:
+    """Does the question ask for more than one thing ("... and where ...")? Looser than ``split_compound``."""
+    return bool(_ANOTHER_QUESTION_WORD.search(question))
+
+
 def split_compound(question: str) -> list[str]:
     """Two questions joined by "and": "Who visited in June, and who in December?" -> both halves."""
     pieces = _SECOND_QUESTION.split(question.strip(), maxsplit=1)
@@ -128,7 +140,7 @@ def split_compound(question: str) -> list[str]:
     return [pieces[0].rstrip(" ,?") + "?", pieces[1][:1].upper() + pieces[1][1:]]
 
 
-def find_conflict(best: Evidence, others: list[Evidence], qtype: str) -> Evidence | None:
+def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: ScoringSettings) -> Evidence | None:
     """Another source stating a different number/date for the asked fact, with comparable evidence."""
     if qtype not in {"number", "date"}:
         return None
@@ -140,7 +152,7 @@ def find_conflict(best: Evidence, others: list[Evidence], qtype: str) -> Evidenc
     for e in others:
         if e.passage.source == best.passage.source:
             continue
-        if e.score < 0.6 * best.score or e.lexical < 0.5 * best.lexical:
+        if e.score < scoring.conflict_score_ratio * best.score or e.lexical < scoring.conflict_lexical_ratio * best.lexical:
             continue
         if not e.covered <= best.covered:
             continue  # it answers another part of the question ("... in June, and ... in December?")
@@ -150,19 +162,19 @@ def find_conflict(best: Evidence, others: list[Evidence], qtype: str) -> Evidenc
     return None
 
 
-def complement(ctx: AnswerContext, best: Evidence, others: list[Evidence]) -> Evidence | None:
+def complement(ctx: AnswerContext, best: Evidence, others: list[Evidence], scoring: ScoringSettings) -> Evidence | None:
     """A second sentence that covers question terms the best one misses (or lists more items)."""
     qterms = query_terms(ctx.question, ctx.index)
     best_terms = sentence_terms(best.sentence, ctx.index)
     if coverage(qterms, best_terms, ctx.index) >= 0.99:
         return None
     missing = [t for t in qterms if t not in best_terms]
-    multi_part = bool(re.search(r"\band\b.*\b(which|what|who|when|where|how)\b|\band (how many|where|when|who)\b", ctx.question, re.I))
-    floor = 0.6 if multi_part else 0.85
+    multi_part = asks_several(ctx.question)
+    floor = scoring.complement_floor_multi if multi_part else scoring.complement_floor
     for e in others[:8]:
         if e.score < floor * best.score:
             break
         gain = coverage(missing, sentence_terms(e.sentence, ctx.index), ctx.index)
-        if gain >= 0.5:
+        if gain >= scoring.complement_gain:
             return e
     return None

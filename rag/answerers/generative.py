@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
+from ..conversation import standalone_question
 from ..settings import Settings
 from ..types import Answer, Passage
 from ..evidence import on_topic
@@ -50,8 +51,6 @@ class GenerativeAnswerer:
         self.fallback = ExtractiveAnswerer(settings)
 
     def rewrite(self, question: str, history: list[dict]) -> str:
-        from ..api import standalone_question
-
         heuristic = standalone_question(question, history)
         if heuristic == question:
             return question
@@ -67,7 +66,7 @@ class GenerativeAnswerer:
     def answer(self, ctx: AnswerContext) -> Answer:
         if not ctx.passages:
             return refusal(ctx, self.name)
-        raw = self.llm.complete(build_prompt(ctx.question, ctx.passages), self.settings.llm_max_tokens)
+        raw = self.llm.complete(build_prompt(ctx.question, ctx.passages), self.settings.llm.max_tokens)
         return self.finish(ctx, raw)
 
     def stream(self, ctx: AnswerContext) -> Iterator[str | Answer]:
@@ -75,7 +74,7 @@ class GenerativeAnswerer:
             yield refusal(ctx, self.name)
             return
         pieces = []
-        for piece in self.llm.stream(build_prompt(ctx.question, ctx.passages), self.settings.llm_max_tokens):
+        for piece in self.llm.stream(build_prompt(ctx.question, ctx.passages), self.settings.llm.max_tokens):
             pieces.append(piece)
             yield piece
         yield self.finish(ctx, "".join(pieces))
@@ -90,13 +89,13 @@ class GenerativeAnswerer:
         kept: list[tuple[str, tuple[int, ...]]] = []
         dropped: list[str] = []
         for sentence, markers in answer_sentences(raw):
-            if not self.settings.verify_citations:
+            if not self.settings.answer.verify_citations:
                 kept.append((sentence, markers or (1,)))
                 continue
-            if not on_topic(sentence, ctx.question, ctx.query_vector, ctx.index, ctx.embedder):
+            if not on_topic(sentence, ctx.question, ctx.query_vector, ctx.index, ctx.embedder, self.settings.scoring):
                 dropped.append(sentence)  # supported or not, it does not answer this question
                 continue
-            check = check_sentence(sentence, markers, texts, ctx.index, ctx.embedder, self.settings.support_threshold)
+            check = check_sentence(sentence, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
             if check.supported:
                 kept.append((sentence, markers))
             elif check.best_marker is not None:

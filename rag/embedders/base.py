@@ -20,8 +20,9 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import BackendError
-from ..settings import BUNDLED_EMBEDDING
-
+BUNDLED_EMBEDDING = "bundled:all-MiniLM-L6-v2"
+#: Where derived files (the exported ONNX graph) are cached unless ``embedding.cache_dir`` says otherwise.
+DEFAULT_CACHE_DIR = Path("~/.cache/rag-cited")
 BUNDLED_SHA256 = {"model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"}
 
 

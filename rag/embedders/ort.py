@@ -33,8 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..settings import BUNDLED_EMBEDDING, DEFAULT_CACHE_DIR
-from .base import BUNDLED_SHA256, Embedder, resolve_model, sha256_file
+from .base import BUNDLED_EMBEDDING, BUNDLED_SHA256, DEFAULT_CACHE_DIR, Embedder, resolve_model, sha256_file
 
 EXPORT_VERSION = 2  # bump when the exported graph's inputs/outputs change
 MIN_PROBE_COSINE = 0.9999

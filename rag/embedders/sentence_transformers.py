@@ -38,7 +38,7 @@ def load_sentence_transformer(model_name: str):
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model_name: str, batch_size: int = 0) -> None:
+    def __init__(self, model_name: str, batch_size: int = 0, cache_dir=None) -> None:  # cache_dir: unused (nothing derived)
         super().__init__(model_name, batch_size)
         self.model = load_sentence_transformer(model_name)
         dimension = (getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension)()

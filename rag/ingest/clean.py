@@ -17,10 +17,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTHS["sept"] = 9
+from ..facts import MONTHS
+from .document import Block, Document
+
 
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 DATE_PATTERNS = [
@@ -121,20 +120,78 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[match.end():]
 
 
+def clean_document(doc: Document) -> Document:
+    """A parsed document made ready for chunking.
+
+    A document without stated structure (plain text, or any format read as one
+    block) goes through the line rules below, written for scraped pages saved as
+    text. A structured one (headings, paragraphs, code from HTML, PDF, docx,
+    Markdown, reST) was freed of page chrome by its format parser: it keeps
+    every block, with whitespace normalised, and metadata from the format.
+    """
+    if doc.kind == "text" or (len(doc.blocks) == 1 and doc.blocks[0].kind == "para"):
+        cleaned = clean(doc.text, doc.kind)
+        meta = Metadata(doc.title or cleaned.title, doc.author or cleaned.author, doc.date or cleaned.date,
+                        doc.publisher or cleaned.publisher)
+        return Document([Block(cleaned.text)], kind=doc.kind, title=meta.title, author=meta.author, date=meta.date,
+                        publisher=meta.publisher, removed=cleaned.removed)
+    blocks = []
+    for b in doc.blocks:
+        text = b.text.strip("\n") if b.kind == "code" else " ".join(b.text.split())
+        if text.strip():
+            blocks.append(Block(text, b.kind, b.level, b.page))
+    title = doc.title or next((b.text for b in blocks if b.kind == "heading"), "")
+    date_ = parse_date(doc.date) or doc.date if doc.date else ""
+    return Document(blocks, kind=doc.kind, title=title, author=doc.author, date=date_, publisher=doc.publisher)
+
+
 def clean(raw: str, kind: str = "text") -> CleanDocument:
-    """Clean ``raw`` text and extract its metadata."""
+    """Clean ``raw`` text and extract its metadata: normalise, read metadata, drop boilerplate, rebuild paragraphs."""
+    meta, lines, removed = _normalise(raw)
+    found, consumed = extract_metadata(lines, meta)
+    body = remove_boilerplate(lines, consumed, removed)
+    paragraphs = _paragraphs(body)
+    paragraphs = _drop_duplicates(paragraphs, found.title, removed)
+    paragraphs = _drop_truncated(paragraphs, removed)
+    if found.title and not (paragraphs and _norm(paragraphs[0]) == _norm(found.title)):
+        paragraphs.insert(0, found.title)
+    date_ = found.date
+    if date_ and not re.match(r"^\d{4}-\d{2}-\d{2}$", date_):
+        date_ = parse_date(date_) or date_
+    return CleanDocument("\n\n".join(paragraphs), title=found.title, author=found.author, date=date_,
+                         publisher=found.publisher, removed=removed)
+
+
+def _normalise(raw: str) -> tuple[dict[str, str], list[str], list[str]]:
+    """(front matter, lines without markup residue, removed lines)."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").replace("\u00a0", " ")
     meta, text = _front_matter(text)
     text = _BLOCK_TAGS.sub("\n", text)
     removed: list[str] = []
-
     lines: list[str] = []
     for line in text.split("\n"):
         if line.strip() and _MARKUP_LINE.match(line):
             removed.append(line.strip()[:80])
             continue
         lines.append(_strip_markdown(line))
+    return meta, lines, removed
 
+
+@dataclass
+class Metadata:
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    publisher: str = ""
+
+
+def extract_metadata(lines: list[str], meta: dict[str, str]) -> tuple[Metadata, set[int]]:
+    """Title, author, date and publisher from front matter and what the text states.
+
+    Returns the metadata and the indexes of the lines that only carried it (bylines,
+    datelines, source URLs, trailers), which are not body text. The title line
+    loses its ``#`` marker in ``lines``.
+    """
     title, author, date_, publisher = meta.get("title", ""), meta.get("author", ""), meta.get("date", ""), meta.get("publisher", "")
     consumed: set[int] = set()
     nonempty = [i for i, line in enumerate(lines) if line.strip()]
@@ -153,7 +210,6 @@ def clean(raw: str, kind: str = "text") -> CleanDocument:
         title = title or found_title
         lines[title_index] = found_title
     title_norm = _norm(title)
-
     for i in top:
         line = lines[i].strip()
         if i == title_index:
@@ -207,7 +263,11 @@ def clean(raw: str, kind: str = "text") -> CleanDocument:
         if position:
             publisher = publisher or position.group(1)[0].upper() + position.group(1)[1:]
             consumed.add(i)
+    return Metadata(title, author, date_, publisher), consumed
 
+
+def remove_boilerplate(lines: list[str], consumed: set[int], removed: list[str]) -> list[str]:
+    """Body lines without metadata lines, newsletter widgets, banners and symbol-only lines ('' = paragraph break)."""
     body: list[str] = []
     skip_widget = False
     for i, line in enumerate(lines):
@@ -227,15 +287,7 @@ def clean(raw: str, kind: str = "text") -> CleanDocument:
             removed.append(stripped[:80])
             continue
         body.append(stripped)
-
-    paragraphs = _paragraphs(body)
-    paragraphs = _drop_duplicates(paragraphs, title, removed)
-    paragraphs = _drop_truncated(paragraphs, removed)
-    if title and not (paragraphs and _norm(paragraphs[0]) == title_norm):
-        paragraphs.insert(0, title)
-    if date_ and not re.match(r"^\d{4}-\d{2}-\d{2}$", date_):
-        date_ = parse_date(date_) or date_
-    return CleanDocument("\n\n".join(paragraphs), title=title, author=author, date=date_, publisher=publisher, removed=removed)
+    return body
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

@@ -23,10 +23,10 @@ from typing import Any, Callable
 
 from ..errors import UserError
 from ..types import IngestReport
-from .chunk import Chunk, chunk_text
-from .clean import clean
+from .chunk import Chunk, chunk_blocks
+from .clean import clean_document
 from .formats import format_of, parse, supported_endings
-from .document import Unreadable
+from .document import Document, Unreadable
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -41,6 +41,14 @@ class _Pending:
     meta: dict[str, Any]
     chunks: list[Chunk]
     old_ids: set[str]
+
+
+def read_chunks(data: bytes, name: str, source: str, size: int, overlap: int) -> tuple[Document, list[Chunk]]:
+    """A file's bytes -> its cleaned document (title defaulting to the file's stem) and its chunks."""
+    doc = clean_document(parse(data, name))
+    if not doc.title:
+        doc.title = Path(name).name.split(".")[0]
+    return doc, chunk_blocks(doc.blocks, source, size, overlap, title=doc.title)
 
 
 def list_files(root: Path) -> list[Path]:
@@ -128,9 +136,8 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
             if old and old["hashes"] == {file_hash}:
                 report.files_unchanged += 1
                 continue
-            parsed = parse(data, path.name)
-            doc = clean(parsed.text, parsed.kind)
-            chunks = chunk_text(doc.text, source, chunk_size, chunk_overlap)
+            doc, chunks = read_chunks(data, path.name, source, chunk_size, chunk_overlap)
+            title = doc.title
             if not chunks:
                 raise Unreadable("no text left after cleaning")
         except Unreadable as exc:
@@ -148,7 +155,7 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
             if progress is not None:
                 progress(len(seen_sources) + len(report.skipped), len(files), source)
         report.files_read += 1
-        meta = {"source": source, "corpus": corpus_key, "file_hash": file_hash, "title": doc.title or path.stem,
+        meta = {"source": source, "corpus": corpus_key, "file_hash": file_hash, "title": title,
                 "author": doc.author, "date": doc.date, "publisher": doc.publisher, "n_chunks": len(chunks)}
         pending.append(_Pending(source, file_hash, meta, chunks, set(old["ids"]) if old else set()))
         pending_chunks += len(chunks)
@@ -169,4 +176,4 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
 
 
 def _meta(p: _Pending, c: Chunk) -> dict[str, Any]:
-    return {**p.meta, "chunk_index": c.index}
+    return {**p.meta, "chunk_index": c.index, "heading": c.heading, "page": c.page}

@@ -1,30 +1,31 @@
-"""LLM backends behind one small interface, chosen by name (setting ``llm``).
+"""LLM backends behind one small interface, chosen by name (setting ``llm.backend``).
 
-``make_llm(settings)`` imports the heavy SDK of the chosen backend only.
+``LLMS`` is the only list of backend names. A backend is a class taking the
+``Settings`` tree (it reads ``settings.llm``) and implementing ``LLM`` (base.py).
+Built-ins are imported on first use, so a backend's SDK loads only when it is
+chosen. Others plug in without editing this package: a dotted path
+(``RAG_LLM=mypkg.backend:MyLLM``) or a ``rag.llms`` entry point in the
+plugin's pyproject.toml::
+
+    [project.entry-points."rag.llms"]
+    mybackend = "mypkg.backend:MyLLM"
 """
 
 from __future__ import annotations
 
-from ..errors import UserError
-from ..settings import Settings
+from ..registry import Registry
 from .base import LLM, Message
 
-
-def make_llm(settings: Settings) -> LLM:
-    name = settings.llm
-    if name == "fake":
-        from .fake import FakeLLM
-
-        return FakeLLM()
-    if name == "openai":
-        from .openai import OpenAICompatibleLLM
-
-        return OpenAICompatibleLLM(settings)
-    if name == "llamacpp":
-        from .llamacpp import LlamaCppLLM
-
-        return LlamaCppLLM(settings)
-    raise UserError(f"llm backend {name!r} has no LLM (setting RAG_LLM); LLM backends: fake, llamacpp, openai")
+LLMS = Registry("LLM backend", "llm.backend (RAG_LLM)", {
+    "llamacpp": "rag.llms.llamacpp:LlamaCppLLM",
+    "openai": "rag.llms.openai:OpenAICompatibleLLM",
+    "fake": "rag.llms.fake:FakeLLM",
+}, group="rag.llms")
 
 
-__all__ = ["LLM", "Message", "make_llm"]
+def make_llm(settings) -> LLM:
+    """The LLM named by ``settings.llm.backend``, built from the settings tree."""
+    return LLMS.resolve(settings.llm.backend)(settings)
+
+
+__all__ = ["LLM", "LLMS", "Message", "make_llm"]

@@ -18,7 +18,9 @@ from .base import Message
 class FakeLLM:
     name = "fake"
 
-    def __init__(self, script: dict[str, str] | None = None) -> None:
+    def __init__(self, settings=None, script: dict[str, str] | None = None) -> None:
+        if isinstance(settings, dict):  # FakeLLM({...}): a script without settings
+            settings, script = None, settings
         self.script = script or {}
         self.tokens_used = 0
         self.calls: list[list[Message]] = []

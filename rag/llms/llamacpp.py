@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import BackendError, UserError
-from ..settings import BUNDLED_GGUF, Settings
+from ..settings import Settings
+
+BUNDLED_GGUF = "bundled:SmolLM2-135M-Instruct"
 from .base import Message
 
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -40,7 +42,7 @@ class LlamaCppLLM:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.tokens_used = 0
-        model = settings.llm_model or BUNDLED_GGUF
+        model = settings.llm.model or BUNDLED_GGUF
         path = bundled_gguf() if model == BUNDLED_GGUF else Path(model).expanduser()
         if not path.is_file():
             raise UserError(f"GGUF model file {path} does not exist (setting RAG_LLM_MODEL)")
@@ -48,11 +50,11 @@ class LlamaCppLLM:
             from llama_cpp import Llama
         except ImportError:
             raise BackendError("llama-cpp-python is not installed: pip install -e '.[local]' (compiles in ~6 min the first time)") from None
-        key = (str(path), settings.llm_context_size)
+        key = (str(path), settings.llm.context_size)
         with _lock:
             if key not in _models:
                 try:
-                    _models[key] = Llama(model_path=str(path), n_ctx=settings.llm_context_size, n_threads=2, verbose=False, seed=0)
+                    _models[key] = Llama(model_path=str(path), n_ctx=settings.llm.context_size, n_threads=2, verbose=False, seed=0)
                 except (ValueError, RuntimeError) as exc:
                     raise BackendError(f"llama.cpp could not load {path}: {exc}") from None
         self.model = _models[key]

@@ -19,16 +19,16 @@ class OpenAICompatibleLLM:
     name = "openai"
 
     def __init__(self, settings: Settings) -> None:
-        if not settings.llm_base_url:
+        if not settings.llm.base_url:
             raise UserError("the openai backend needs an endpoint: set RAG_LLM_BASE_URL (e.g. http://127.0.0.1:8080/v1, https://api.openai.com/v1, http://127.0.0.1:11434/v1 for Ollama)")
         self.settings = settings
         self.tokens_used = 0
         from llama_index.llms.openai_like import OpenAILike
 
         self.client = OpenAILike(
-            model=settings.llm_model or "local-model", api_base=settings.llm_base_url.rstrip("/"),
-            api_key=settings.api_key or "not-needed", timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
-            is_chat_model=True, context_window=settings.llm_context_size, max_tokens=settings.llm_max_tokens, temperature=0.0,
+            model=settings.llm.model or "local-model", api_base=settings.llm.base_url.rstrip("/"),
+            api_key=settings.llm.api_key or "not-needed", timeout=settings.llm.timeout, max_retries=settings.llm.max_retries,
+            is_chat_model=True, context_window=settings.llm.context_size, max_tokens=settings.llm.max_tokens, temperature=0.0,
         )
 
     def _messages(self, messages: list[Message]):
@@ -39,15 +39,15 @@ class OpenAICompatibleLLM:
     def _error(self, exc: Exception) -> BackendError:
         kind = type(exc).__name__
         text = str(exc)
-        if self.settings.api_key:
-            text = text.replace(self.settings.api_key, "***")
+        if self.settings.llm.api_key:
+            text = text.replace(self.settings.llm.api_key, "***")
         if "timeout" in kind.lower() or "timed out" in text.lower():
-            return BackendError(f"the LLM server at {self.settings.llm_base_url} did not answer within {self.settings.llm_timeout:g}s (setting RAG_LLM_TIMEOUT)")
+            return BackendError(f"the LLM server at {self.settings.llm.base_url} did not answer within {self.settings.llm.timeout:g}s (setting RAG_LLM_TIMEOUT)")
         if "connect" in kind.lower() or "connection" in text.lower():
-            return BackendError(f"cannot reach the LLM server at {self.settings.llm_base_url} (setting RAG_LLM_BASE_URL); is it running?")
+            return BackendError(f"cannot reach the LLM server at {self.settings.llm.base_url} (setting RAG_LLM_BASE_URL); is it running?")
         if "auth" in kind.lower() or "401" in text:
-            return BackendError(f"the LLM server at {self.settings.llm_base_url} rejected the API key (env {self.settings.llm_api_key_env})")
-        return BackendError(f"the LLM server at {self.settings.llm_base_url} failed: {kind}: {text[:200]}")
+            return BackendError(f"the LLM server at {self.settings.llm.base_url} rejected the API key (env {self.settings.llm.api_key_env})")
+        return BackendError(f"the LLM server at {self.settings.llm.base_url} failed: {kind}: {text[:200]}")
 
     def complete(self, messages: list[Message], max_tokens: int) -> str:
         try:

@@ -1,0 +1,59 @@
+"""The lexical side of the index: BM25 (bm25s) over stemmed terms, plus the statistics the answerers share.
+
+``LexicalIndex`` holds every stored chunk's id, text and metadata, the BM25
+index over their terms (name spellings unified by ``NameVariants``), each
+term's IDF and the vocabulary. Retrieval uses it for BM25 candidates; the
+evidence scorer and citation verification use its IDF weights, so "what counts
+as a rare, telling word" is one definition everywhere. ``term_cache`` memoises a
+question's evidence terms (evidence.query_terms) for the life of the index.
+
+Built from the store's documents (``build_lexical_index``) and saved next to an
+embedded store by snapshot.py, so a new process loads it instead of rebuilding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .text import NameVariants, terms
+
+
+@dataclass
+class LexicalIndex:
+    ids: list[str]
+    docs: list[str]
+    metas: list[dict]
+    variants: NameVariants
+    bm25: object | None
+    idf: dict[str, float]
+    vocab: set[str]
+    unknown_weight: float  # weight of a term the corpus never uses: above every known term
+    latin_share: float = 1.0  # share of corpus terms written in ASCII (for the other-language hint)
+    term_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)  # evidence.query_terms
+    position: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # chunk id -> row
+
+    def __post_init__(self) -> None:
+        self.position = {cid: i for i, cid in enumerate(self.ids)}
+
+    def term_weight(self, term: str) -> float:
+        return self.idf.get(term, self.unknown_weight)
+
+
+def build_lexical_index(ids: list[str], docs: list[str], metas: list[dict]) -> LexicalIndex:
+    import bm25s
+
+    variants = NameVariants.from_texts(docs)
+    tokenised = [terms(d, variants) for d in docs]
+    bm25 = None
+    if docs:
+        bm25 = bm25s.BM25()
+        bm25.index([t or ["∅"] for t in tokenised], show_progress=False)
+    df: Counter[str] = Counter()
+    for toks in tokenised:
+        df.update(set(toks))
+    n = max(len(docs), 1)
+    idf = {t: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for t, c in df.items()}
+    latin = sum(t.isascii() for t in df) / len(df) if df else 1.0
+    return LexicalIndex(ids, docs, metas, variants, bm25, idf, set(df), max(idf.values(), default=1.0) + 0.5, latin)
