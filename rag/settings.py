@@ -235,6 +235,15 @@ class Settings(BaseModel):
         return rows
 
 
+def markdown_table() -> str:
+    """The README's settings table, generated from the field descriptions (a test keeps the README in step)."""
+    lines = ["| setting | default | flat alias | meaning |", "|---|---|---|---|"]
+    for name, default, alias, description in Settings.reference():
+        shown = str(default) if default not in ("", None) else "(empty)"
+        lines.append(f"| `{name}` | `{shown}` | {f'`{alias}`' if alias else ''} | {description.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
 #: Flat names of earlier versions (and their RAG_<NAME> variables) -> (section, field). Kept so no config breaks.
 FLAT_ALIASES: dict[str, tuple[str, str]] = {
     "corpus_dir": ("ingest", "corpus_dir"), "max_file_mb": ("ingest", "max_file_mb"), "show_progress": ("ingest", "show_progress"),

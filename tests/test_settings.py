@@ -92,3 +92,13 @@ def test_replace_validates_and_reference_documents_every_field():
     assert {name for name, *_ in rows} == set(s.public())
     assert all(description for *_, description in rows), "every setting needs a description"
     assert ("llm.backend", "extractive", "llm", rows[[r[0] for r in rows].index("llm.backend")][3]) in rows
+
+
+def test_readme_settings_table_is_generated_from_the_descriptions():
+    from pathlib import Path
+
+    from rag.settings import markdown_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- settings-table:start -->\n", 1)[1].split("\n<!-- settings-table:end -->", 1)[0]
+    assert block == markdown_table(), "README settings table is stale: regenerate it with rag.settings.markdown_table()"
