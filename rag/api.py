@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from .conversation import normalise_history
 from .errors import UserError
 from .settings import Settings
-from .types import Answer, IngestReport
+from .types import Answer, Filters, IngestReport
 
 class Engine:
     """One store, embedder, retriever and answerer, built lazily from ``settings``.
@@ -151,7 +151,7 @@ class Engine:
         destroy_embedded_store(self.settings)
 
     # -- ask ---------------------------------------------------------------
-    def _prepare(self, question: str, history: list | None, top_k: int | None):
+    def _prepare(self, question: str, history: list | None, top_k: int | None, filters: Filters | None = None):
         from .answerers.base import AnswerContext
 
         if not isinstance(question, str):
@@ -171,25 +171,27 @@ class Engine:
         if not index.ids:
             raise UserError(f"the store at {self.store.location} (collection {self.settings.store.collection!r}) is empty; run `rag ingest` first")
         vector = retriever.embed_query(standalone)
-        passages = retriever.search(standalone, k, vector, index)
+        passages = retriever.search(standalone, k, vector, index, filters)
         return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=index,
                              embedder=self.embedder, original_question=question)
 
-    def ask(self, question: str, *, history: list | None = None, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, *, history: list | None = None, top_k: int | None = None, filters: Filters | None = None) -> Answer:
+        """Answer from the indexed documents; ``filters`` limits the passages (by source, by metadata)."""
         started = time.perf_counter()
         with self._answer_lock:
             with self._lock:
-                ctx = self._prepare(question, history, top_k)
+                ctx = self._prepare(question, history, top_k, filters)
                 answerer = self.answerer
             answer = answerer.answer(ctx)
         return _timed(answer, started)
 
-    def ask_stream(self, question: str, *, history: list | None = None, top_k: int | None = None) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, *, history: list | None = None, top_k: int | None = None,
+                   filters: Filters | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as the answer is produced, then the final ``Answer``."""
         started = time.perf_counter()
         with self._answer_lock:  # a plain Lock: the consumer may resume this generator on another thread
             with self._lock:
-                ctx = self._prepare(question, history, top_k)
+                ctx = self._prepare(question, history, top_k, filters)
                 answerer = self.answerer
             for item in answerer.stream(ctx):
                 if isinstance(item, Answer):
