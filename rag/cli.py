@@ -53,7 +53,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("\nSources:")
         for c in answer.citations:
             meta = ", ".join(x for x in (c.publisher, c.author, c.date) if x)
-            print(f"  [{c.marker}] {c.title} ({c.source}{'; ' + meta if meta else ''})")
+            where = f" › {c.location}" if c.location else ""
+            print(f"  [{c.marker}] {c.title}{where} ({c.source}{'; ' + meta if meta else ''})")
             for h in c.highlights:
                 print(f"      \u201c{h}\u201d")
     return 0

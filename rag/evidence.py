@@ -24,7 +24,7 @@ import numpy as np
 
 from .facts import MONTHS, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, content_words, split_sentences, stem, words
+from .text import QUESTION_WORDS, STOPWORDS, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -45,6 +45,7 @@ class Evidence:
     typed: bool
     score: float
     covered: frozenset[str] = frozenset()  # question terms the sentence contains
+    quote: str = ""  # the passage's own words (``sentence`` may name the subject from a heading before them)
 
 
 def query_terms(text: str, index: LexicalIndex) -> list[str]:
@@ -122,19 +123,63 @@ def constraint_terms(question: str, index: LexicalIndex) -> set[str]:
     return out
 
 
-def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int]]:
-    """Sentences worth quoting; one that opens with a pronoun carries the sentence before it."""
+def subject_of(heading: str) -> str:
+    """A heading as a short subject: "json.dumps(obj, *, skipkeys=False, ...)" -> "json.dumps"."""
+    heading = heading.strip()
+    if len(heading.split()) > 8 or len(heading) > 60:
+        head = heading.split("(", 1)[0].strip()
+        heading = head if head and len(head.split()) <= 8 else " ".join(heading.split()[:8]) + " …"
+    return heading
+
+
+_TERM_TOKEN = re.compile(r"[A-Za-z_]\w*\(|\w_\w|[a-z][A-Z]|^[A-Z][A-Z_]{1,}$|^--?[a-z]|^\\\w|[A-Za-z_]\.[A-Za-z_]")
+
+
+def looks_like_term(heading: str) -> bool:
+    """A heading that names a thing (KeyError, abs(x), json.dumps, SKIP_LOCKED, --schema-only, \\watch),
+    not a section title ("Description", "Concrete exceptions")."""
+    return any(_TERM_TOKEN.search(token) for token in heading.split())
+
+
+def name_subject(subject: str, sentence: str) -> str:
+    """Prefix the heading a sentence sits under when the sentence does not name it itself.
+
+    Reference documentation often names the subject only in a heading
+    ("exception KeyError" above "Raised when a mapping key is not found..."):
+    quoted alone, the sentence would answer "which exception?" anonymously."""
+    if not subject or not looks_like_term(subject):
+        return sentence
+    short = subject_of(subject)
+    named = {fold(w) for w in words(sentence)}
+    if any(fold(w) in named for w in words(short) if len(w) > 2 and fold(w) not in STOPWORDS):
+        return sentence
+    return f"{short}: {sentence}"
+
+
+def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int, str]]:
+    """(sentence to quote, passage, rank, the passage's own words) for sentences worth quoting.
+
+    One that opens with a pronoun carries the sentence before it; one under a
+    heading of the document's structure names that heading when it does not
+    name its subject itself. Heading lines are not candidates."""
     out = []
     seen: set[str] = set()
     for rank, passage in enumerate(passages):
         sentences = split_sentences(passage.text)
+        heads = set(passage.headings)
+        parts = passage.heading.split(" › ")
+        subject = parts[-1] if len(parts) > 1 else ""  # the section the passage starts in (not the document title)
         for i, sentence in enumerate(sentences):
+            if sentence in heads:
+                subject = sentence
+                continue
             if len(sentence.split()) < 5 or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
-            if i > 0 and PRONOUN_START.match(sentence) and not sentences[i - 1].rstrip().endswith("?") and len(sentences[i - 1].split()) < 40:
+            if i > 0 and PRONOUN_START.match(sentence) and not sentences[i - 1].rstrip().endswith("?") \
+                    and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads:
                 sentence = f"{sentences[i - 1]} {sentence}"
-            out.append((sentence, passage, rank))
+            out.append((name_subject(subject, sentence), passage, rank, sentence))
     return out
 
 
@@ -148,7 +193,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if not candidates:
         return []
     focus_terms = query_terms(focus, index) if focus and focus != question else []
-    term_sets = [sentence_terms(s, index) for s, _, _ in candidates]
+    term_sets = [sentence_terms(s, index) for s, _, _, _ in candidates]
     if focus_terms:
         lexical = [(coverage(focus_terms, t, index) + coverage(qterms, t, index)) / 2 for t in term_sets]
     else:
@@ -160,7 +205,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
         factor = [penalty + (1 - penalty) * coverage(constraint_list, passage_terms[p.id], index)
-                  for _, p, _ in candidates]
+                  for _, p, _, _ in candidates]
     else:
         factor = [1.0] * len(candidates)
     # Words the corpus never uses ("population", "prime") mean the question is likely about something it doesn't cover.
@@ -169,17 +214,17 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         total = sum(index.term_weight(t) for t in asked)
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
-    prior = [lexical[i] + scoring.rank_prior / (1 + rank) for i, (_, _, rank) in enumerate(candidates)]
+    prior = [lexical[i] + scoring.rank_prior / (1 + rank) for i, (_, _, rank, _) in enumerate(candidates)]
     order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:scoring.preselect]
     # Long "sentences" (tables, code) cost up to 256 tokens each; their first words carry the dense signal.
     vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:scoring.dense_words]) for i in order])
     dense = vectors @ query_vector
     ranked = []
     for j, i in enumerate(order):
-        sentence, passage, rank = candidates[i]
+        sentence, passage, rank, quote = candidates[i]
         typed = has_type(sentence, qtype, question)
         d = max(0.0, float(dense[j]))
         score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed) * factor[i]
-        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed, score, frozenset(t for t in qterms if t in term_sets[i])))
+        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed, score, frozenset(t for t in qterms if t in term_sets[i]), quote))
     ranked.sort(key=lambda e: (-e.score, e.rank))
     return ranked

@@ -17,7 +17,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .text import NameVariants, terms
+from .text import NameVariants, retrieval_text, terms
 
 
 @dataclass
@@ -45,7 +45,7 @@ def build_lexical_index(ids: list[str], docs: list[str], metas: list[dict]) -> L
     import bm25s
 
     variants = NameVariants.from_texts(docs)
-    tokenised = [terms(d, variants) for d in docs]
+    tokenised = [terms(retrieval_text(str((m or {}).get("heading", "")), d), variants) for d, m in zip(docs, metas)]
     bm25 = None
     if docs:
         bm25 = bm25s.BM25()

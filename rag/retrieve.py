@@ -117,6 +117,8 @@ class Retriever:
             out.append(Passage(
                 id=cid, text=index.docs[i], source=str(meta.get("source", "")), title=str(meta.get("title", "")),
                 author=str(meta.get("author", "")), date=str(meta.get("date", "")), publisher=str(meta.get("publisher", "")),
+                heading=str(meta.get("heading", "")), page=int(meta.get("page", 0) or 0),
+                headings=tuple(h for h in str(meta.get("headings", "")).split("\n") if h),
                 score=fused[cid], dense_score=dense_sim.get(cid, 0.0), lexical_score=lexical_score.get(cid, 0.0),
                 metadata=meta,
             ))

@@ -27,7 +27,7 @@ from pathlib import Path
 from .lexical import LexicalIndex
 from .text import NameVariants
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: BM25 over heading path + text
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
 
 

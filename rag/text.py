@@ -66,6 +66,17 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+def retrieval_text(heading: str, text: str) -> str:
+    """What retrieval sees of a chunk (embedded and BM25-indexed): its section path below the document title, then its text.
+
+    The title itself is left out: repeated on every chunk of a document, it pulled
+    whole documents up for title words and cost gold-source citations on the
+    seeds (0.93 -> 0.90) while sections ("Concrete exceptions › KeyError") name
+    what a chunk is about."""
+    inner = heading.split(" › ", 1)[1] if " › " in heading else ""
+    return f"{inner}\n{text}" if inner else text
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents: 'Kęstutis' -> 'kestutis'."""
     normalized = unicodedata.normalize("NFKD", text)

@@ -17,6 +17,9 @@ class Passage:
     author: str = ""
     date: str = ""
     publisher: str = ""
+    heading: str = ""  # heading path: "Title › Section › Subsection"
+    page: int = 0  # page the passage starts on (0: no pages)
+    headings: tuple[str, ...] = ()  # heading lines inside the passage text
     score: float = 0.0
     dense_score: float = 0.0
     lexical_score: float = 0.0
@@ -57,6 +60,15 @@ class Citation:
     publisher: str = ""
     chunk_id: str = ""
     highlights: tuple[str, ...] = ()
+    heading: str = ""  # heading path of the passage: "Title › Section › Subsection"
+    page: int = 0  # page number in the source (PDF), 0 when the format has no pages
+
+    @property
+    def location(self) -> str:
+        """Where in the source: the heading path below the title and the page, e.g. "Errors › KeyError, p. 3"."""
+        parts = self.heading.split(" › ")
+        inner = " › ".join(parts[1:] if parts and parts[0] == self.title else parts)
+        return ", ".join(x for x in (inner, f"p. {self.page}" if self.page else "") if x)
 
 
 @dataclass(frozen=True)
@@ -84,8 +96,9 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("citations", "passages"):
-            for item in data[key]:
+            for item, cite in zip(data[key], getattr(self, key)):
                 item["highlights"] = list(item["highlights"])
+                item["location"] = cite.location
         return data
 
 

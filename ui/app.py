@@ -76,7 +76,8 @@ def _card(c: Citation) -> str:
                 body = body.replace(escaped, f"<mark>{escaped}</mark>", 1)
     meta = " · ".join(html.escape(x) for x in (c.publisher, c.author, c.date) if x)
     body = body.replace("\n\n", "<br><br>")
-    return (f"<div class='src-card' id='src-{c.marker}'><h4>[{c.marker}] {html.escape(c.title or c.source)}</h4>"
+    where = f" <span class='src-where'>› {html.escape(c.location)}</span>" if c.location else ""
+    return (f"<div class='src-card' id='src-{c.marker}'><h4>[{c.marker}] {html.escape(c.title or c.source)}{where}</h4>"
             f"<div class='src-meta'>{meta}{' · ' if meta else ''}<code>{html.escape(c.source)}</code></div><div>{body}</div></div>")
 
 

@@ -39,7 +39,8 @@ class Answerer(Protocol):
 
 def to_citation(passage: Passage, marker: int, highlights: tuple[str, ...] = ()) -> Citation:
     return Citation(marker=marker, source=passage.source, title=passage.title, text=passage.text, score=round(passage.score, 6),
-                    author=passage.author, date=passage.date, publisher=passage.publisher, chunk_id=passage.id, highlights=highlights)
+                    author=passage.author, date=passage.date, publisher=passage.publisher, chunk_id=passage.id, highlights=highlights,
+                    heading=passage.heading, page=passage.page)
 
 
 def language_hint(question: str, index: LexicalIndex) -> str:

@@ -87,7 +87,7 @@ class ExtractiveAnswerer:
             if e.passage.id not in markers:
                 markers[e.passage.id] = len(order) + 1
                 order.append(e.passage)
-            highlights.setdefault(e.passage.id, []).append(e.sentence)
+            highlights.setdefault(e.passage.id, []).append(e.quote or e.sentence)
         if conflict:
             a, b = chosen
             text = (f"The sources disagree: according to {_label(a.passage)}, {_cite(_lower_first(a.sentence), markers[a.passage.id])} "

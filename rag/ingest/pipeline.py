@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from ..errors import UserError
 from ..types import IngestReport
+from ..text import retrieval_text
 from .chunk import Chunk, chunk_blocks
 from .clean import clean_document
 from .formats import format_of, parse, supported_endings
@@ -105,7 +106,7 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
         stored = set(store.existing_ids([c.id for p in pending for c in p.chunks]))
         new = [(p, c) for p in pending for c in p.chunks if c.id not in stored]
         if new:
-            vectors = embedder.encode_many([c.text for _, c in new], batch_size=batch_size)
+            vectors = embedder.encode_many([retrieval_text(c.heading, c.text) for _, c in new], batch_size=batch_size)
             store.upsert([c.id for _, c in new], vectors, [c.text for _, c in new], [_meta(p, c) for p, c in new])
             report.chunks_added += len(new)
         kept = [(p, c) for p in pending for c in p.chunks if c.id in stored]
@@ -176,4 +177,4 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
 
 
 def _meta(p: _Pending, c: Chunk) -> dict[str, Any]:
-    return {**p.meta, "chunk_index": c.index, "heading": c.heading, "page": c.page}
+    return {**p.meta, "chunk_index": c.index, "heading": c.heading, "page": c.page, "headings": "\n".join(c.headings)}
