@@ -35,7 +35,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         settings = settings.replace(show_progress=False)
     with Engine(settings, writer=True, purpose="rag ingest") as engine:
         report = engine.ingest(args.path, rebuild=args.rebuild)
-    print(report.summary())
+    print(report.summary(verbose=args.verbose))
     return 0
 
 
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", type=Path, help="folder to index (default: corpus_dir, seeds/)")
     p.add_argument("--rebuild", action="store_true", help="delete the store and index from scratch")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--verbose", action="store_true", help="list every skipped file and warning in the summary")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", help="answer a question with numbered sources")

@@ -97,3 +97,36 @@ def test_corrupted_store_gives_rebuild_instructions(tmp_path):
     rebuilt = run_cli("ingest", "--rebuild", "--quiet", env={"RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(SEEDS)})
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "5 files read" in rebuilt.stdout
+
+
+def test_changed_chunk_settings_rechunk_every_file_and_never_mix_two_chunkings(plumbing, tmp_path):
+    corpus = _copy_seeds(tmp_path)
+    with Engine(plumbing, writer=True) as engine:
+        first = engine.ingest(corpus)
+        engine.reconfigure(chunk_size=60, chunk_overlap=10)
+        second = engine.ingest(corpus)
+        metas = list(engine.store.all_metadata().values())
+    assert second.files_unchanged == 0 and second.files_read == 5
+    assert second.chunks_total > first.chunks_total  # smaller chunks, more of them
+    assert {m["chunking"] for m in metas} == {"v2/size=60/overlap=10"}  # the old chunking is gone, not mixed in
+    with Engine(plumbing.replace(chunk_size=60, chunk_overlap=10), writer=True) as engine:
+        assert engine.ingest(corpus).files_unchanged == 5  # same settings again: nothing to do
+
+
+def test_many_skipped_files_are_grouped_by_reason_and_listed_with_verbose(plumbing, tmp_path):
+    corpus = _copy_seeds(tmp_path)
+    for i in range(12):
+        (corpus / f"figure{i}.png").write_bytes(b"\x89PNG....")
+    for i in range(3):
+        (corpus / f"style{i}.css").write_text("body{}")
+    (corpus / "empty.txt").write_text("")
+    with Engine(plumbing, writer=True) as engine:
+        report = engine.ingest(corpus)
+    line = report.summary()
+    assert "12 .png, 3 .css unsupported type; 1 empty file; --verbose lists them" in line
+    assert "figure3.png" not in line and len(line) < 300
+    assert "figure3.png: unsupported type .png" in report.summary(verbose=True)
+    result = run_cli("ingest", str(corpus), "--quiet", "--verbose", env={"RAG_STORE_DIR": str(plumbing.store.dir),
+                     "RAG_EMBEDDING_RUNTIME": "fake", "RAG_EMBEDDING_MODEL": "fake-hash-embedder"})
+    assert result.returncode == 0, result.stderr
+    assert "figure11.png: unsupported type .png" in result.stdout

@@ -35,8 +35,8 @@ class Chunk:
     id: str
     text: str
     index: int
-    heading: str = ""  # heading path at the chunk's first sentence: "Title › Section › Subsection"
-    page: int = 0  # page the chunk starts on (0: the format has no pages)
+    heading: str = ""  # heading path where the chunk's content starts: "Title › Section › Subsection"
+    page: int = 0  # page the chunk's content starts on (0: the format has no pages)
     headings: tuple[str, ...] = ()  # heading lines inside the chunk text
 
 
@@ -141,7 +141,7 @@ def chunk_blocks(blocks: list[Block], source: str, size: int = 140, overlap: int
         digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
         seen[digest] = seen.get(digest, 0) + 1
         suffix = "" if seen[digest] == 1 else f"-{seen[digest]}"
-        first = group[0]
+        first = next((p for p in group if not p.heading), group[-1])  # where the chunk's content starts
         chunks.append(Chunk(id=f"{key}-{digest}{suffix}", text=body, index=index, heading=PATH_SEPARATOR.join(first.path),
                             page=first.page, headings=tuple(dict.fromkeys(p.text for p in group if p.heading))))
     return chunks

@@ -33,6 +33,13 @@ ProgressFn = Callable[[int, int, str], None]
 
 #: Chunks parsed before they are embedded and written (bounds memory and the work a crash loses).
 FLUSH_CHUNKS = 1024
+#: Bump when extraction, cleaning or chunking changes what a file becomes: stored files are then re-chunked.
+INGEST_VERSION = 2
+
+
+def chunking_key(chunk_size: int, chunk_overlap: int) -> str:
+    """Recorded on every chunk: a file whose chunks were made another way is re-chunked, never mixed."""
+    return f"v{INGEST_VERSION}/size={chunk_size}/overlap={chunk_overlap}"
 
 
 @dataclass
@@ -81,12 +88,14 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
     corpus_key = str(root.resolve())
     report = IngestReport()
 
+    chunking = chunking_key(chunk_size, chunk_overlap)
     existing: dict[str, dict[str, Any]] = {}
     for chunk_id, meta in store.all_metadata().items():
         if meta.get("corpus") != corpus_key:
             continue
         entry = existing.setdefault(meta["source"], {"hashes": set(), "ids": set()})
-        entry["hashes"].add(meta.get("file_hash", ""))
+        # a chunk made with other settings or an older extractor counts as a stale version of its file
+        entry["hashes"].add(meta.get("file_hash", "") if meta.get("chunking") == chunking else "")
         entry["ids"].add(chunk_id)
 
     bar = None
@@ -123,7 +132,9 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
     for path in files:
         source = path.relative_to(root).as_posix()
         if bar is not None:
-            bar.set_postfix_str(source[-30:])
+            elapsed = time.perf_counter() - started
+            rate = f"{report.chunks_added / elapsed:.0f} chunks/s " if report.chunks_added and elapsed > 0 else ""
+            bar.set_postfix_str(rate + source[-30:])
         try:
             if format_of(path.name) is None:
                 raise Unreadable(f"unsupported type {path.suffix or '(none)'}")
@@ -156,7 +167,7 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
             if progress is not None:
                 progress(len(seen_sources) + len(report.skipped), len(files), source)
         report.files_read += 1
-        meta = {"source": source, "corpus": corpus_key, "file_hash": file_hash, "title": title,
+        meta = {"source": source, "corpus": corpus_key, "file_hash": file_hash, "chunking": chunking, "title": title,
                 "author": doc.author, "date": doc.date, "publisher": doc.publisher, "n_chunks": len(chunks)}
         pending.append(_Pending(source, file_hash, meta, chunks, set(old["ids"]) if old else set()))
         pending_chunks += len(chunks)

@@ -1,0 +1,52 @@
+"""Structure kept with each chunk: heading paths, top-level section boundaries, pages, and subjects named from headings."""
+
+from __future__ import annotations
+
+from rag.evidence import candidate_sentences
+from rag.ingest.chunk import chunk_blocks
+from rag.ingest.document import Block
+from rag.types import Passage
+
+
+def _doc():
+    return [
+        Block("Built-in Exceptions", "heading", 1),
+        Block("In Python, all exceptions must be instances of a class that derives from BaseException.", page=1),
+        Block("Concrete exceptions", "heading", 2),
+        Block("exception KeyError", "heading", 3),
+        Block("Raised when a mapping (dictionary) key is not found in the set of existing keys.", page=2),
+        Block("exception IndexError", "heading", 3),
+        Block("Raised when a sequence subscript is out of range.", page=2),
+        Block("Warnings", "heading", 2),
+        Block("The following exceptions are used as warning categories; see the warnings module for details.", page=3),
+    ]
+
+
+def test_chunks_carry_heading_paths_and_pages_and_do_not_cross_top_level_sections():
+    chunks = chunk_blocks(_doc(), "exceptions.html", size=140, overlap=30, title="Built-in Exceptions")
+    assert [c.heading for c in chunks] == ["Built-in Exceptions", "Built-in Exceptions › Concrete exceptions › exception KeyError",
+                                           "Built-in Exceptions › Warnings"]
+    assert [c.page for c in chunks] == [1, 2, 3]  # a chunk starts on the page of its first block (headings carry 0)
+    concrete = chunks[1]
+    assert concrete.headings == ("Concrete exceptions", "exception KeyError", "exception IndexError")
+    assert "exception KeyError\n\nRaised when a mapping" in concrete.text  # heading lines are kept as text
+    assert "warning categories" not in concrete.text  # the next top-level section starts a new chunk
+
+
+def test_a_long_section_is_split_and_every_piece_keeps_its_path():
+    long = [Block("Guide", "heading", 1), Block("Setup", "heading", 2)] + [Block(f"Step {i} installs part {i} of the tool. " * 3) for i in range(30)]
+    chunks = chunk_blocks(long, "guide.md", size=60, overlap=10, title="Guide")
+    assert len(chunks) > 3 and all(c.heading == "Guide › Setup" for c in chunks)
+
+
+def test_a_sentence_under_a_term_heading_names_its_subject_and_a_section_title_does_not():
+    chunk = chunk_blocks(_doc(), "exceptions.html", title="Built-in Exceptions")[1]
+    passage = Passage(id=chunk.id, text=chunk.text, source="exceptions.html", heading=chunk.heading, headings=chunk.headings)
+    quoted = {quote: sentence for sentence, _, _, quote in candidate_sentences([passage])}
+    key = "Raised when a mapping (dictionary) key is not found in the set of existing keys."
+    assert quoted[key] == "exception KeyError: " + key
+    assert quoted["Raised when a sequence subscript is out of range."].startswith("exception IndexError: ")
+    plain = chunk_blocks([Block("Guide", "heading", 1), Block("Description", "heading", 2),
+                          Block("The tool copies every file to the backup folder each night.")], "g.md", title="Guide")[0]
+    p = Passage(id=plain.id, text=plain.text, source="g.md", heading=plain.heading, headings=plain.headings)
+    assert [s for s, *_ in candidate_sentences([p])] == ["The tool copies every file to the backup folder each night."]
