@@ -26,16 +26,11 @@ import re
 from dataclasses import dataclass
 
 from ..document import Block, Document, Unreadable
+from . import stated_author, stated_title
 
 #: Bullets and enumerators that start a new list item (a paragraph of its own).
 _ITEM_START = re.compile(r"^(?:[•●▪◦‣∙·○■□►–—]|[-*]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s|\([ivx]{1,4}\)\s)")
 _TERMINAL = tuple('.!?:;"”’)')
-_JUNK_TITLE = re.compile(
-    r"^(?:untitled.*|microsoft (?:word|powerpoint|excel) - .*|document\d*|untitled document|"
-    r"powerpoint presentation|slide \d+|title|no title|.*\.(?:docx?|pdf|tex|dvi|rtf|odt|indd|qxd|pptx?|xlsx?|txt|html?))$",
-    re.I,
-)
-_JUNK_AUTHOR = re.compile(r"^(?:unknown|administrator|admin|user|owner|author|default|windows user|python-docx|[\W\d_]*)$", re.I)
 
 
 @dataclass
@@ -153,15 +148,9 @@ def _lines_with_geometry(frags) -> list[_Line]:
 def _info(reader) -> tuple[str, str]:
     try:
         meta = reader.metadata
-        title = " ".join(str(meta.title or "").split()) if meta else ""
-        author = " ".join(str(meta.author or "").split()) if meta else ""
+        return (stated_title(meta.title), stated_author(meta.author)) if meta else ("", "")
     except Exception:  # noqa: BLE001 - a broken info dictionary only costs the metadata
         return "", ""
-    if _JUNK_TITLE.match(title) or not re.search(r"[^\W\d_]", title):
-        title = ""
-    if _JUNK_AUTHOR.match(author):
-        author = ""
-    return title, author
 
 
 # -- page chrome ------------------------------------------------------------------------
