@@ -29,7 +29,7 @@ from ..document import Block, Document, Unreadable
 from . import stated_author, stated_title
 
 #: Bullets and enumerators that start a new list item (a paragraph of its own).
-_ITEM_START = re.compile(r"^(?:[•●▪◦‣∙·○■□►–—]|[-*]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s|\([ivx]{1,4}\)\s)")
+_ITEM_START = re.compile(r"^(?:[•●▪◦‣∙·○■□►]|[-*–—]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s|\([ivx]{1,4}\)\s)")
 _TERMINAL = tuple('.!?:;"”’)')
 
 
@@ -189,7 +189,7 @@ def _drop_chrome(pages: list[list[_Line]]) -> list[str]:
 
 
 _PAGE_NUMBER = re.compile(
-    r"^(?:(?:page|p\.|seite|pagina|página)\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?"
+    r"^(?:(?:page|p\.|seite|pagina|página)\s*)?[-–—]?\s*(?:\d{1,4}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))\s*[-–—]?"
     r"(?:\s*(?:of|/|von|de|sur)\s*\d{1,4})?$", re.I)
 
 

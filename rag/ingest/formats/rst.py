@@ -58,6 +58,8 @@ _OBJECT_DIRECTIVES = {
     "concept", "envvar", "option", "cmdoption", "describe", "object", "directive", "role", "event", "setting",
     "confval", "fixture", "opcode", "pdbcommand", "2to3fixer", "monitoring-event",
 }
+_VERSION_NOTES = {"versionadded": "New in version", "versionchanged": "Changed in version",
+                  "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
 _DOCINFO = {"author": "author", "authors": "author", "date": "date", "organization": "publisher",
             "organisation": "publisher", "publisher": "publisher"}
 
@@ -374,6 +376,12 @@ class _Parser:
             return end
         if short == "figure":
             self.body(content)  # the caption and legend; the image path is not text
+            return end
+        if short in _VERSION_NOTES and argument:  # as Sphinx prints them: "Changed in version 3.5: ..."
+            version, _, rest = argument.partition(" ")
+            more = rest.strip() or any(line.strip() for line in content)
+            self.para(f"{_VERSION_NOTES[short]} {version}" + (": " + rest.strip() if more else "."))
+            self.body(content)
             return end
         # admonitions, containers and unknown directives: their words are kept
         if argument:
