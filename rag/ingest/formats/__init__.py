@@ -10,6 +10,7 @@ so a format's heavy library (pypdf, python-docx) loads only when a file needs it
 from __future__ import annotations
 
 import importlib
+import re
 
 from ..document import Document, Unreadable
 
@@ -23,7 +24,33 @@ FORMATS: dict[str, str] = {
     ".htm": "html",
     ".xhtml": "html",
     ".pdf": "pdf",
+    ".docx": "docx",
+    ".rst": "rst",
+    ".rst.txt": "rst",
 }
+
+
+#: Titles and authors that document software writes when the person did not ("Microsoft Word - x.doc", "untitled").
+_PLACEHOLDER_TITLE = re.compile(
+    r"^(?:untitled.*|microsoft (?:word|powerpoint|excel) - .*|(?:word )?document ?\d*|powerpoint presentation|"
+    r"presentation ?\d*|slide \d+|title|no title|.*\.(?:docx?|pdf|tex|dvi|rtf|odt|indd|qxd|pptx?|xlsx?|txt|html?))$",
+    re.I,
+)
+_PLACEHOLDER_AUTHOR = re.compile(
+    r"^(?:python-docx|unknown|administrator|admin|user|owner|author|default|windows user|microsoft office user|"
+    r"[\W\d_]*)$", re.I)
+
+
+def stated_title(text: str) -> str:
+    """A title from a file's metadata, or '' when it is a placeholder or has no letters."""
+    text = " ".join(str(text or "").split())
+    return "" if _PLACEHOLDER_TITLE.match(text) or not re.search(r"[^\W\d_]", text) else text
+
+
+def stated_author(text: str) -> str:
+    """An author from a file's metadata, or '' when it is a placeholder ("Administrator", "python-docx")."""
+    text = " ".join(str(text or "").split())
+    return "" if _PLACEHOLDER_AUTHOR.match(text) else text
 
 
 def format_of(name: str) -> str | None:
@@ -50,4 +77,4 @@ def parse(data: bytes, name: str) -> Document:
     return importlib.import_module(f"{__name__}.{module}").parse(data)
 
 
-__all__ = ["FORMATS", "Document", "Unreadable", "format_of", "parse", "supported_endings"]
+__all__ = ["FORMATS", "Document", "Unreadable", "format_of", "parse", "stated_author", "stated_title", "supported_endings"]
