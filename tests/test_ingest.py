@@ -49,12 +49,12 @@ def test_bad_files_are_skipped_with_reasons_and_ingest_goes_on(plumbing, tmp_pat
     corpus = _copy_seeds(tmp_path)
     (corpus / "binary.txt").write_bytes(b"\x00\xff" * 50)
     (corpus / "empty.md").write_text("")
-    (corpus / "notes.docx").write_bytes(b"PK\x03\x04")
+    (corpus / "notes.odt").write_bytes(b"PK\x03\x04")
     (corpus / "page.html").write_text("<html><body><p>The Minsk summit ended on Friday with a joint statement.</p><script>alert(1)</script></body></html>")
     with Engine(plumbing, writer=True) as engine:
         report = engine.ingest(corpus)
     reasons = dict(report.skipped)
-    assert "binary" in reasons["binary.txt"] and "empty" in reasons["empty.md"] and "unsupported" in reasons["notes.docx"]
+    assert "binary" in reasons["binary.txt"] and "empty" in reasons["empty.md"] and "unsupported" in reasons["notes.odt"]
     assert report.files_read == 6
     assert "skipped (binary.txt" in report.summary()
 
