@@ -15,6 +15,7 @@ from typing import Any
 
 from rag.errors import UserError
 
+from .corpora import corpus_folder, set_name, split_of
 from .dataset import Question, load_questions
 from .metrics import aggregate, judge
 
@@ -94,7 +95,22 @@ def compare(old: Path, new: Path) -> str:
     return "\n".join(lines)
 
 
-def write_report(out: Path, rows, overall, categories, baseline, meta) -> None:
+def write_overview(out: Path, results) -> None:
+    """One table per metric group: every corpus, dev and test side by side (and the starter baseline)."""
+    out.mkdir(parents=True, exist_ok=True)
+    metrics = ["answer_correct", "gold_source_cited", "refusal_accuracy", "false_refusal_rate", "conflicts_shown",
+               "hit_at_k", "mrr", "latency_p50_ms"]
+    lines = ["# Evaluation overview", "", "Dev and test splits are fixed by a hash of each question id (eval/corpora.py); "
+             "tune on dev only.", "", "| corpus | metric | dev | test | all | llama-index starter |", "|---|---|---|---|---|---|"]
+    for name, overall, splits, baseline in results:
+        for metric in metrics:
+            base = baseline.get("overall", {}).get(metric, "—") if baseline else "—"
+            lines.append(f"| {name} | {metric} | {splits['dev'].get(metric)} | {splits['test'].get(metric)} | {overall.get(metric)} | {base} |")
+    lines += ["", "Per-corpus reports: " + ", ".join(f"[{name}]({name}/summary.md)" for name, *_ in results)]
+    (out / "summary.md").write_text("\n".join(lines) + "\n")
+
+
+def write_report(out: Path, rows, overall, categories, baseline, meta, splits=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps({"meta": meta, "overall": overall, "categories": categories,
                                                    "baseline": baseline, "results": rows}, indent=2, ensure_ascii=False))
@@ -103,6 +119,10 @@ def write_report(out: Path, rows, overall, categories, baseline, meta) -> None:
              f"- baseline: {meta['baseline_note']}", "", "## Overall", "", "| metric | this project | baseline |", "|---|---|---|"]
     for metric in HEADLINE:
         lines.append(f"| {metric} | {overall.get(metric)} | {baseline.get('overall', {}).get(metric, '—') if baseline else '—'} |")
+    if splits:
+        lines += ["", "## Dev / test split", "", "| metric | dev | test |", "|---|---|---|"]
+        for metric in HEADLINE:
+            lines.append(f"| {metric} | {splits['dev'].get(metric)} | {splits['test'].get(metric)} |")
     lines += ["", "## Per category", "", "| category | n | correct | gold cited | hit@k | refusal acc. | p50 ms |", "|---|---|---|---|---|---|---|"]
     for cat, m in categories.items():
         lines.append(f"| {cat} | {m['questions']} | {m['answer_correct'] if cat != 'unanswerable' else m['overall_correct']} | {m['gold_source_cited']} | {m['hit_at_k']} | {m['refusal_accuracy']} | {m['latency_p50_ms']} |")
@@ -166,25 +186,43 @@ def main(args: argparse.Namespace) -> int:
     if overrides:
         settings = settings.replace(**overrides)
     settings = settings.replace(show_progress=False)
-    questions = load_questions(args.set or DEFAULT_SET)
+    sets = [Path(p) for p in (args.set or [DEFAULT_SET])]
+    if sets == [Path("all")]:
+        sets = [DEFAULT_SET, *sorted(HERE.glob("sets/*/questions.jsonl"))]
     out = args.out or Path("reports") / time.strftime("%Y%m%d-%H%M%S")
-    with Engine(settings, writer=True, purpose="rag eval") as engine:
-        engine.ingest()
-        rows = evaluate(engine, questions)
-    overall = aggregate(rows)
-    categories = by_category(rows)
-    baseline: dict[str, Any] = {}
-    note = "skipped (--no-baseline)"
-    if not args.no_baseline:
-        from .baseline import run_baseline
+    results = []
+    for set_path in sets:
+        questions = load_questions(set_path)
+        name = set_name(set_path)
+        corpus = corpus_folder(set_path, settings.ingest.corpus_dir, settings.embedding.cache_dir)
+        run_settings = settings if name == "seeds" else settings.replace(collection=f"eval-{name}", corpus_dir=corpus)
+        with Engine(run_settings, writer=True, purpose="rag eval") as engine:
+            engine.ingest(corpus)
+            rows = evaluate(engine, questions)
+        for row in rows:
+            row["split"] = split_of(row["id"])
+        overall = aggregate(rows)
+        splits = {split: aggregate([r for r in rows if r["split"] == split]) for split in ("dev", "test")}
+        categories = by_category(rows)
+        baseline: dict[str, Any] = {}
+        note = "skipped (--no-baseline)"
+        if not args.no_baseline:
+            from .baseline import run_baseline
 
-        baseline, note = run_baseline(settings, questions)
-    meta = {"set": str(args.set or DEFAULT_SET), "llm": settings.llm.backend, "top_k": settings.retrieval.top_k, "support_check": CHECK_NAME,
-            "baseline_note": note, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
-    write_report(out, rows, overall, categories, baseline, meta)
-    print_table(overall, baseline)
-    print(f"report: {out}/summary.md")
+            baseline, note = run_baseline(run_settings, questions)
+        meta = {"set": str(set_path), "corpus": str(corpus), "llm": settings.llm.backend, "top_k": settings.retrieval.top_k,
+                "support_check": CHECK_NAME, "baseline_note": note, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+        folder = out if len(sets) == 1 else out / name
+        write_report(folder, rows, overall, categories, baseline, meta, splits)
+        print(f"\n== {name} ({len(questions)} questions) ==")
+        print_table(overall, baseline)
+        print(f"report: {folder}/summary.md")
+        results.append((name, overall, splits, baseline))
+    if len(sets) > 1:
+        write_overview(out, results)
+        print(f"overview: {out}/summary.md")
     if args.gate:
+        overall = results[0][1]
         failures = check_gate(overall, tomllib.loads(THRESHOLDS.read_text()))
         if failures:
             print("eval gate FAILED: " + "; ".join(failures), file=sys.stderr)

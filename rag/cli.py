@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ui)
 
     p = sub.add_parser("eval", help="run the evaluation suite")
-    p.add_argument("--set", dest="set", type=Path, help="question set (JSONL); default eval/questions.jsonl")
+    p.add_argument("--set", dest="set", nargs="+", help="question set(s) (JSONL), or `all` for every set; default eval/questions.jsonl")
     p.add_argument("--llm", help=backends)
     p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>)")
     p.add_argument("--no-baseline", action="store_true", help="skip the llama-index starter baseline")

@@ -119,6 +119,7 @@ class Retriever:
                 author=str(meta.get("author", "")), date=str(meta.get("date", "")), publisher=str(meta.get("publisher", "")),
                 heading=str(meta.get("heading", "")), page=int(meta.get("page", 0) or 0),
                 headings=tuple(h for h in str(meta.get("headings", "")).split("\n") if h),
+                pages=tuple(tuple(map(int, mark.split(":"))) for mark in str(meta.get("pages", "")).split(";") if ":" in mark),
                 score=fused[cid], dense_score=dense_sim.get(cid, 0.0), lexical_score=lexical_score.get(cid, 0.0),
                 metadata=meta,
             ))

@@ -20,6 +20,16 @@ class Passage:
     heading: str = ""  # heading path: "Title › Section › Subsection"
     page: int = 0  # page the passage starts on (0: no pages)
     headings: tuple[str, ...] = ()  # heading lines inside the passage text
+    pages: tuple[tuple[int, int], ...] = ()  # (character offset, page) wherever the page changes inside the text
+
+    def page_at(self, offset: int) -> int:
+        """The page a character of the text is on (0 when the source has no pages)."""
+        page = self.page
+        for start, number in self.pages:
+            if start > offset:
+                break
+            page = number
+        return page
     score: float = 0.0
     dense_score: float = 0.0
     lexical_score: float = 0.0

@@ -50,3 +50,25 @@ def test_a_sentence_under_a_term_heading_names_its_subject_and_a_section_title_d
                           Block("The tool copies every file to the backup folder each night.")], "g.md", title="Guide")[0]
     p = Passage(id=plain.id, text=plain.text, source="g.md", heading=plain.heading, headings=plain.headings)
     assert [s for s, *_ in candidate_sentences([p])] == ["The tool copies every file to the backup folder each night."]
+
+
+def test_pdf_page_numbers_reach_the_answer_the_json_and_the_cli(settings, tmp_path):
+    import json
+
+    from rag.api import Engine
+
+    from .conftest import run_cli
+    from .test_ui import _three_page_pdf
+
+    corpus = tmp_path / "pdfs"
+    corpus.mkdir()
+    _three_page_pdf(corpus / "lighthouse-log.pdf")
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+        answer = engine.ask("Who painted the northern lighthouse red and white?")
+    assert answer.answered and answer.citations[0].page == 2
+    assert answer.to_dict()["citations"][0]["location"] == "p. 2"
+    out = run_cli("ask", "--json", "When does the logbook close?", env={"RAG_STORE_DIR": str(settings.store.dir)})
+    assert json.loads(out.stdout)["citations"][0]["page"] == 3, out.stderr
+    text = run_cli("ask", "Who painted the northern lighthouse red and white?", env={"RAG_STORE_DIR": str(settings.store.dir)})
+    assert "lighthouse-log › p. 2 (lighthouse-log.pdf)" in text.stdout, text.stdout

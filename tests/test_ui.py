@@ -89,3 +89,52 @@ def test_browser_ask_sources_and_xss(app_server):
         assert "<img src=x onerror" in page.inner_text("#sources")  # shown as text, not run
         page.screenshot(path=str(artifacts / "chat-xss.png"), full_page=True)
         browser.close()
+
+
+def _three_page_pdf(path: Path) -> None:
+    """A real 3-page PDF (matplotlib's PDF backend), one fact per page."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    facts = ["The lighthouse keeper logbook opens in the spring of the first year.",
+             "The northern lighthouse was painted red and white by the harbour guild in 1911.",
+             "The logbook closes with the storm that flooded the lower harbour."]
+    with PdfPages(path) as pdf:
+        for fact in facts:
+            fig = plt.figure()
+            fig.text(0.05, 0.5, fact, fontsize=8)
+            pdf.savefig(fig)
+            plt.close(fig)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
+def test_pdf_citation_shows_its_page_and_the_card_opens_the_pdf_at_that_page(app_server):
+    from gradio_client import handle_file
+    from playwright.sync_api import sync_playwright
+
+    pdf = app_server["corpus"] / "lighthouse-log.pdf"
+    _three_page_pdf(pdf)
+    message, _ = _client(app_server["url"]).predict([handle_file(str(pdf))], api_name="/upload")
+    assert "indexed" in message, message
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_server["url"])
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        page.fill("#question textarea", "Who painted the northern lighthouse red and white?")
+        page.click("#ask")
+        page.wait_for_function("document.querySelector('#sources a.src-open') !== null", timeout=60_000)
+        assert "harbour guild" in page.inner_text("#chat")
+        assert "p. 2" in page.inner_text("#sources")
+        href = page.get_attribute("#sources a.src-open", "href")
+        assert href.endswith("#page=2") and "lighthouse-log.pdf" in href
+        response = page.request.get(app_server["url"].rstrip("/") + href.split("#")[0])
+        assert response.status == 200 and response.body()[:5] == b"%PDF-"
+        page.screenshot(path=str(ROOT / "test-artifacts" / "chat-pdf-page.png"), full_page=True)
+        browser.close()

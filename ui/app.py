@@ -18,6 +18,7 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rag.api import Engine
 from rag.conversation import normalise_history
@@ -51,7 +52,8 @@ def answer_markdown(text: str) -> str:
     return re.sub(r"\[(\d+)\]", r"[[\1]](#src-\1)", escaped)
 
 
-def sources_html(answer: Answer | None) -> str:
+def sources_html(answer: Answer | None, link=None) -> str:
+    """The sources panel; ``link(source)`` gives the URL the app serves a source file at (or None)."""
     if answer is None:
         return "<p>Sources of the latest answer appear here.</p>"
     if not answer.answered:
@@ -63,11 +65,11 @@ def sources_html(answer: Answer | None) -> str:
         dropped = "".join(f"<li>{html.escape(s)}</li>" for s in answer.dropped)
         parts.append(f"<details><summary>{len(answer.dropped)} unsupported generated sentence(s) removed</summary><ul>{dropped}</ul></details>")
     for c in answer.citations:
-        parts.append(_card(c))
+        parts.append(_card(c, link(c.source) if link else None))
     return "\n".join(parts)
 
 
-def _card(c: Citation) -> str:
+def _card(c: Citation, url: str | None = None) -> str:
     body = html.escape(c.text)
     for sentence in sorted(c.highlights, key=len, reverse=True):
         for piece in re.split(r"(?<=[.!?])\s+", sentence):
@@ -77,6 +79,10 @@ def _card(c: Citation) -> str:
     meta = " · ".join(html.escape(x) for x in (c.publisher, c.author, c.date) if x)
     body = body.replace("\n\n", "<br><br>")
     where = f" <span class='src-where'>› {html.escape(c.location)}</span>" if c.location else ""
+    if url:  # the file as served by the app; a PDF opens at the cited page
+        target = f"{url}#page={c.page}" if c.page else url
+        label = f"open p. {c.page}" if c.page else "open"
+        where += f" <a class='src-open' href='{html.escape(target, quote=True)}' target='_blank' rel='noopener'>{label}</a>"
     return (f"<div class='src-card' id='src-{c.marker}'><h4>[{c.marker}] {html.escape(c.title or c.source)}{where}</h4>"
             f"<div class='src-meta'>{meta}{' · ' if meta else ''}<code>{html.escape(c.source)}</code></div><div>{body}</div></div>")
 
@@ -115,6 +121,14 @@ class ChatApp:
         return (f"**Corpus:** {stats['documents']} documents, {stats['chunks']} chunks · collection `{stats['collection']}` · "
                 f"answerer `{self.settings.llm.backend}` · top_k {self.settings.retrieval.top_k}")
 
+    def file_link(self, source: str) -> str | None:
+        """URL of a cited file under the corpus folder (served by Gradio from ``allowed_paths``), or None."""
+        root = Path(self.settings.ingest.corpus_dir).resolve()
+        path = (root / source).resolve()
+        if not path.is_file() or root not in path.parents:
+            return None
+        return "/gradio_api/file=" + quote(str(path))
+
     def ensure_indexed(self) -> None:
         if self.engine.store.count() == 0:
             print(f"Indexing {self.settings.ingest.corpus_dir} (store is empty)…", file=sys.stderr)
@@ -146,7 +160,7 @@ class ChatApp:
             assert final is not None
             text = final.text if final.answered else f"*{final.text}*"
             history[-1] = {"role": "assistant", "content": answer_markdown(text)}
-            yield history, sources_html(final), self.status()
+            yield history, sources_html(final, self.file_link), self.status()
         except RagError as exc:
             history[-1] = {"role": "assistant", "content": f"⚠ {html.escape(str(exc), quote=False)}"}
             yield history, sources_html(None), self.status()
@@ -247,6 +261,7 @@ def main(settings: Settings | None = None, host: str | None = None, port: int | 
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, share=share, auth=(user, password) if user and password else None,
         max_file_size=f"{int(settings.ingest.max_file_mb)}mb", ssr_mode=False, quiet=True, css=CSS, footer_links=["api"],
+        allowed_paths=[str(Path(settings.ingest.corpus_dir).resolve())],  # cited files open from the source cards
     )
     return 0
 

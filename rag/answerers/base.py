@@ -38,9 +38,12 @@ class Answerer(Protocol):
 
 
 def to_citation(passage: Passage, marker: int, highlights: tuple[str, ...] = ()) -> Citation:
+    """A numbered citation; its page is where the first highlighted sentence is (a passage may span pages)."""
+    offset = passage.text.find(highlights[0]) if highlights else -1
+    page = passage.page_at(offset) if offset >= 0 else passage.page
     return Citation(marker=marker, source=passage.source, title=passage.title, text=passage.text, score=round(passage.score, 6),
                     author=passage.author, date=passage.date, publisher=passage.publisher, chunk_id=passage.id, highlights=highlights,
-                    heading=passage.heading, page=passage.page)
+                    heading=passage.heading, page=page)
 
 
 def language_hint(question: str, index: LexicalIndex) -> str:

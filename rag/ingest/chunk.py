@@ -38,6 +38,7 @@ class Chunk:
     heading: str = ""  # heading path where the chunk's content starts: "Title › Section › Subsection"
     page: int = 0  # page the chunk's content starts on (0: the format has no pages)
     headings: tuple[str, ...] = ()  # heading lines inside the chunk text
+    pages: tuple[tuple[int, int], ...] = ()  # (character offset in text, page) wherever the page changes
 
 
 @dataclass(frozen=True)
@@ -133,17 +134,24 @@ def chunk_blocks(blocks: list[Block], source: str, size: int = 140, overlap: int
     seen: dict[str, int] = {}
     for index, group in enumerate(groups):
         parts: list[str] = []
+        pages: list[tuple[int, int]] = []
+        length = 0
         for k, piece in enumerate(group):
             if k:
                 parts.append("\n\n" if piece.starts_paragraph else " ")
+                length += len(parts[-1])
+            if piece.page and (not pages or pages[-1][1] != piece.page):
+                pages.append((length, piece.page))
             parts.append(piece.text)
+            length += len(piece.text)
         body = "".join(parts)
         digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
         seen[digest] = seen.get(digest, 0) + 1
         suffix = "" if seen[digest] == 1 else f"-{seen[digest]}"
         first = next((p for p in group if not p.heading), group[-1])  # where the chunk's content starts
         chunks.append(Chunk(id=f"{key}-{digest}{suffix}", text=body, index=index, heading=PATH_SEPARATOR.join(first.path),
-                            page=first.page, headings=tuple(dict.fromkeys(p.text for p in group if p.heading))))
+                            page=first.page, headings=tuple(dict.fromkeys(p.text for p in group if p.heading)),
+                            pages=tuple(pages)))
     return chunks
 
 

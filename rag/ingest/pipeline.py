@@ -188,4 +188,5 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
 
 
 def _meta(p: _Pending, c: Chunk) -> dict[str, Any]:
-    return {**p.meta, "chunk_index": c.index, "heading": c.heading, "page": c.page, "headings": "\n".join(c.headings)}
+    return {**p.meta, "chunk_index": c.index, "heading": c.heading, "page": c.page, "headings": "\n".join(c.headings),
+            "pages": ";".join(f"{offset}:{page}" for offset, page in c.pages)}
