@@ -193,6 +193,8 @@ def main(args: argparse.Namespace) -> int:
     results = []
     for set_path in sets:
         questions = load_questions(set_path)
+        if getattr(args, "split", None):
+            questions = [q for q in questions if split_of(q.id) == args.split]
         name = set_name(set_path)
         corpus = corpus_folder(set_path, settings.ingest.corpus_dir, settings.embedding.cache_dir)
         run_settings = settings if name == "seeds" else settings.replace(collection=f"eval-{name}", corpus_dir=corpus)

@@ -156,6 +156,18 @@ def name_subject(subject: str, sentence: str) -> str:
     return f"{short}: {sentence}"
 
 
+def lead_in_window(following: list[str], heads: set[str], max_sentences: int = 3, max_words: int = 60) -> list[str]:
+    """The sentences a lead-in ending in ':' introduces: up to three, within 60 words, stopping at a heading."""
+    out: list[str] = []
+    words_used = 0
+    for sentence in following:
+        if sentence in heads or len(out) >= max_sentences or words_used + len(sentence.split()) > max_words:
+            break
+        out.append(sentence)
+        words_used += len(sentence.split())
+    return out
+
+
 def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int, str]]:
     """(sentence to quote, passage, rank, the passage's own words) for sentences worth quoting.
 
@@ -179,6 +191,8 @@ def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int
             if i > 0 and PRONOUN_START.match(sentence) and not sentences[i - 1].rstrip().endswith("?") \
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads:
                 sentence = f"{sentences[i - 1]} {sentence}"
+            if sentence.rstrip().endswith(":"):  # a lead-in ("... the following forms:") brings what it introduces
+                sentence = " ".join([sentence, *lead_in_window(sentences[i + 1:], heads)])
             out.append((name_subject(subject, sentence), passage, rank, sentence))
     return out
 

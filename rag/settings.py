@@ -133,6 +133,8 @@ class ScoringSettings(Section):
     complement_floor: float = Field(0.85, description="a second sentence needs this share of the best score ...")
     complement_floor_multi: float = Field(0.6, description="... or this share when the question asks several things")
     complement_gain: float = Field(0.5, description="... and must cover this share of the question terms the first one misses")
+    compose_max: int = Field(5, ge=1, description="most sentences in a composed answer (explain, summarise, list, compare)")
+    compose_ratio: float = Field(0.75, description="a sentence joins a composed answer with at least this share of the best evidence score")
 
 
 class AnswerSettings(Section):

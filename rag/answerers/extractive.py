@@ -56,6 +56,8 @@ class ExtractiveAnswerer:
         other = find_conflict(best, ranked[1:], qtype, self.settings.scoring)
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
+        if wants_composed_answer(ctx.original_question or ctx.question):
+            return self._compose(ctx, compose(ranked, self.settings.scoring), conflict=False)
         chosen = [best]
         extra = complement(ctx, best, ranked[1:], self.settings.scoring)
         if extra is not None:
@@ -122,6 +124,45 @@ def _label(passage: Passage) -> str:
 
 
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:which|what|who|whom|where|when|how)\b)", re.I)
+
+
+_COMPOSED = re.compile(
+    r"^\s*(?:why|explain|describe|summari[sz]e|compare|list|outline|give an overview|tell me about)\b"
+    r"|^\s*how\b(?!\s+(?:many|much|long|old|often|far|big|large|fast)\b)"
+    r"|^\s*what\s+(?:are|were)\s+(?:the\s+)?(?:\w+\s+){0,3}(?:differences?|advantages?|benefits?|reasons?|steps?|ways?|options?|kinds?|types?|rules?|limitations?)\b"
+    r"|^\s*what\s+(?:is|was)\s+the\s+(?:difference|purpose|point|reason|role)\b"
+    r"|^\s*(?:which|what)\s+\w+(?:\s+\w+)?\s+(?:are|were)\b"
+    r"|\b(?:summary|overview)\b",
+    re.I,
+)
+
+
+def wants_composed_answer(question: str) -> bool:
+    """Explanation, summary, list and comparison questions get several cited sentences, not one."""
+    return bool(_COMPOSED.search(question))
+
+
+def compose(ranked: list[Evidence], scoring: ScoringSettings) -> list[Evidence]:
+    """Up to ``scoring.compose_max`` strong, non-repeating sentences, in the order the documents give them.
+
+    A sentence joins when its evidence is at least ``compose_ratio`` of the
+    best and above the refusal threshold; near-duplicates (most words shared
+    with a chosen sentence) are skipped. Ordered by passage rank, then position
+    in the passage, so an explanation reads in the document's order."""
+    best = ranked[0]
+    chosen: list[Evidence] = [best]
+    seen = [set(best.quote.lower().split() or best.sentence.lower().split())]
+    for e in ranked[1:]:
+        if len(chosen) >= scoring.compose_max:
+            break
+        if e.score < max(scoring.min_evidence, scoring.compose_ratio * best.score):
+            break
+        words = set((e.quote or e.sentence).lower().split())
+        if any(len(words & other) > 0.7 * min(len(words), len(other)) for other in seen):
+            continue
+        chosen.append(e)
+        seen.append(words)
+    return sorted(chosen, key=lambda e: (e.rank, e.passage.text.find(e.quote or e.sentence)))
 
 
 _ANOTHER_QUESTION_WORD = re.compile(r"\band\b.*\b(?:which|what|who|when|where|how)\b", re.I)
