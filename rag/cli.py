@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", help=backends)
     p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>)")
     p.add_argument("--no-baseline", action="store_true", help="skip the llama-index starter baseline")
+    p.add_argument("--verification", action="store_true", help="also pass every gold answer sentence through citation verification")
     p.add_argument("--split", choices=["dev", "test"], help="only the dev or the test questions (tune on dev only)")
     p.add_argument("--gate", action="store_true", help="exit non-zero when a metric falls below eval/thresholds.toml")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"), help="compare two report folders")
