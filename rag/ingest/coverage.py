@@ -1,13 +1,23 @@
 """How much of a file's visible text its parsed blocks kept: the ingest warning for lossy extraction.
 
 ``visible_words(html)`` is the denominator: the words a reader sees in the
-page body, without what is never shown (``script``, ``style``, ``svg``,
-``noscript``, ``template``) and without what the page itself declares to be
-navigation chrome (``<nav>``, ``[role=navigation]``, and ``<header>`` /
-``<footer>`` that belong to the page rather than to an ``<article>``,
-``<main>``, ``<section>`` or ``<aside>``). Everything else counts, including
-chrome that is only recognisable by its shape (a DocBook "Prev | Up | Next"
-table, a copyright ``div``), so a good extractor scores a little under 1.
+page's main content as the page itself declares it, with no extraction
+heuristics involved:
+
+* the ``<main>`` (or ``role=main``) element when the page has one, else
+  the ``<body>``;
+* without what is never shown: ``script``, ``style``, ``svg``,
+  ``noscript``, ``template``, and elements that are ``hidden``,
+  ``aria-hidden="true"`` or ``display:none``;
+* without the landmarks the page declares as chrome
+  (``rag.ingest.formats.html.declared_chrome``): ``<nav>`` and
+  ``role=navigation``, the page's own ``<header>``/``<footer>`` (banner,
+  contentinfo; not an article's), a page-level ``<aside>`` (complementary),
+  ``role=search``, menus and dialogs.
+
+Everything else counts, including chrome that is only recognisable by its
+shape (a DocBook "Prev | Up | Next" table, a share bar, a tag list), so a
+good extractor scores a little under 1.
 
 A word is a run of letters, digits or underscores (``\\w+``), counted the same
 way on both sides (``count_words``), so punctuation, the " | " that joins
@@ -23,8 +33,6 @@ _WORD = re.compile(r"\w+")
 
 #: Never rendered as text.
 INVISIBLE = ("script", "style", "svg", "noscript", "template")
-#: Sectioning elements that make a header/footer theirs rather than the page's.
-SECTIONING = ("article", "main", "section", "aside", "nav")
 
 
 def count_words(text: str) -> int:
@@ -37,35 +45,32 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def is_page_level(tag) -> bool:
-    """A header/footer whose nearest sectioning ancestor is the body (the page's own banner or footer)."""
-    for parent in tag.parents:
-        if parent.name in SECTIONING or (parent.get("role") or "").strip().lower() == "main":
-            return False
-    return True
+def _soup(html: str):
+    import warnings
 
-
-def declared_chrome(tag) -> bool:
-    """Navigation the markup declares: ``<nav>``, ``[role=navigation]``, a page-level ``<header>``/``<footer>``."""
-    if tag.name == "nav" or (tag.get("role") or "").strip().lower() == "navigation":
-        return True
-    return tag.name in ("header", "footer") and is_page_level(tag)
-
-
-def visible_body(html: str):
-    """The page's ``<body>`` (a BeautifulSoup tag) with invisible elements and declared navigation removed."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
     from .formats.html import PARSER
 
-    soup = BeautifulSoup(html, PARSER)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(html, PARSER)
+
+
+def visible_body(html: str):
+    """The page's main landmark (else its body) as a BeautifulSoup tag, with invisible elements and
+    declared chrome removed (see the module docstring)."""
+    from .formats.html import declared_chrome, hidden
+
+    soup = _soup(html)
     body = soup.body or soup
-    for tag in body.find_all(INVISIBLE):
-        tag.decompose()
-    for tag in [t for t in body.find_all(True) if declared_chrome(t)]:
+    mains = [t for t in body.find_all(True) if t.name == "main" or (t.get("role") or "").strip().lower() == "main"]
+    root = max(mains, key=lambda t: len(t.get_text(" "))) if mains else body
+    doomed = [t for t in root.find_all(True) if t.name in INVISIBLE or hidden(t) or declared_chrome(t)]
+    for tag in doomed:
         if not tag.decomposed:
             tag.decompose()
-    return body
+    return root
 
 
 def visible_text(html: str) -> str:
@@ -73,8 +78,8 @@ def visible_text(html: str) -> str:
 
 
 def visible_words(html: str) -> int:
-    """Words a reader sees in the page body, navigation landmarks excluded (see the module docstring)."""
+    """Words a reader sees in the page's main content (see the module docstring)."""
     return count_words(visible_text(html))
 
 
-__all__ = ["count_words", "declared_chrome", "visible_body", "visible_text", "visible_words", "words"]
+__all__ = ["INVISIBLE", "count_words", "visible_body", "visible_text", "visible_words", "words"]

@@ -23,11 +23,13 @@ Chrome is dropped by general rules, in this order:
    ``iframe``..., ``hidden``, ``aria-hidden="true"``, inline ``display:none``,
    an unopened ``<dialog>``. Form controls (``button``, ``input``,
    ``select``, ``textarea``) are never text.
-2. Declared chrome: ``<nav>``, ``role=navigation|banner|contentinfo|search|
-   menu|menubar|dialog|alertdialog``, page-level ``<header>``/``<footer>``
-   (not inside ``article``/``main``/``section``/``aside``/``nav``). Markup
-   is trusted only while it does not hold most of the page (a page wrapped in
-   one ``<header>`` is not thrown away).
+2. Declared chrome: the landmarks a page declares as not its content
+   (``landmark()``, after HTML-AAM): navigation (``<nav>``), banner and
+   contentinfo (``<header>``/``<footer>`` of the page, not of an article or
+   section), complementary (an ``<aside>`` of the page or of ``<main>``),
+   search, and ``role=menu|menubar|dialog|alertdialog`` (cookie banners,
+   modals). Markup is trusted only while it does not hold most of the page
+   (a page wrapped in one ``<header>`` is not thrown away).
 3. The main region: ``<main>``/``[role=main]``, else a single ``<article>``,
    when it holds at least half of the page's words; else the body. Outside
    it nothing is kept.
@@ -81,17 +83,20 @@ _STOPS = ".!?:;"
 INVISIBLE = frozenset({"script", "style", "svg", "noscript", "template", "iframe", "object", "embed", "canvas",
                        "head", "title", "meta", "link", "base", "audio", "video", "map", "datalist", "frame", "frameset"})
 CONTROLS = frozenset({"button", "input", "select", "textarea", "option", "optgroup", "progress", "meter"})
-CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "alertdialog"})
+_TOGGLES = frozenset({"checkbox", "radio", "hidden"})
+CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar",
+                          "dialog", "alertdialog"})
 #: Link types (HTML ``rel``) that name a page's neighbours in its sequence.
 _SEQUENCE = frozenset({"prev", "previous", "next", "up", "home", "start", "first", "last", "index", "contents", "toc",
                        "top", "parent"})
-SECTIONING = frozenset({"article", "main", "section", "aside", "nav"})
+_HEADER_SCOPES = frozenset({"article", "aside", "main", "nav", "section"})  # a header/footer inside these is theirs
+_ASIDE_SCOPES = frozenset({"article", "aside", "nav", "section"})  # an aside inside these is a note of theirs
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 PRE = frozenset({"pre", "listing", "xmp", "plaintext"})
 BLOCK = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "listing", "xmp",
+    "header", "hgroup", "hr", "html", "label", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "listing", "xmp",
     "plaintext", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "search",
     "noframes", "colgroup", "col",
 })
@@ -167,7 +172,8 @@ def _attr(tag, name: str) -> str:
     return (value or "").strip().lower()
 
 
-def _hidden(tag) -> bool:
+def hidden(tag) -> bool:
+    """Not rendered: ``hidden``, ``aria-hidden="true"``, an unopened ``<dialog>``, inline display:none or visibility:hidden."""
     if tag.has_attr("hidden") or _attr(tag, "aria-hidden") == "true":
         return True
     if tag.name == "dialog" and not tag.has_attr("open"):
@@ -176,17 +182,37 @@ def _hidden(tag) -> bool:
     return bool(style) and ("display:none" in style.replace(" ", "") or "visibility:hidden" in style.replace(" ", ""))
 
 
-def _page_level(tag) -> bool:
+def _scoped_to_page(tag, sections: frozenset[str]) -> bool:
+    """No ancestor among ``sections`` (nor one with ``role=main`` when main counts): the tag belongs to the page."""
     for parent in tag.parents:
-        if parent.name in SECTIONING or _attr(parent, "role") == "main":
+        if parent.name in sections or ("main" in sections and _attr(parent, "role") == "main"):
             return False
     return True
 
 
-def _declared_chrome(tag) -> bool:
-    if tag.name == "nav" or _attr(tag, "role") in CHROME_ROLES:
-        return True
-    return tag.name in ("header", "footer") and _page_level(tag)
+def landmark(tag) -> str:
+    """The ARIA role ``tag`` states or implies (HTML-AAM): ``role=...`` first, then ``nav`` -> navigation,
+    ``search`` -> search, ``main`` -> main, a ``header``/``footer`` scoped to the body -> banner/contentinfo,
+    an ``aside`` scoped to the body or ``main`` -> complementary; '' otherwise."""
+    role = _attr(tag, "role")
+    if role:
+        return role.split()[0]
+    name = tag.name
+    if name == "nav":
+        return "navigation"
+    if name in ("search", "main"):
+        return name
+    if name in ("header", "footer") and _scoped_to_page(tag, _HEADER_SCOPES):
+        return "banner" if name == "header" else "contentinfo"
+    if name == "aside" and _scoped_to_page(tag, _ASIDE_SCOPES):
+        return "complementary"
+    return ""
+
+
+def declared_chrome(tag) -> bool:
+    """Markup that declares itself page chrome: a navigation, banner, contentinfo, complementary or search
+    landmark, a menu, or a dialog (cookie banners, modals)."""
+    return landmark(tag) in CHROME_ROLES
 
 
 def _is_permalink(tag) -> bool:
@@ -253,13 +279,14 @@ class _Extractor:
             if id(child) in skip:
                 continue
             if name in CONTROLS:
-                st.ctl += 1
+                if name != "input" or _attr(child, "type") not in _TOGGLES:
+                    st.ctl += 1  # a checkbox/radio/hidden input is a CSS toggle (tabs, drawers), not a widget
                 continue
             if self.scanning:
-                if name in INVISIBLE or _hidden(child):
+                if name in INVISIBLE or hidden(child):
                     skip.add(id(child))
                     continue
-                if _declared_chrome(child):
+                if declared_chrome(child):
                     self.declared.append(child)
                     self.measure(child, in_link)  # its size, for the majority guard; not added to the parent
                     skip.add(id(child))
