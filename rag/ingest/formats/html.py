@@ -103,6 +103,9 @@ BLOCK = frozenset({
 #: Containers the main-region descent may step into (never into a paragraph, list or table).
 CONTAINERS = frozenset({"body", "div", "section", "article", "main", "center", "span", "font", "form"})
 
+#: Elements the scan must look at even without attributes (the others need a role, hidden, style...).
+_SPECIAL = INVISIBLE | {"nav", "search", "main", "article", "header", "footer", "aside", "dialog"}
+
 # Stats flags
 _F_HEADING, _F_PRE, _F_COMPLEX, _F_HASBLOCK = 1, 2, 4, 8
 _COMPLEX = frozenset({"table", "ul", "ol", "dl", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
@@ -282,7 +285,7 @@ class _Extractor:
                 if name != "input" or _attr(child, "type") not in _TOGGLES:
                     st.ctl += 1  # a checkbox/radio/hidden input is a CSS toggle (tabs, drawers), not a widget
                 continue
-            if self.scanning:
+            if self.scanning and (child.attrs or name in _SPECIAL):
                 if name in INVISIBLE or hidden(child):
                     skip.add(id(child))
                     continue
