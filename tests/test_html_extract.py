@@ -267,6 +267,13 @@ def test_pager_links_declared_in_head_are_chrome():
     assert [t for _, t in got] == [PROSE.strip(), PROSE.strip()]
 
 
+def test_content_linking_to_one_neighbour_many_times_is_not_a_pager():
+    rows = "".join(f"<tr><td><code>col{i}</code> oid (references <a href='prev.html'>pg_authid</a>.oid)</td></tr>"
+                   for i in range(3))
+    got = _blocks(f"<p>{PROSE}</p><table>{rows}</table>", head="<link rel='prev' href='prev.html'>")
+    assert len(got) == 4 and got[1] == ("para", "col0 oid (references pg_authid.oid)")
+
+
 def test_link_dense_blocks_go_but_sentences_of_links_stay():
     sentence = "Subclasses are <a href='#a'>BrokenPipeError</a>, <a href='#b'>ConnectionAbortedError</a> and <a href='#c'>ConnectionResetError</a>."
     got = _blocks(f"<div><a href='/'>Home</a> » <a href='/docs'>Docs</a> » <a href='/docs/x'>Budget</a></div>"

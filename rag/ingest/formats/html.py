@@ -22,7 +22,8 @@ Chrome is dropped by general rules, in this order:
 1. Never rendered: ``script``, ``style``, ``svg``, ``noscript``, ``template``,
    ``iframe``..., ``hidden``, ``aria-hidden="true"``, inline ``display:none``,
    an unopened ``<dialog>``. Form controls (``button``, ``input``,
-   ``select``, ``textarea``) are never text.
+   ``select``, ``textarea``) are never text (checkbox and radio inputs are
+   CSS toggles for tabs and drawers, not controls).
 2. Declared chrome: the landmarks a page declares as not its content
    (``landmark()``, after HTML-AAM): navigation (``<nav>``), banner and
    contentinfo (``<header>``/``<footer>`` of the page, not of an article or
@@ -42,9 +43,10 @@ Chrome is dropped by general rules, in this order:
    judged by its links; the smallest link-dense one of those is an index
    page's content and nothing inside it is):
 
-   * pager: 2+ links to the page's neighbours (``accesskey``,
+   * pager: links to 2+ different neighbours of the page (``accesskey``,
      ``rel=prev|next|up|...`` or a target of the head's ``<link rel=...>``)
-     and no prose ("Prev | Up | Home | Next");
+     and no prose ("Prev | Up | Home | Next"; a table that links to the
+     previous page three times is not a pager);
    * links: 2+ links and more than half of the words in runs that read as
      link items (mostly link text and not ending a sentence): menus,
      breadcrumbs, tables of contents, related-article lists, tag lists. A
@@ -55,7 +57,8 @@ Chrome is dropped by general rules, in this order:
    * widget: form controls with at most 50 words around them (cookie
      banner, newsletter signup, share bar, search box).
 
-Every word count uses ``rag.ingest.coverage.count_words`` (runs of ``\\w``).
+Words are counted as ``rag.ingest.coverage.count_words`` counts them (runs
+of ``\\w``). The rule constants below were set on bench/html_extract.py.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from dataclasses import dataclass
 from ..document import Block, Document
 from .text import read_text
 
-try:  # lxml is 3-5x faster to build the tree; html.parser (stdlib) gives the same blocks on well-formed pages
+try:  # lxml builds the tree ~2x faster; html.parser (stdlib) gave the same blocks on every benchmark page
     import lxml  # noqa: F401
 
     PARSER = "lxml"
@@ -94,11 +97,11 @@ _ASIDE_SCOPES = frozenset({"article", "aside", "nav", "section"})  # an aside in
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 PRE = frozenset({"pre", "listing", "xmp", "plaintext"})
 BLOCK = frozenset({
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
-    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hgroup", "hr", "html", "label", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "listing", "xmp",
-    "plaintext", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "search",
-    "noframes", "colgroup", "col",
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "col", "colgroup", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "hgroup", "hr", "html", "label", "legend", "li", "listing", "main", "menu", "nav",
+    "noframes", "ol", "p", "plaintext", "pre", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul", "xmp",
 })
 #: Containers the main-region descent may step into (never into a paragraph, list or table).
 CONTAINERS = frozenset({"body", "div", "section", "article", "main", "center", "span", "font", "form"})
@@ -112,7 +115,7 @@ _COMPLEX = frozenset({"table", "ul", "ol", "dl", "blockquote", "pre", "h1", "h2"
 
 #: Rule constants (see the module docstring; measured in bench/html_extract.py).
 DOMINANT = 0.8  # share of the words that makes a child container the core (periphery rule)
-PROSE_WORDS = 8  # a block with this many non-link words is prose, never periphery chrome
+PROSE_WORDS = 8  # a run ending a sentence with this many non-link words is prose (never periphery or pager)
 DENSE = 0.5  # link words / words above which a block with 2+ links is navigation
 LONE_LINK_WORDS = 5  # a block that is one link of at most this many words and nothing else
 WIDGET_WORDS = 50  # words around form controls below which the block is a widget
@@ -127,7 +130,7 @@ class _Stats:
     ctl: int = 0  # form controls
     prose: int = 0  # the most non-link words in one block (paragraph, cell, item) inside that ends a sentence
     navw: int = 0  # words in runs that read as navigation items (mostly link text, not a sentence)
-    pager: int = 0  # links to the page's neighbours in its sequence (see _Extractor.is_pager)
+    pager: frozenset = frozenset()  # the page's neighbours (hrefs) it links to (see _Extractor.is_pager)
     flags: int = 0
 
 
@@ -301,7 +304,10 @@ class _Extractor:
             st.w += cst.w
             st.lw += cst.lw
             st.links += cst.links + is_link
-            st.pager += cst.pager + (is_link and self.is_pager(child))
+            if cst.pager:
+                st.pager = st.pager | cst.pager
+            if is_link and self.is_pager(child):
+                st.pager = st.pager | {(child.get("href") or "").strip()}
             st.ctl += cst.ctl
             st.prose = max(st.prose, cst.prose)
             st.navw += cst.navw
@@ -401,7 +407,7 @@ class _Extractor:
             return ""
         if st.ctl and st.w <= WIDGET_WORDS and not st.flags & _F_PRE:
             return "widget"
-        if st.pager >= 2 and st.prose < PROSE_WORDS:
+        if len(st.pager) >= 2 and st.prose < PROSE_WORDS:
             return "pager"
         if not judge_links or not st.w:
             return ""
@@ -603,7 +609,7 @@ class _Extractor:
             return
         st = _Stats(w=sum(s.w for s in stats), lw=sum(s.lw for s in stats), links=sum(s.links for s in stats),
                     ctl=sum(s.ctl for s in stats), prose=max(s.prose for s in stats),
-                    navw=sum(s.navw for s in stats), pager=sum(s.pager for s in stats))
+                    navw=sum(s.navw for s in stats), pager=frozenset().union(*(s.pager for s in stats)))
         why = self.chrome(st, judge_links=not self.exempt)
         text = " | ".join(texts)
         if why:
