@@ -260,18 +260,20 @@ def test_docbook_style_nav_table_without_markup_hints_is_periphery():
     assert [k for k, _ in got] == ["heading", "para", "para"]
 
 
-def test_pager_links_declared_in_head_are_chrome():
-    got = _blocks(f"<p>{PROSE}</p><ul><li><a href='p1.html'>Harbour history</a></li>"
-                  "<li><a href='p3.html'>Harbour budget 2025</a></li></ul><p>" + PROSE + "</p>",
-                  head="<link rel='prev' href='p1.html'><link rel='next' href='p3.html'>")
+def test_pager_links_are_chrome():
+    pager = ("<div><a accesskey='p' href='p1.html'>Prev</a> Chapter 3. Harbour Works and Budget "
+             "<a rel='next' href='p3.html'>Next</a></div>")
+    got = _blocks(f"<div><p>{PROSE}</p>{pager}<p>{PROSE}</p></div>")
     assert [t for _, t in got] == [PROSE.strip(), PROSE.strip()]
 
 
-def test_content_linking_to_one_neighbour_many_times_is_not_a_pager():
-    rows = "".join(f"<tr><td><code>col{i}</code> oid (references <a href='prev.html'>pg_authid</a>.oid)</td></tr>"
-                   for i in range(3))
-    got = _blocks(f"<p>{PROSE}</p><table>{rows}</table>", head="<link rel='prev' href='prev.html'>")
-    assert len(got) == 4 and got[1] == ("para", "col0 oid (references pg_authid.oid)")
+def test_content_linking_to_the_neighbour_pages_is_not_a_pager():
+    """A catalog table referencing the previous and next pages (the head's <link rel>) is content."""
+    rows = "".join(f"<tr><td><code>col{i}</code> oid (references <a href='{page}.html'>{page}</a>.oid)</td></tr>"
+                   for i, page in enumerate(["pg_prev", "pg_next", "pg_prev"]))
+    got = _blocks(f"<p>{PROSE}</p><table>{rows}</table>",
+                  head="<link rel='prev' href='pg_prev.html'><link rel='next' href='pg_next.html'>")
+    assert len(got) == 4 and got[1] == ("para", "col0 oid (references pg_prev.oid)")
 
 
 def test_link_dense_blocks_go_but_sentences_of_links_stay():

@@ -43,10 +43,9 @@ Chrome is dropped by general rules, in this order:
    judged by its links; the smallest link-dense one of those is an index
    page's content and nothing inside it is):
 
-   * pager: links to 2+ different neighbours of the page (``accesskey``,
-     ``rel=prev|next|up|...`` or a target of the head's ``<link rel=...>``)
-     and no prose ("Prev | Up | Home | Next"; a table that links to the
-     previous page three times is not a pager);
+   * pager: links marked as the way to 2+ different neighbours of the
+     page (``accesskey``, ``rel=prev|next|up|...``) and no prose ("Prev |
+     Up | Home | Next");
    * links: 2+ links and more than half of the words in runs that read as
      link items (mostly link text and not ending a sentence): menus,
      breadcrumbs, tables of contents, related-article lists, tag lists. A
@@ -251,15 +250,13 @@ class _Extractor:
         self.index = None  # see find_index
         self.declared: list = []  # elements the markup declares as navigation (nav, role=navigation, ...)
         self.landmarks: list = []  # <main>, [role=main], <article>
-        self.sequence = {(t.get("href") or "").strip() for t in soup.find_all("link", href=True)
-                         if not _SEQUENCE.isdisjoint(_attr(t, "rel").split())} - {""}
 
-    def is_pager(self, a) -> bool:
-        """A link to the page's neighbours: ``accesskey``, ``rel=prev|next|...``, or a target the head declares
-        with ``<link rel="prev|next|up|home|index|contents|...">`` (DocBook, Sphinx, Publican, many CMSs)."""
-        if a.has_attr("accesskey") or not _SEQUENCE.isdisjoint(_attr(a, "rel").split()):
-            return True
-        return (a.get("href") or "").strip() in self.sequence
+    @staticmethod
+    def is_pager(a) -> bool:
+        """A link the page marks as a way to its neighbours: a keyboard shortcut (``accesskey``, as DocBook XSL,
+        Publican and Sphinx write) or ``rel=prev|next|up|...``. A plain link that happens to point at the
+        previous page (a catalog table referencing its neighbour) is not one."""
+        return a.has_attr("accesskey") or not _SEQUENCE.isdisjoint(_attr(a, "rel").split())
 
     # -- measuring (one pass: invisible and declared chrome are set aside as they are met) ---------------------
     def measure(self, el, in_link: bool = False) -> tuple[_Stats, list]:
