@@ -293,6 +293,13 @@ def test_an_index_page_keeps_its_links():
     assert len(got) == 32 and got[-1] == ("para", "Harbour chapter 29")
 
 
+def test_an_index_table_keeps_its_links():
+    rows = "".join(f"<tr><td><a href='t{i}'>2022-12-{i:02d}</a></td><td><a href='r{i}.html'>3.40.{i}</a></td></tr>"
+                   for i in range(1, 29))
+    got = _blocks(f"<h1>History Of Releases</h1><table><thead><tr><th>Date<th>Version</thead><tbody>{rows}</tbody></table>")
+    assert len(got) == 30 and got[-1] == ("para", "2022-12-28 | 3.40.28")
+
+
 def test_widgets_forms_and_hidden_things_go():
     got = _blocks(f"<p>{PROSE}</p><div class='x'><h3>Subscribe to our newsletter</h3><p>Weekly, free.</p>"
                   "<form><input type='email'><button>Subscribe</button></form></div>"

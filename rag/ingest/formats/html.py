@@ -572,7 +572,10 @@ class _Extractor:
             if id(child) in self.skip:
                 continue
             if name in ("thead", "tbody", "tfoot"):
+                before = self.exempt
+                self.exempt = before or child is self.index
                 self.table(child, in_link, dt_level)
+                self.exempt = before
             elif name == "tr":
                 self.flush()
                 self.row(child, in_link, dt_level)
@@ -586,10 +589,9 @@ class _Extractor:
     def row(self, tr, in_link: bool, dt_level: int) -> None:
         if tr is self.index and not self.exempt:
             self.exempt = True
-            try:
-                return self.row(tr, in_link, dt_level)
-            finally:
-                self.exempt = False
+            self.row(tr, in_link, dt_level)
+            self.exempt = False
+            return
         cells = [c for c in tr.children if c.name in ("td", "th") and id(c) not in self.skip]
         others = [c for c in tr.children if c.name is not None and c.name not in ("td", "th") and id(c) not in self.skip]
         stats = [self.stats.get(id(c)) or _Stats() for c in cells]
