@@ -339,8 +339,10 @@ def test_permalink_anchors_and_whitespace():
 
 
 def test_deep_nesting_and_tag_soup_do_not_crash(parser):
-    deep = "<div>" * 3000 + "<p>Deep text survives.</p>" + "</div>" * 3000
+    limit = __import__("sys").getrecursionlimit()
+    deep = "<div>" * 5000 + "<p>Deep text survives.</p>" + "</div>" * 5000
     assert ("para", "Deep text survives.") in _blocks(deep)
+    assert __import__("sys").getrecursionlimit() == limit
     soup = _blocks("<ul><li>one<li>two<p>para<p>another</ul><td>stray cell<table><tr><td>x</table>")
     assert [t for _, t in soup][:2] == ["one", "two"]
 

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from dataclasses import dataclass
 
 from ..document import Block, Document
@@ -76,6 +77,7 @@ try:  # lxml builds the tree ~2x faster; html.parser (stdlib) gave the same bloc
 except ImportError:  # pragma: no cover - depends on the environment
     PARSER = "html.parser"
 
+_DEEP = threading.Lock()
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 _HAS_WORD = re.compile(r"\w")
@@ -665,12 +667,17 @@ def extract(html: str) -> Document:
     publisher = _first(meta, "og:site_name", "publisher", "dc.publisher")
 
     ex = _Extractor(soup)
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 20000))
     try:
         ex.run_all()
-    finally:
-        sys.setrecursionlimit(limit)
+    except RecursionError:  # thousands of nested elements (tag soup): read it again with room to recurse
+        with _DEEP:  # one deep page at a time, so no thread lowers the limit under another
+            limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(limit, 100_000))
+            try:
+                ex = _Extractor(soup)  # the walk never changes the tree: start over on the same soup
+                ex.run_all()
+            finally:
+                sys.setrecursionlimit(limit)
 
     if not date:
         time_tag = ex.region.find("time", attrs={"datetime": True}) if ex.region else None
