@@ -300,6 +300,23 @@ def test_an_index_table_keeps_its_links():
     assert len(got) == 30 and got[-1] == ("para", "2022-12-28 | 3.40.28")
 
 
+def test_a_two_column_index_keeps_both_columns():
+    left = "".join(f"<li><a href='a{i}.html'>alpha entry {i}</a></li>" for i in range(26))
+    right = "".join(f"<li><a href='b{i}.html'>beta entry {i}</a></li>" for i in range(25))
+    got = _blocks(f"<div role='main'><h1>Index</h1><table><tr><td><ul>{left}</ul></td><td><ul>{right}</ul></td></tr>"
+                  "</table></div>")
+    assert len(got) == 52 and got[-1] == ("para", "beta entry 24")
+
+
+def test_a_section_with_prose_loses_only_its_link_list():
+    toc = "".join(f"<li><a href='c{i}.html'>Chapter {i} of the guide</a></li>" for i in range(12))
+    got = _blocks(f"<div><p>{PROSE * 6}</p></div><section><h2>Embedding</h2>"
+                  f"<p>This part of the guide explains how to embed the interpreter in an application.</p>"
+                  f"<ul>{toc}</ul></section>")
+    assert [t for _, t in got] == [(PROSE * 6).strip(), "Embedding",
+                                   "This part of the guide explains how to embed the interpreter in an application."]
+
+
 def test_widgets_forms_and_hidden_things_go():
     got = _blocks(f"<p>{PROSE}</p><div class='x'><h3>Subscribe to our newsletter</h3><p>Weekly, free.</p>"
                   "<form><input type='email'><button>Subscribe</button></form></div>"

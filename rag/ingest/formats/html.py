@@ -40,17 +40,18 @@ Chrome is dropped by general rules, in this order:
    navigation bars around the content (DocBook's navheader/navfooter tables,
    Publican's docnav, a breadcrumb line above an article).
 5. Shape, per block, top-down (a block that holds half of the region is not
-   judged by its links; the smallest link-dense one of those is an index
+   judged by its links; the outermost link-dense one of those is an index
    page's content and nothing inside it is):
 
    * pager: links marked as the way to 2+ different neighbours of the
      page (``accesskey``, ``rel=prev|next|up|...``) and no prose ("Prev |
      Up | Home | Next");
-   * links: 2+ links and more than half of the words in runs that read as
-     link items (mostly link text and not ending a sentence): menus,
+   * links: 2+ links, more than half of the words in runs that read as link
+     items (mostly link text and not ending a sentence) and no prose: menus,
      breadcrumbs, tables of contents, related-article lists, tag lists. A
      sentence that happens to be mostly links ("Subclasses are A, B, C and
-     D.") is prose;
+     D.") is prose, and a section with a paragraph of prose is not dropped
+     whole, only its link lists are;
    * lone link: one link of at most 5 words and nothing else ("Skip to
      content", "Back to top");
    * widget: form controls with at most 50 words around them (cookie
@@ -410,26 +411,30 @@ class _Extractor:
             return "pager"
         if not judge_links or not st.w:
             return ""
-        if st.links >= 2 and st.navw > DENSE * st.w:
-            return "links"
+        if st.links >= 2 and st.navw > DENSE * st.w and st.prose < PROSE_WORDS:
+            return "links"  # (a block with a sentence of prose is not dropped whole: its parts are judged)
         if st.links == 1 and st.lw == st.w and st.w <= LONE_LINK_WORDS:
             return "lone link"
         return ""
 
     def find_index(self):
-        """The smallest link-dense element holding half of the region, or None: an index page's content
-        (a generated index, a table of contents that is the page), inside which links are not navigation."""
+        """The link-dense element holding half of the region that is an index page's content (a generated
+        index, a table of contents that is the page), or None. Inside it links are not navigation.
+
+        Along the chain of elements holding half of the region, the outermost one below the region that is
+        link-dense (so a two-column index keeps both columns), else the region itself if it is."""
         def dense_majority(el) -> bool:
             st = self.stats.get(id(el))
             return st is not None and st.w >= MAJORITY * self.region_words and st.lw > DENSE * st.w
 
-        node, found = self.region, None
-        while node is not None:
-            if dense_majority(node):
-                found = node
+        node = self.region
+        while True:
             node = next((c for c in node.children if c.name is not None and id(c) not in self.skip
                          and self.words_of(c) >= MAJORITY * self.region_words), None)
-        return found
+            if node is None:
+                return self.region if dense_majority(self.region) else None
+            if dense_majority(node):
+                return node
 
     # -- text ------------------------------------------------------------------------------------------------
     def text_of(self, el, pre: bool = False) -> str:
