@@ -181,7 +181,8 @@ def _attr(tag, name: str) -> str:
 
 
 def hidden(tag) -> bool:
-    """Not rendered: ``hidden``, ``aria-hidden="true"``, an unopened ``<dialog>``, inline display:none or visibility:hidden."""
+    """Not rendered: ``hidden``, ``aria-hidden="true"``, an unopened ``<dialog>``, inline ``display:none`` or
+    ``visibility:hidden``."""
     if tag.has_attr("hidden") or _attr(tag, "aria-hidden") == "true":
         return True
     if tag.name == "dialog" and not tag.has_attr("open"):
