@@ -34,7 +34,7 @@ ProgressFn = Callable[[int, int, str], None]
 #: Chunks parsed before they are embedded and written (bounds memory and the work a crash loses).
 FLUSH_CHUNKS = 1024
 #: Bump when extraction, cleaning or chunking changes what a file becomes: stored files are then re-chunked.
-INGEST_VERSION = 2
+INGEST_VERSION = 3
 
 
 def chunking_key(chunk_size: int, chunk_overlap: int) -> str:
@@ -57,6 +57,28 @@ def read_chunks(data: bytes, name: str, source: str, size: int, overlap: int) ->
     if not doc.title:
         doc.title = Path(name).name.split(".")[0]
     return doc, chunk_blocks(doc.blocks, source, size, overlap, title=doc.title)
+
+
+#: Warn when a page's chunks hold less than this share of its visible words (pages of at least COVERAGE_MIN_WORDS).
+COVERAGE_WARN = 0.5
+COVERAGE_MIN_WORDS = 150
+
+
+def coverage_problem(data: bytes, doc: Document, chunks: list[Chunk]) -> str:
+    """A short warning when an HTML file's chunks kept far fewer words than the page shows, else ''."""
+    if doc.kind != "html":
+        return ""
+    from .coverage import count_words, visible_words
+    from .decode import decode
+
+    visible = visible_words(decode(data))
+    if visible < COVERAGE_MIN_WORDS:
+        return ""
+    kept = sum(count_words(c.text) for c in chunks) if chunks else 0
+    if len(chunks) > 1:  # chunks overlap; count each word once (approximately: subtract the overlap share)
+        kept = min(kept, count_words(doc.text))
+    share = kept / visible
+    return f"kept {share:.0%} of its {visible} visible words (extraction may have missed text)" if share < COVERAGE_WARN else ""
 
 
 def list_files(root: Path) -> list[Path]:
@@ -150,6 +172,9 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
                 continue
             doc, chunks = read_chunks(data, path.name, source, chunk_size, chunk_overlap)
             title = doc.title
+            problem = coverage_problem(data, doc, chunks)
+            if problem:
+                report.warnings.append((source, problem))
             if not chunks:
                 raise Unreadable("no text left after cleaning")
         except Unreadable as exc:
