@@ -24,7 +24,7 @@ from rag.errors import RagError
 from rag.ingest.formats import supported_endings
 from rag.settings import Settings, llm_choices
 from rag.types import Answer, Citation
-from rag.uploads import UPLOAD_DIR, safe_name  # noqa: F401  (safe_name: re-exported, the upload rules live in rag/uploads.py)
+from rag.uploads import safe_name  # noqa: F401  (re-exported; the upload rules live in rag/uploads.py)
 CSS = """
 .src-card {border:1px solid #ddd; border-radius:8px; padding:8px 10px; margin-bottom:8px; font-size:0.9em}
 .src-card h4 {margin:0 0 4px 0; font-size:1em}
