@@ -200,7 +200,8 @@ def extension(answer: Answer) -> dict[str, Any]:
     """The fields an OpenAI response does not have: the citations (passage text included) and the answer's flags."""
     data = answer.to_dict()
     return {"citations": [{k: c[k] for k in CITATION_FIELDS} for c in data["citations"]], "answered": answer.answered,
-            "conflict": answer.conflict, "dropped": list(answer.dropped), "standalone_question": answer.standalone_question}
+            "conflict": answer.conflict, "dropped": list(answer.dropped), "standalone_question": answer.standalone_question,
+            "seconds": answer.seconds}
 
 
 def pieces(text: str, words: int = STREAM_WORDS) -> Iterator[str]:

@@ -131,7 +131,7 @@ def test_openai_client_gets_a_cited_answer_with_sources_and_citation_fields(api)
     body, sources = content.split("\n\nSources:\n")
     assert "123" in body and "[1]" in body
     extra = r.model_extra
-    assert extra["answered"] is True and extra["conflict"] is False and extra["dropped"] == []
+    assert extra["answered"] is True and extra["conflict"] is False and extra["dropped"] == [] and extra["seconds"] > 0
     cite = extra["citations"][0]
     assert set(cite) >= {"marker", "source", "title", "heading", "location", "page", "text", "score", "highlights"}
     assert cite["marker"] == 1 and cite["source"] == "european-pravda-trumps-deal-with-belarus.txt"
