@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .conversation import normalise_history
-from .errors import UserError
+from .errors import BackendError, NotFoundError, UserError
 from .settings import Settings
-from .types import Answer, Filters, IngestReport
+from .types import Answer, Filters, IngestReport, Passage
 
 class Engine:
     """One store, embedder, retriever and answerer, built lazily from ``settings``.
@@ -108,26 +108,121 @@ class Engine:
     # -- ingest ------------------------------------------------------------
     def ingest(self, path: str | Path | None = None, *, rebuild: bool = False, progress=None) -> IngestReport:
         """Index a folder. Questions keep being answered while it runs (only ingests queue behind each other)."""
+        with self._ingest_lock:
+            return self._ingest(path, rebuild=rebuild, progress=progress)
+
+    def _ingest(self, path: str | Path | None = None, *, rebuild: bool = False, progress=None) -> IngestReport:
+        """``ingest`` with the ingest lock already held."""
         from .ingest.pipeline import check_corpus, ingest_folder
 
         root = Path(path) if path is not None else self.settings.ingest.corpus_dir
-        with self._ingest_lock:
-            with self._lock:
-                check_corpus(root)  # fail on a bad folder before touching the store
-                if rebuild:
-                    self.rebuild_store()
-                if not self.writer:
-                    self.close()
-                    self.writer = True
-                store, embedder, settings = self.store, self.embedder, self.settings
-            report = ingest_folder(
-                root, store, embedder, chunk_size=settings.chunking.size, chunk_overlap=settings.chunking.overlap,
-                max_file_mb=settings.ingest.max_file_mb, batch_size=settings.embedding.batch_size,
-                show_progress=settings.ingest.show_progress and progress is None, progress=progress,
-            )
+        with self._lock:
+            check_corpus(root)  # fail on a bad folder before touching the store
+            if rebuild:
+                self.rebuild_store()
+            store, embedder, settings = self._writable_store(), self.embedder, self.settings
+        report = ingest_folder(
+            root, store, embedder, chunk_size=settings.chunking.size, chunk_overlap=settings.chunking.overlap,
+            max_file_mb=settings.ingest.max_file_mb, batch_size=settings.embedding.batch_size,
+            show_progress=settings.ingest.show_progress and progress is None, progress=progress,
+        )
+        if self._retriever is not None:
+            self._retriever.invalidate()
+        return report
+
+    def _writable_store(self):
+        """The store, reopened as a writer if it was opened for reading (call with ``_lock`` held)."""
+        if not self.writer:
+            self.close()
+            self.writer = True
+        return self.store
+
+    def add_files(self, files: list[tuple[str, str | Path]], *, all_or_nothing: bool = False, progress=None):
+        """Copy uploaded files into ``<corpus_dir>/uploads`` and index them; returns an ``UploadReport``.
+
+        ``files`` are (original name, path of the received bytes). Names are sanitised; a file of an
+        unsupported type, empty or over ``ingest.max_file_mb`` is refused before anything is copied
+        (``all_or_nothing``: then nothing is added and the error says why, ``TooLargeError`` for size);
+        a file the ingest skips is removed again (or the indexed file it replaced put back)."""
+        from .uploads import Staged, UploadReport, check_files, refuse_all
+
+        accepted, refused = check_files([(name, Path(path)) for name, path in files], self.settings.ingest.max_file_mb)
+        if all_or_nothing:
+            refuse_all(refused)
+        out = UploadReport(refused=[(name, why) for name, why, _ in refused])
+        if not accepted:
+            return out
+        with self._ingest_lock:  # copies too: two uploads of one name never interleave with an ingest
+            root = Path(self.settings.ingest.corpus_dir)
+            staged = Staged(root)
+            try:
+                staged.copy(accepted)
+                out.ingest = self._ingest(root, progress=progress)
+            except BaseException:
+                staged.undo()
+                raise
+            staged.settle(out.ingest, out)
+        return out
+
+    def documents(self) -> list[dict[str, Any]]:
+        """One entry per stored file: source, title, author, date, publisher, chunks, file hash, and the
+        file's size and modification time when it is in the corpus folder."""
+        import datetime as dt
+
+        by_source: dict[str, dict[str, Any]] = {}
+        for meta in self.store.all_metadata().values():
+            source = str(meta.get("source", ""))
+            doc = by_source.get(source)
+            if doc is None:
+                doc = by_source[source] = {
+                    "source": source, "title": meta.get("title", ""), "author": meta.get("author", ""),
+                    "date": meta.get("date", ""), "publisher": meta.get("publisher", ""), "chunks": 0,
+                    "file_hash": meta.get("file_hash", ""), "corpus": meta.get("corpus", ""), "bytes": None, "modified": None,
+                }
+            doc["chunks"] += 1
+        for doc in by_source.values():
+            path = Path(doc["corpus"]) / doc["source"] if doc["corpus"] else None
+            try:
+                st = path.stat() if path is not None else None
+            except OSError:
+                st = None
+            if st is not None:
+                doc["bytes"] = st.st_size
+                doc["modified"] = dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).isoformat(timespec="seconds")
+        return sorted(by_source.values(), key=lambda d: d["source"])
+
+    def remove_document(self, source: str) -> dict[str, Any]:
+        """Delete a stored file: its chunks leave the store and the lexical index, and the file leaves the
+        corpus folder (only when it lies inside ``ingest.corpus_dir``). ``NotFoundError`` when no chunk has
+        that source."""
+        with self._ingest_lock, self._lock:
+            store = self._writable_store()
+            metas = store.all_metadata()
+            ids = [i for i, m in metas.items() if m.get("source") == source]
+            if not ids:
+                raise NotFoundError(f"no document {source!r} in collection {self.settings.store.collection!r}; GET /v1/documents lists them")
+            root = Path(self.settings.ingest.corpus_dir).resolve()
+            removed_file = False
+            if {metas[i].get("corpus") for i in ids} & {str(root)}:
+                path = (root / source).resolve()
+                if path.is_relative_to(root) and path != root and path.is_file():
+                    try:
+                        path.unlink()  # the file first: if the chunks then fail to go, the next ingest removes them
+                    except OSError as exc:
+                        raise BackendError(f"cannot remove {path}: {exc.strerror or exc}") from None
+                    removed_file = True
+            store.delete(ids)
             if self._retriever is not None:
                 self._retriever.invalidate()
-            return report
+        return {"source": source, "chunks_removed": len(ids), "file_removed": removed_file}
+
+    def collections(self) -> list[str]:
+        """Names of the collections in this store (embedded folder or Chroma server)."""
+        try:
+            found = self.store.client.list_collections()
+        except Exception as exc:
+            raise BackendError(f"cannot list the collections of {self.store.location}: {type(exc).__name__}: {str(exc)[:200]}") from None
+        return sorted(c if isinstance(c, str) else c.name for c in found)
 
     def rebuild_store(self) -> None:
         """Delete the collection (server) or the embedded store folder, then reopen."""
@@ -151,9 +246,8 @@ class Engine:
         destroy_embedded_store(self.settings)
 
     # -- ask ---------------------------------------------------------------
-    def _prepare(self, question: str, history: list | None, top_k: int | None, filters: Filters | None = None):
-        from .answerers.base import AnswerContext
-
+    def _check(self, question: str, top_k: int | None) -> tuple[str, int]:
+        """The stripped question and k, or a ``UserError`` naming what is wrong."""
         if not isinstance(question, str):
             raise UserError(f"question must be a string, not {type(question).__name__}")
         question = question.strip()
@@ -161,19 +255,39 @@ class Engine:
             raise UserError("the question is empty; ask something about the documents, e.g. rag ask \"Who was released?\"")
         if len(question) > self.settings.answer.max_question_chars:
             raise UserError(f"the question is {len(question):,} characters long; the limit is {self.settings.answer.max_question_chars:,} (setting max_question_chars). Shorten it to the actual question")
-        k = self.settings.retrieval.top_k if top_k is None else int(top_k)
+        try:
+            k = self.settings.retrieval.top_k if top_k is None else int(top_k)
+        except (TypeError, ValueError):
+            raise UserError(f"top_k={top_k!r} must be a whole number between 1 and 100") from None
         if not 1 <= k <= 100:
             raise UserError(f"top_k={k} must be between 1 and 100")
-        turns = normalise_history(history)
-        standalone = self.answerer.rewrite(question, turns)
+        return question, k
+
+    def _index(self):
         retriever = self.retriever
         index = retriever.lexical()  # one store.count() per question
         if not index.ids:
             raise UserError(f"the store at {self.store.location} (collection {self.settings.store.collection!r}) is empty; run `rag ingest` first")
+        return retriever, index
+
+    def _prepare(self, question: str, history: list | None, top_k: int | None, filters: Filters | None = None):
+        from .answerers.base import AnswerContext
+
+        question, k = self._check(question, top_k)
+        turns = normalise_history(history)
+        standalone = self.answerer.rewrite(question, turns)
+        retriever, index = self._index()
         vector = retriever.embed_query(standalone)
         passages = retriever.search(standalone, k, vector, index, filters)
         return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=index,
                              embedder=self.embedder, original_question=question)
+
+    def search(self, query: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        """The passages ``ask`` would answer from, scored, without an answer (same checks as ``ask``)."""
+        with self._lock:
+            query, k = self._check(query, top_k)
+            retriever, index = self._index()
+            return retriever.search(query, k, None, index, filters)
 
     def ask(self, question: str, *, history: list | None = None, top_k: int | None = None, filters: Filters | None = None) -> Answer:
         """Answer from the indexed documents; ``filters`` limits the passages (by source, by metadata)."""

@@ -1,4 +1,4 @@
-"""Command line: ``rag ingest``, ``rag ask``, ``rag ui``, ``rag eval``, ``rag info``.
+"""Command line: ``rag ingest``, ``rag ask``, ``rag ui``, ``rag serve``, ``rag eval``, ``rag info``.
 
 Expected mistakes (bad question, missing folder, locked store, server down)
 print one line to stderr and exit non-zero; no tracebacks. ``--debug`` shows
@@ -83,6 +83,16 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return ui_main(_settings(args), host=args.host, port=args.port, share=args.share)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import check_binding
+
+    settings = _settings(args)
+    check_binding(args.host or settings.serve.host, settings.serve.api_key)  # before any heavy import
+    from .server import main as serve_main
+
+    return serve_main(settings, host=args.host, port=args.port)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.run import main as eval_main
 
@@ -128,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--share", action="store_true", help="create a public Gradio share link (off by default)")
     p.add_argument("--llm", help=backends)
     p.set_defaults(func=cmd_ui)
+
+    p = sub.add_parser("serve", help="serve the chat window at / and an OpenAI-compatible HTTP API at /v1 (one process)")
+    p.add_argument("--host", default=None, help="bind address (default 127.0.0.1; anything else needs RAG_API_KEY)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    p.add_argument("--llm", help=backends)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", help="run the evaluation suite")
     p.add_argument("--set", dest="set", nargs="+", help="question set(s) (JSONL), or `all` for every set; default eval/questions.jsonl")

@@ -35,3 +35,11 @@ class BackendError(RagError):
 
 class StoreLockedError(BackendError):
     """Another process is writing to the embedded store."""
+
+
+class NotFoundError(UserError):
+    """A named thing (a collection, a stored document) does not exist."""
+
+
+class TooLargeError(UserError):
+    """An input is over a configured size limit (``ingest.max_file_mb``)."""

@@ -8,6 +8,12 @@ uploads) take an exclusive ``flock`` on ``<store>/.rag.lock``; readers
 kernel drops a flock when its process dies, so a crash (even kill -9) never
 leaves a stale lock behind. In server mode the Chroma server serialises
 writes itself and no file lock is used.
+
+Within one process the lock is shared: several engines on one store folder
+(``rag serve`` keeps one per collection) hold one flock between them, counted,
+and released when the last of them lets go; a shared hold is upgraded in place
+when one of them needs to write. (Two flocks from one process on two file
+handles would otherwise block each other.)
 """
 
 from __future__ import annotations
@@ -16,10 +22,24 @@ import fcntl
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
 from .errors import StoreLockedError
+
+
+class _Held:
+    """The process's one flock on a store folder, shared by every StoreLock on that folder."""
+
+    def __init__(self, handle, mode: str) -> None:
+        self.handle = handle
+        self.mode = mode
+        self.count = 0
+
+
+_held: dict[str, _Held] = {}
+_held_lock = threading.Lock()
 
 
 class StoreLock:
@@ -27,6 +47,7 @@ class StoreLock:
         self.path = Path(store_dir) / ".rag.lock"
         self.timeout = timeout
         self._handle = None
+        self._key = ""
         self.mode: str | None = None
 
     def acquire(self, exclusive: bool, purpose: str) -> None:
@@ -35,29 +56,42 @@ class StoreLock:
                 return
             self.release()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")
+        key = str(self.path.resolve())
+        with _held_lock:
+            held = _held.get(key)
+            if held is None:
+                held = _Held(self._flock(open(self.path, "a+"), exclusive, close_on_timeout=True), "exclusive" if exclusive else "shared")
+            elif exclusive and held.mode == "shared":
+                self._flock(held.handle, True, close_on_timeout=False)  # upgrade this process's hold in place
+                held.mode = "exclusive"
+            if exclusive:
+                held.handle.seek(0)
+                held.handle.truncate()
+                held.handle.write(json.dumps({"pid": os.getpid(), "purpose": purpose, "argv": " ".join(sys.argv[:3])}))
+                held.handle.flush()
+            held.count += 1
+            _held[key] = held
+        self._handle = held.handle
+        self._key = key
+        self.mode = "exclusive" if exclusive else "shared"
+
+    def _flock(self, handle, exclusive: bool, close_on_timeout: bool):
         flag = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
         deadline = time.monotonic() + self.timeout
         while True:
             try:
                 fcntl.flock(handle, flag | fcntl.LOCK_NB)
-                break
+                return handle
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = self._holder()
-                    handle.close()
+                    if close_on_timeout:
+                        handle.close()
                     raise StoreLockedError(
                         f"the store {self.path.parent} is in use by another process{holder}; waited {self.timeout:.0f}s. "
                         "Wait for it to finish, stop it, raise RAG_LOCK_TIMEOUT, or use a Chroma server (RAG_CHROMA_URL) for concurrent access"
                     ) from None
                 time.sleep(0.1)
-        if exclusive:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(json.dumps({"pid": os.getpid(), "purpose": purpose, "argv": " ".join(sys.argv[:3])}))
-            handle.flush()
-        self._handle = handle
-        self.mode = "exclusive" if exclusive else "shared"
 
     def _holder(self) -> str:
         try:
@@ -67,8 +101,15 @@ class StoreLock:
             return ""
 
     def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
-            self.mode = None
+        if self._handle is None:
+            return
+        with _held_lock:
+            held = _held.get(self._key)
+            if held is not None:
+                held.count -= 1
+                if held.count <= 0:
+                    del _held[self._key]
+                    fcntl.flock(held.handle, fcntl.LOCK_UN)
+                    held.handle.close()
+        self._handle = None
+        self.mode = None

@@ -176,6 +176,12 @@ class UISettings(Section):
     password: str = Field("", description="login password", repr=False)
 
 
+class ServeSettings(Section):
+    host: str = Field("127.0.0.1", description="bind address of `rag serve` (chat window at /, HTTP API at /v1); anything but loopback needs api_key")
+    port: int = Field(8000, ge=1, le=65535, description="port of `rag serve`")
+    api_key: str = Field("", description="bearer key every /v1 request must send (env RAG_API_KEY); also the chat window's login password unless ui.user/ui.password are set", repr=False)
+
+
 class Settings(BaseModel):
     """The whole tree. Sections are frozen; ``replace()`` returns a new, validated tree."""
 
@@ -190,6 +196,7 @@ class Settings(BaseModel):
     answer: AnswerSettings = AnswerSettings()
     llm: LLMSettings = LLMSettings()
     ui: UISettings = UISettings()
+    serve: ServeSettings = ServeSettings()
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -218,11 +225,11 @@ class Settings(BaseModel):
         return self._build(values)
 
     def public(self) -> dict[str, Any]:
-        """Settings as plain dotted values, for display (the password is masked)."""
+        """Settings as plain dotted values, for display (the password and the API key are masked)."""
         out: dict[str, Any] = {}
         for section, fields in self.model_dump(mode="json").items():
             for name, value in fields.items():
-                out[f"{section}.{name}"] = "***" if name == "password" and value else value
+                out[f"{section}.{name}"] = "***" if name in SECRETS and value else value
         return out
 
     @classmethod
@@ -261,7 +268,11 @@ FLAT_ALIASES: dict[str, tuple[str, str]] = {
     "llm_api_key_env": ("llm", "api_key_env"), "llm_timeout": ("llm", "timeout"), "llm_max_retries": ("llm", "max_retries"),
     "llm_max_tokens": ("llm", "max_tokens"), "llm_context_size": ("llm", "context_size"),
     "ui_host": ("ui", "host"), "ui_port": ("ui", "port"), "ui_user": ("ui", "user"), "ui_password": ("ui", "password"),
+    "api_key": ("serve", "api_key"),
 }
+
+#: Settings shown as *** by ``public()`` (``rag info``).
+SECRETS = frozenset({"password", "api_key"})
 
 
 def llm_choices() -> list[str]:

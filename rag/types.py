@@ -38,6 +38,18 @@ class Passage:
     def meta(self) -> dict[str, str]:
         return {"title": self.title, "author": self.author, "date": self.date, "publisher": self.publisher}
 
+    @property
+    def location(self) -> str:
+        """Where in the source, as ``Citation.location``."""
+        return location(self.title, self.heading, self.page)
+
+
+def location(title: str, heading: str, page: int) -> str:
+    """The heading path below the title and the page, e.g. "Errors › KeyError, p. 3"."""
+    parts = heading.split(" › ")
+    inner = " › ".join(parts[1:] if parts and parts[0] == title else parts)
+    return ", ".join(x for x in (inner, f"p. {page}" if page else "") if x)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -76,9 +88,7 @@ class Citation:
     @property
     def location(self) -> str:
         """Where in the source: the heading path below the title and the page, e.g. "Errors › KeyError, p. 3"."""
-        parts = self.heading.split(" › ")
-        inner = " › ".join(parts[1:] if parts and parts[0] == self.title else parts)
-        return ", ".join(x for x in (inner, f"p. {self.page}" if self.page else "") if x)
+        return location(self.title, self.heading, self.page)
 
 
 @dataclass(frozen=True)

