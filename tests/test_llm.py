@@ -14,39 +14,48 @@ from rag.types import Answer
 from .conftest import free_port, serve
 
 
-def _with_llm(engine, llm):
-    """A second engine on the same store whose answerer wraps ``llm`` (the public seam)."""
-    return Engine(engine.settings, llm=llm)
+@pytest.fixture
+def with_llm(engine):
+    """Builds a second engine on the same store whose answerer wraps an LLM (the public seam); closed after the test."""
+    opened = []
+
+    def build(llm):
+        opened.append(Engine(engine.settings, llm=llm))
+        return opened[-1]
+
+    yield build
+    for e in opened:
+        e.close()
 
 
-def test_supported_sentence_is_kept(engine):
-    a = _with_llm(engine, FakeLLM()).ask("How many prisoners were released in December?")
+def test_supported_sentence_is_kept(with_llm):
+    a = with_llm(FakeLLM()).ask("How many prisoners were released in December?")
     assert a.answered and "123" in a.text and a.dropped == [] and a.citations
 
 
-def test_invented_figure_is_dropped_and_never_returned(engine):
+def test_invented_figure_is_dropped_and_never_returned(with_llm):
     llm = FakeLLM({"population": "The population of Belarus is 1.1 million [1]."})
-    a = _with_llm(engine, llm).ask("What is the population of Belarus?")
+    a = with_llm(llm).ask("What is the population of Belarus?")
     assert "1.1 million" not in a.text and a.dropped == ["The population of Belarus is 1.1 million."]
     assert not a.answered
 
 
-def test_wrongly_cited_sentence_is_recited_to_the_supporting_passage(engine):
+def test_wrongly_cited_sentence_is_recited_to_the_supporting_passage(with_llm):
     llm = FakeLLM({"December": "Belarus released 123 political prisoners [5]."})
-    a = _with_llm(engine, llm).ask("How many prisoners were released in December?")
+    a = with_llm(llm).ask("How many prisoners were released in December?")
     assert a.answered and a.text.endswith("[1].")
     assert "123" in a.citations[0].text
 
 
-def test_unverified_mode_keeps_the_text(engine):
+def test_unverified_mode_keeps_the_text(engine, with_llm):
     engine.reconfigure(verify_citations=False)
     llm = FakeLLM({"population": "The population of Belarus is 1.1 million [1]."})
-    a = _with_llm(engine, llm).ask("What is the population of Belarus?")
+    a = with_llm(llm).ask("What is the population of Belarus?")
     assert "1.1 million" in a.text
 
 
-def test_streaming_yields_text_then_answer(engine):
-    items = list(_with_llm(engine, FakeLLM()).ask_stream("How many prisoners were released in December?"))
+def test_streaming_yields_text_then_answer(with_llm):
+    items = list(with_llm(FakeLLM()).ask_stream("How many prisoners were released in December?"))
     assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 2 and isinstance(items[-1], Answer)
 
 

@@ -58,6 +58,17 @@ def test_document_html_is_escaped_in_answers_and_sources():
 CHROMIUM = "/usr/bin/chromium"
 
 
+def _open_chat(playwright, url: str):
+    """Debian's Chromium, headless and off the network but for loopback, on the chat window, ready to ask."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"])
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    return browser, page
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
 def test_browser_ask_sources_and_xss(app_server):
@@ -70,12 +81,7 @@ def test_browser_ask_sources_and_xss(app_server):
     message, _ = client.predict([handle_file(str(app_server["corpus"] / "xss-bulletin.txt"))], api_name="/upload")
     assert "indexed" in message
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_server["url"])
-        page.wait_for_selector("#question textarea", timeout=60_000)
+        browser, page = _open_chat(p, app_server["url"])
         page.fill("#question textarea", "How many prisoners were released in December?")
         page.click("#ask")
         page.wait_for_function("document.querySelector('#sources') && document.querySelector('#sources').innerText.includes('European Pravda')", timeout=60_000)
@@ -121,12 +127,7 @@ def test_pdf_citation_shows_its_page_and_the_card_opens_the_pdf_at_that_page(app
     message, _ = _client(app_server["url"]).predict([handle_file(str(pdf))], api_name="/upload")
     assert "indexed" in message, message
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_server["url"])
-        page.wait_for_selector("#question textarea", timeout=60_000)
+        browser, page = _open_chat(p, app_server["url"])
         page.fill("#question textarea", "Who painted the northern lighthouse red and white?")
         page.click("#ask")
         page.wait_for_function("document.querySelector('#sources a.src-open') !== null", timeout=60_000)
