@@ -1,4 +1,4 @@
-"""Command line: ``rag ingest``, ``rag ask``, ``rag docs``, ``rag rm``, ``rag ui``, ``rag eval``, ``rag info``.
+"""Command line: ``rag ingest``, ``rag ask``, ``rag docs``, ``rag rm``, ``rag watch``, ``rag ui``, ``rag eval``, ``rag info``.
 
 Expected mistakes (bad question, missing folder, locked store, server down)
 print one line to stderr and exit non-zero; no tracebacks. ``--debug`` shows
@@ -123,6 +123,12 @@ def cmd_rm(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import run_watch
+
+    return run_watch(_settings(args), args.path, debounce=args.debounce)
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     from ui.app import main as ui_main
 
@@ -173,6 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a source as `rag docs` prints it, or the file's path")
     p.add_argument("--file", action="store_true", help="also delete the file from its corpus folder")
     p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser("watch", help="index a folder and keep the index in step with it (new, changed, renamed, deleted files)")
+    p.add_argument("path", nargs="?", type=Path, help="folder to watch (default: corpus_dir)")
+    p.add_argument("--debounce", type=float, default=1.0, help="seconds a folder must be quiet before it is indexed (default 1)")
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("info", help="show the corpus, store and settings")
     p.set_defaults(func=cmd_info)

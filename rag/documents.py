@@ -96,14 +96,20 @@ def delete_document(engine, source: str, *, delete_file: bool = False) -> int:
     return delete_documents(engine, docs, delete_file=delete_file)
 
 
+def open_for_writing(engine):
+    """Switch ``engine`` to writer mode now (exclusive store lock), the way ``Engine.ingest`` does on first use,
+    and return its store: a lock held by another process is reported here rather than in a later pass."""
+    with engine._lock:
+        if not engine.writer:  # readers hold a shared lock; writing needs the exclusive one
+            engine.close()
+            engine.writer = True
+        return engine.store
+
+
 def delete_documents(engine, docs: list[DocumentInfo], *, delete_file: bool = False) -> int:
     deleted = 0
     with engine._ingest_lock:  # never in the middle of an ingest of this engine
-        with engine._lock:
-            if not engine.writer:  # readers hold a shared lock; deleting needs the writer's
-                engine.close()
-                engine.writer = True
-            store = engine.store
+        store = open_for_writing(engine)
         for doc in docs:
             if delete_file and doc.path is not None:
                 try:
