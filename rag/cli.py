@@ -1,4 +1,4 @@
-"""Command line: ``rag ingest``, ``rag ask``, ``rag docs``, ``rag rm``, ``rag watch``, ``rag ui``, ``rag eval``, ``rag info``.
+"""Command line: ``rag ingest``, ``rag ask``, ``rag docs``, ``rag rm``, ``rag watch``, ``rag mcp``, ``rag ui``, ``rag eval``, ``rag info``.
 
 Expected mistakes (bad question, missing folder, locked store, server down)
 print one line to stderr and exit non-zero; no tracebacks. ``--debug`` shows
@@ -129,6 +129,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return run_watch(_settings(args), args.path, debounce=args.debounce)
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from .mcp_server import run_server
+
+    return run_server(_settings(args), http_port=args.http, watch=args.watch)
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     from ui.app import main as ui_main
 
@@ -184,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", type=Path, help="folder to watch (default: corpus_dir)")
     p.add_argument("--debounce", type=float, default=1.0, help="seconds a folder must be quiet before it is indexed (default 1)")
     p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("mcp", help="serve ask/search/list_documents to MCP clients (stdio, or --http PORT)")
+    p.add_argument("--http", type=int, metavar="PORT", help="streamable HTTP on 127.0.0.1:PORT (endpoint /mcp) instead of stdio")
+    p.add_argument("--watch", nargs="?", type=Path, const=True, metavar="PATH",
+                   help="also watch a folder (default: corpus_dir) and index its changes while serving")
+    p.add_argument("--llm", help=backends)
+    p.add_argument("--top-k", dest="top_k", type=int, help="default passages per question")
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("info", help="show the corpus, store and settings")
     p.set_defaults(func=cmd_info)
