@@ -152,6 +152,11 @@ class LLMSettings(Section):
     class_path: str = Field("", description="llamaindex backend: the llama-index LLM class, package.module:Class (e.g. llama_index.llms.openai_like:OpenAILike)")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="llamaindex backend: keyword arguments of that class (TOML table [llm.kwargs], or JSON in RAG_LLM__KWARGS); the llm settings above fill the fields it leaves out")
 
+    def __hash__(self) -> int:  # frozen sections are hashable; kwargs is a dict, so hash its JSON form
+        import json
+
+        return hash(tuple((k, json.dumps(v, sort_keys=True, default=str) if k == "kwargs" else v) for k, v in self.__dict__.items()))
+
     @field_validator("kwargs", mode="before")
     @classmethod
     def _kwargs(cls, value: Any) -> Any:
