@@ -169,17 +169,9 @@ class Engine:
         file's size and modification time when it is in the corpus folder."""
         import datetime as dt
 
-        by_source: dict[str, dict[str, Any]] = {}
-        for meta in self.store.all_metadata().values():
-            source = str(meta.get("source", ""))
-            doc = by_source.get(source)
-            if doc is None:
-                doc = by_source[source] = {
-                    "source": source, "title": meta.get("title", ""), "author": meta.get("author", ""),
-                    "date": meta.get("date", ""), "publisher": meta.get("publisher", ""), "chunks": 0,
-                    "file_hash": meta.get("file_hash", ""), "corpus": meta.get("corpus", ""), "bytes": None, "modified": None,
-                }
-            doc["chunks"] += 1
+        from .documents import list_documents
+
+        by_source = {d.source: {**d.to_dict(), "bytes": None, "modified": None} for d in list_documents(self)}
         for doc in by_source.values():
             path = Path(doc["corpus"]) / doc["source"] if doc["corpus"] else None
             try:

@@ -1,4 +1,4 @@
-"""Command line: ``rag ingest``, ``rag ask``, ``rag ui``, ``rag serve``, ``rag eval``, ``rag info``.
+"""Command line: ``rag ingest``, ``rag ask``, ``rag docs``, ``rag rm``, ``rag watch``, ``rag mcp``, ``rag ui``, ``rag serve``, ``rag eval``, ``rag info``.
 
 Expected mistakes (bad question, missing folder, locked store, server down)
 print one line to stderr and exit non-zero; no tracebacks. ``--debug`` shows
@@ -77,6 +77,64 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .api import Engine
+    from .documents import list_documents
+
+    with Engine(_settings(args), purpose="rag docs") as engine:
+        docs = list_documents(engine)
+    if args.json:
+        print(json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("no documents indexed; run `rag ingest PATH`")
+        return 0
+    rows = [(d.source, _clip(d.title, 48), str(d.chunks), d.ingested_at[:16].replace("T", " ")) for d in docs]
+    print(_table(("source", "title", "chunks", "indexed (UTC)"), rows))
+    print(f"\n{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    right = {2}  # numbers right-aligned
+    lines = ["  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+             for row in [header, tuple("-" * w for w in widths), *rows]]
+    return "\n".join(lines)
+
+
+def cmd_rm(args: argparse.Namespace) -> int:
+    from .api import Engine
+    from .documents import delete_documents, find_documents
+
+    with Engine(_settings(args), writer=True, purpose="rag rm") as engine:
+        docs = find_documents(engine, args.sources)  # every name checked before anything is deleted
+        for doc in docs:
+            n = delete_documents(engine, [doc], delete_file=args.file)
+            also = f" and the file {doc.path}" if args.file and doc.path is not None else ""
+            print(f"removed {doc.source}: {n} chunks{also}")
+    if not args.file:
+        print("note: the files are still in their folder, so the next `rag ingest` of it indexes them again; --file deletes them too",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import run_watch
+
+    return run_watch(_settings(args), args.path, debounce=args.debounce)
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from .mcp_server import run_server
+
+    return run_server(_settings(args), http_port=args.http, watch=args.watch)
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     from ui.app import main as ui_main
 
@@ -128,6 +186,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", dest="top_k", type=int, help="passages to retrieve")
     p.add_argument("--llm", help=backends)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("docs", help="list the indexed documents (source, title, chunks, date)")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("rm", help="delete documents' chunks from the store (--file: and their files)")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="a source as `rag docs` prints it, or the file's path")
+    p.add_argument("--file", action="store_true", help="also delete the file from its corpus folder")
+    p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser("watch", help="index a folder and keep the index in step with it (new, changed, renamed, deleted files)")
+    p.add_argument("path", nargs="?", type=Path, help="folder to watch (default: corpus_dir)")
+    p.add_argument("--debounce", type=float, default=1.0, help="seconds a folder must be quiet before it is indexed (default 1)")
+    p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("mcp", help="serve ask/search/list_documents to MCP clients (stdio, or --http PORT)")
+    p.add_argument("--http", type=int, metavar="PORT", help="streamable HTTP on 127.0.0.1:PORT (endpoint /mcp) instead of stdio")
+    p.add_argument("--watch", nargs="?", type=Path, const=True, metavar="PATH",
+                   help="also watch a folder (default: corpus_dir) and index its changes while serving")
+    p.add_argument("--llm", help=backends)
+    p.add_argument("--top-k", dest="top_k", type=int, help="default passages per question")
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("info", help="show the corpus, store and settings")
     p.set_defaults(func=cmd_info)

@@ -143,7 +143,7 @@ class AnswerSettings(Section):
 
 
 class LLMSettings(Section):
-    backend: str = Field("extractive", description="extractive (no model) or an LLM backend: llamacpp, openai, fake, a plugin, or package.module:Class")
+    backend: str = Field("extractive", description="extractive (no model) or an LLM backend: llamacpp, openai, llamaindex, fake, a plugin, or package.module:Class")
     model: str = Field("", description="GGUF path for llamacpp (default: the bundled SmolLM2-135M), model name for openai")
     base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     api_key_env: str = Field("RAG_LLM_API_KEY", description="name of the environment variable holding the API key")
@@ -151,6 +151,27 @@ class LLMSettings(Section):
     max_retries: int = Field(1, ge=0, description="retries of a failed LLM request")
     max_tokens: int = Field(200, ge=1, description="tokens generated per answer")
     context_size: int = Field(4096, ge=256, description="context window of the local model")
+    class_path: str = Field("", description="llamaindex backend: the llama-index LLM class, package.module:Class (e.g. llama_index.llms.openai_like:OpenAILike)")
+    kwargs: dict[str, Any] = Field(default_factory=dict, description="llamaindex backend: keyword arguments of that class (TOML table [llm.kwargs], or JSON in RAG_LLM__KWARGS); the llm settings above fill the fields it leaves out")
+
+    def __hash__(self) -> int:  # frozen sections are hashable; kwargs is a dict, so hash its JSON form
+        import json
+
+        return hash(tuple((k, json.dumps(v, sort_keys=True, default=str) if k == "kwargs" else v) for k, v in self.__dict__.items()))
+
+    @field_validator("kwargs", mode="before")
+    @classmethod
+    def _kwargs(cls, value: Any) -> Any:
+        if isinstance(value, str):  # from an environment variable
+            import json
+
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"llm.kwargs must be a JSON object, e.g. '{{\"model\": \"m\"}}' ({exc})") from None
+        if not isinstance(value, Mapping):
+            raise ValueError("llm.kwargs must be a table of keyword arguments ([llm.kwargs] in TOML, a JSON object in RAG_LLM__KWARGS)")
+        return dict(value)
 
     @field_validator("backend")
     @classmethod
@@ -229,6 +250,8 @@ class Settings(BaseModel):
         out: dict[str, Any] = {}
         for section, fields in self.model_dump(mode="json").items():
             for name, value in fields.items():
+                if name == "kwargs" and isinstance(value, dict):  # may hold an api_key or token
+                    value = {k: "***" if any(w in k.lower() for w in ("key", "token", "secret", "password")) else v for k, v in value.items()}
                 out[f"{section}.{name}"] = "***" if name in SECRETS and value else value
         return out
 
@@ -240,7 +263,7 @@ class Settings(BaseModel):
             model = info.annotation
             for name, field in model.model_fields.items():
                 alias = next((flat for flat, target in FLAT_ALIASES.items() if target == (section, name)), "")
-                rows.append((f"{section}.{name}", field.default, alias, field.description or ""))
+                rows.append((f"{section}.{name}", field.get_default(call_default_factory=True), alias, field.description or ""))
         return rows
 
 

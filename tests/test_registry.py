@@ -47,14 +47,14 @@ def plugin_package(tmp_path, monkeypatch):
 
 
 def test_every_seam_lists_its_builtin_names():
-    assert LLMS.names()[:3] == ["llamacpp", "openai", "fake"]
+    assert LLMS.names()[:4] == ["llamacpp", "openai", "llamaindex", "fake"]
     assert EMBEDDERS.names()[:3] == ["onnx", "torch", "fake"]
     assert ANSWERERS.names() == ["extractive", "generative"]
     assert RERANKERS.names()[0] == "none"
 
 
 def test_unknown_name_lists_the_valid_ones():
-    with pytest.raises(UserError, match="valid names: llamacpp, openai, fake"):
+    with pytest.raises(UserError, match="valid names: llamacpp, openai, llamaindex, fake"):
         LLMS.resolve("gpt5")
     with pytest.raises(UserError, match="cannot be loaded"):
         LLMS.resolve("no_such_package.module:Thing")
@@ -79,7 +79,7 @@ def test_cli_help_lists_the_registered_backends(plugin_package):
     from rag.cli import build_parser
 
     help_text = " ".join(build_parser()._subparsers._group_actions[0].choices["ask"].format_help().split())
-    assert "extractive, llamacpp, openai, fake, echo" in help_text
+    assert "extractive, llamacpp, openai, llamaindex, fake, echo" in help_text
 
 
 def test_a_runtime_registered_at_run_time_builds(monkeypatch):

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -111,6 +112,7 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
     report = IngestReport()
 
     chunking = chunking_key(chunk_size, chunk_overlap)
+    ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")  # when this version of a file was indexed
     existing: dict[str, dict[str, Any]] = {}
     for chunk_id, meta in store.all_metadata().items():
         if meta.get("corpus") != corpus_key:
@@ -193,7 +195,8 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
                 progress(len(seen_sources) + len(report.skipped), len(files), source)
         report.files_read += 1
         meta = {"source": source, "corpus": corpus_key, "file_hash": file_hash, "chunking": chunking, "title": title,
-                "author": doc.author, "date": doc.date, "publisher": doc.publisher, "n_chunks": len(chunks)}
+                "author": doc.author, "date": doc.date, "publisher": doc.publisher, "n_chunks": len(chunks),
+                "ingested_at": ingested_at}
         pending.append(_Pending(source, file_hash, meta, chunks, set(old["ids"]) if old else set()))
         pending_chunks += len(chunks)
         if pending_chunks >= FLUSH_CHUNKS:

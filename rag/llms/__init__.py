@@ -19,6 +19,7 @@ from .base import LLM, Message
 LLMS = Registry("LLM backend", "llm.backend (RAG_LLM)", {
     "llamacpp": "rag.llms.llamacpp:LlamaCppLLM",
     "openai": "rag.llms.openai:OpenAICompatibleLLM",
+    "llamaindex": "rag.llms.llama_index:LlamaIndexLLM",
     "fake": "rag.llms.fake:FakeLLM",
 }, group="rag.llms")
 
