@@ -24,7 +24,7 @@ import numpy as np
 
 from .facts import MONTHS, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, STOPWORDS, content_words, fold, split_sentences, stem, words
+from .text import QUESTION_WORDS, content_words, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -150,8 +150,8 @@ def name_subject(subject: str, sentence: str) -> str:
     if not subject or not looks_like_term(subject):
         return sentence
     short = subject_of(subject)
-    named = {fold(w) for w in words(sentence)}
-    if any(fold(w) in named for w in words(short) if len(w) > 2 and fold(w) not in STOPWORDS):
+    terms_named = [t.split("(", 1)[0].strip(".,:;") for t in short.split() if _TERM_TOKEN.search(t)]
+    if any(t and re.search(r"(?<![\w.-])" + re.escape(t) + r"(?![\w-])", sentence, re.I) for t in terms_named):  # named itself
         return sentence
     return f"{short}: {sentence}"
 
