@@ -43,7 +43,7 @@ def score_answer(q: Question, answer, engine) -> dict[str, Any]:
         "retrieved": retrieved, "hit": rank is not None, "rr": 1.0 / rank if rank else 0.0,
         "gold_cited": any(c.source in q.sources for c in answer.citations),
         "sentences": sentences, "supported_sentences": supported, "citations_precise": precise, "citations_total": total,
-        "dropped": list(answer.dropped), "words": len(answer.text.split()), "seconds": answer.seconds, "tokens": answer.tokens,
+        "dropped": list(answer.dropped), "confidence": answer.confidence, "words": len(answer.text.split()), "seconds": answer.seconds, "tokens": answer.tokens,
     }
 
 
@@ -186,11 +186,15 @@ def main(args: argparse.Namespace) -> int:
     if overrides:
         settings = settings.replace(**overrides)
     settings = settings.replace(show_progress=False)
+    current_threshold = settings.scoring.min_evidence
+    if getattr(args, "calibrate", False):
+        settings = settings.replace(min_evidence=0.0)  # answer everything; the threshold is chosen afterwards
     sets = [Path(p) for p in (args.set or [DEFAULT_SET])]
     if sets == [Path("all")]:
         sets = [DEFAULT_SET, *sorted(HERE.glob("sets/*/questions.jsonl"))]
     out = args.out or Path("reports") / time.strftime("%Y%m%d-%H%M%S")
     results = []
+    collected: list[tuple[str, list[dict[str, Any]]]] = []
     for set_path in sets:
         questions = load_questions(set_path)
         if getattr(args, "split", None):
@@ -226,6 +230,14 @@ def main(args: argparse.Namespace) -> int:
         print_table(overall, baseline)
         print(f"report: {folder}/summary.md")
         results.append((name, overall, splits, baseline))
+        collected.append((name, rows))
+    if getattr(args, "calibrate", False):
+        from .calibrate import calibrate
+
+        calibration = calibrate({name: rows for name, rows in collected}, current_threshold, out)
+        chosen, now = calibration["chosen"], calibration["current"]
+        print(f"calibration: min_evidence {chosen['threshold']} gives accuracy {chosen['accuracy']} at coverage {chosen['coverage']} "
+              f"(setting {current_threshold}: {now['accuracy']} at {now['coverage']}); plot: {out}/risk_coverage.png")
     if len(sets) > 1:
         write_overview(out, results)
         print(f"overview: {out}/summary.md")

@@ -112,6 +112,7 @@ class Answer:
     passages: list[Citation] = field(default_factory=list)
     seconds: float = 0.0
     tokens: int = 0
+    confidence: float = 0.0  # evidence score of the best sentence (the extractive answerer refuses below scoring.min_evidence)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

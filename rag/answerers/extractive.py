@@ -16,6 +16,7 @@ into one new sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import standalone_question
@@ -44,6 +45,9 @@ class ExtractiveAnswerer:
     def answer(self, ctx: AnswerContext) -> Answer:
         focus = ctx.original_question if ctx.original_question and ctx.original_question != ctx.question else ""
         ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring)
+        return replace(self._answer(ctx, focus, ranked), confidence=round(ranked[0].score, 4) if ranked else 0.0)
+
+    def _answer(self, ctx: AnswerContext, focus: str, ranked: list[Evidence]) -> Answer:
         if not ranked or ranked[0].score < self.settings.scoring.min_evidence:
             return refusal(ctx, self.name)
         parts = [] if focus else split_compound(ctx.question)

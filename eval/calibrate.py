@@ -1,0 +1,66 @@
+"""Refusal as selective answering: choose ``scoring.min_evidence`` on the dev splits of all corpora together.
+
+``rag eval --set all --split dev --calibrate`` answers every question with the
+refusal threshold off (``min_evidence = 0``), so each answer's correctness and
+its confidence (the best sentence's evidence score) are known. For a threshold
+t, a question is answered when its confidence is at least t: an answerable
+question counts as correct when answered correctly, an unanswerable one when
+refused. The chosen t maximises that accuracy over all dev questions of all
+corpora together; the report plots, per corpus, the accuracy of the answered
+questions against the share answered (the risk-coverage curve), with the
+chosen operating point and today's setting marked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def outcome(rows: list[dict[str, Any]], t: float) -> dict[str, float]:
+    answered = [r for r in rows if r["confidence"] >= t]
+    correct = sum(1 for r in rows if (r["expect"] == "refuse") == (r["confidence"] < t) and (r["expect"] == "refuse" or r["correct"]))
+    answerable = [r for r in rows if r["expect"] != "refuse"]
+    return {"threshold": round(t, 3), "accuracy": round(correct / len(rows), 4) if rows else 0.0,
+            "coverage": round(len(answered) / len(rows), 4) if rows else 0.0,
+            "selective_accuracy": round(sum(1 for r in answered if r["expect"] != "refuse" and r["correct"]) / len(answered), 4) if answered else 1.0,
+            "false_refusals": round(sum(1 for r in answerable if r["confidence"] < t) / len(answerable), 4) if answerable else 0.0}
+
+
+def calibrate(by_corpus: dict[str, list[dict[str, Any]]], current: float, out: Path) -> dict[str, Any]:
+    every = [r for rows in by_corpus.values() for r in rows]
+    grid = sorted({0.0, *[round(x / 100, 2) for x in range(0, 101, 1)]})
+    curve = [outcome(every, t) for t in grid]
+    best = max(curve, key=lambda c: (c["accuracy"], -abs(c["threshold"] - current)))
+    result = {"chosen": best, "current": outcome(every, current),
+              "per_corpus": {name: {"chosen": outcome(rows, best["threshold"]), "current": outcome(rows, current),
+                                    "curve": [outcome(rows, t) for t in grid]} for name, rows in by_corpus.items()}}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration.json").write_text(json.dumps(result, indent=1))
+    _plot(result, current, out / "risk_coverage.png")
+    return result
+
+
+def _plot(result: dict[str, Any], current: float, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, data in result["per_corpus"].items():
+        curve = data["curve"]
+        line, = ax.plot([c["coverage"] for c in curve], [c["selective_accuracy"] for c in curve], label=name)
+        for key, marker in (("chosen", "o"), ("current", "x")):
+            point = data[key]
+            ax.plot([point["coverage"]], [point["selective_accuracy"]], marker, color=line.get_color(), markersize=9)
+    ax.set_xlabel("share of questions answered (coverage)")
+    ax.set_ylabel("accuracy of the answered questions")
+    ax.set_title(f"Risk-coverage on dev (o: chosen min_evidence {result['chosen']['threshold']}, x: setting {current})")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
