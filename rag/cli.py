@@ -68,13 +68,31 @@ def cmd_info(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with Engine(settings, purpose="rag info") as engine:
         stats = engine.stats()
+        metas = list(engine.store.all_metadata().values()) if args.headings is not None else []
     for key, value in stats.items():
         print(f"{key}: {value}")
+    if args.headings is not None:
+        print("\nheading paths (document structure as stored with the chunks):")
+        for source, paths in sorted(heading_paths(metas, args.headings).items()):
+            print(f"  {source}")
+            for path in paths:
+                print(f"    {path}")
     print("\nsettings (value, then what it means; env RAG_<SECTION>__<FIELD> or the flat alias):")
     values = settings.public()
     for name, _default, alias, description in Settings.reference():
         print(f"  {name} = {values[name]!r}" + (f"  [alias {alias}]" if alias else "") + f"\n      {description}")
     return 0
+
+
+def heading_paths(metas: list[dict], only: str = "") -> dict[str, list[str]]:
+    """Each document's distinct heading paths in reading order (``only``: sources containing this text)."""
+    by_source: dict[str, list[tuple[int, str]]] = {}
+    for m in metas:
+        source = str(m.get("source", ""))
+        if only and only not in source:
+            continue
+        by_source.setdefault(source, []).append((int(m.get("chunk_index", 0)), str(m.get("heading", ""))))
+    return {source: list(dict.fromkeys(h for _, h in sorted(items) if h)) for source, items in by_source.items()}
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -210,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("info", help="show the corpus, store and settings")
+    p.add_argument("--headings", nargs="?", const="", metavar="SOURCE", help="also list each document's heading paths (optionally only sources containing SOURCE)")
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("ui", help="open the chat window")

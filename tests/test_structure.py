@@ -72,3 +72,23 @@ def test_pdf_page_numbers_reach_the_answer_the_json_and_the_cli(settings, tmp_pa
     assert json.loads(out.stdout)["citations"][0]["page"] == 3, out.stderr
     text = run_cli("ask", "Who painted the northern lighthouse red and white?", env={"RAG_STORE_DIR": str(settings.store.dir)})
     assert "lighthouse-log › p. 2 (lighthouse-log.pdf)" in text.stdout, text.stdout
+
+
+def test_reference_pages_keep_their_structure_and_a_keyerror_question_names_its_subject(settings, tmp_path):
+    """Real Sphinx pages (committed fixtures from Debian's python3.11-doc), the real loader and MiniLM."""
+    import shutil
+
+    from rag.api import Engine
+
+    from .conftest import ROOT, run_cli
+
+    corpus = tmp_path / "pydocs"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "html" / "sphinx", corpus)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+        answer = engine.ask("Which exception is raised when a mapping key is not found?")
+    assert answer.answered and "KeyError" in answer.text, answer.text
+    assert "exception KeyError" in answer.citations[0].text and answer.citations[0].heading.startswith("Built-in Exceptions ›")
+    info = run_cli("info", "--headings", "exceptions", env={"RAG_STORE_DIR": str(settings.store.dir)})
+    assert info.returncode == 0, info.stderr
+    assert "    Built-in Exceptions › Concrete exceptions\n" in info.stdout and "Built-in Exceptions › Exception hierarchy" in info.stdout

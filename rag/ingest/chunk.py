@@ -95,7 +95,7 @@ def _pieces(blocks: list[Block], size: int, title: str) -> list[_Piece]:
 
 def _path(title: str, stack: list[tuple[int, str]]) -> tuple[str, ...]:
     names = [t for _, t in stack]
-    if title and (not names or names[0] != title):
+    if title and (not names or not title.startswith(names[0])):  # "Built-in Exceptions — Python docs" heads "Built-in Exceptions"
         names.insert(0, title)
     return tuple(names)
 
