@@ -96,6 +96,7 @@ def test_switching_runtime_in_a_running_engine_keeps_the_answers(engine):
     assert "123" in after.text
 
 
+@pytest.mark.slow
 def test_export_removes_graphs_of_older_export_versions_only(tmp_path):
     folder = tmp_path / "cache" / "onnx"
     folder.mkdir(parents=True)

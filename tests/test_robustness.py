@@ -254,6 +254,7 @@ def test_empty_and_whitespace_only_files_are_skipped_with_a_reason(plumbing, tmp
     assert report.files_read == 5
 
 
+@pytest.mark.slow
 def test_duplicate_files_under_two_names_are_both_indexed_but_never_shown_twice(settings, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)

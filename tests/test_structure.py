@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.evidence import candidate_sentences
 from rag.ingest.chunk import chunk_blocks
 from rag.ingest.document import Block
@@ -52,6 +54,7 @@ def test_a_sentence_under_a_term_heading_names_its_subject_and_a_section_title_d
     assert [s for s, *_ in candidate_sentences([p])] == ["The tool copies every file to the backup folder each night."]
 
 
+@pytest.mark.slow
 def test_pdf_page_numbers_reach_the_answer_the_json_and_the_cli(settings, tmp_path):
     import json
 
@@ -74,6 +77,7 @@ def test_pdf_page_numbers_reach_the_answer_the_json_and_the_cli(settings, tmp_pa
     assert "lighthouse-log › p. 2 (lighthouse-log.pdf)" in text.stdout, text.stdout
 
 
+@pytest.mark.slow
 def test_reference_pages_keep_their_structure_and_a_keyerror_question_names_its_subject(settings, tmp_path):
     """Real Sphinx pages (committed fixtures from Debian's python3.11-doc), the real loader and MiniLM."""
     import shutil
