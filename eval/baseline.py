@@ -30,7 +30,7 @@ def build_starter_index(settings):
     offline_environment()
     LlamaSettings.llm = None
     LlamaSettings.embed_model = HuggingFaceEmbedding(model_name=resolve_model(settings.embedding.model), device="cpu")
-    documents = SimpleDirectoryReader(str(settings.ingest.corpus_dir), recursive=True).load_data(show_progress=False)
+    documents = SimpleDirectoryReader(str(settings.ingest.corpus_dir), recursive=True, exclude_hidden=False).load_data(show_progress=False)
     return VectorStoreIndex.from_documents(documents)
 
 

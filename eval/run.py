@@ -220,8 +220,9 @@ def main(args: argparse.Namespace) -> int:
             from .verification import verification_check
 
             overall["verification"] = verification_check(run_settings, questions)
-            print(f"verification of gold sentences: {overall['verification']['dropped']} of "
-                  f"{overall['verification']['gold_sentences']} dropped ({overall['verification']['dropped_rate']:.1%})")
+            if overall["verification"]["gold_sentences"]:
+                print(f"verification of gold sentences: {overall['verification']['dropped']} of "
+                      f"{overall['verification']['gold_sentences']} dropped ({overall['verification']['dropped_rate']:.1%})")
         meta = {"set": str(set_path), "corpus": str(corpus), "llm": settings.llm.backend, "top_k": settings.retrieval.top_k,
                 "support_check": CHECK_NAME, "baseline_note": note, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
         folder = out if len(sets) == 1 else out / name
