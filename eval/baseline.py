@@ -38,6 +38,7 @@ def run_baseline(settings, questions: list[Question]) -> tuple[dict[str, Any], s
     from pathlib import Path
 
     index = build_starter_index(settings)
+    root = Path(settings.ingest.corpus_dir).expanduser().resolve()
     retriever = index.as_retriever(similarity_top_k=2)
     rows = []
     for q in questions:
@@ -47,7 +48,7 @@ def run_baseline(settings, questions: list[Question]) -> tuple[dict[str, Any], s
         started = time.perf_counter()
         nodes = retriever.retrieve(query)
         seconds = time.perf_counter() - started
-        sources = [Path(n.node.metadata.get("file_path", "")).name for n in nodes]
+        sources = [_relative(n.node.metadata.get("file_path", ""), root) for n in nodes]
         text = "\n".join(n.node.get_content() for n in nodes)
         correct, why = judge(q, text, True, False)
         rank = next((i + 1 for i, s in enumerate(sources) if s in q.sources), None)
@@ -57,3 +58,14 @@ def run_baseline(settings, questions: list[Question]) -> tuple[dict[str, Any], s
                      "citations_total": 0, "words": len(text.split()), "seconds": seconds})
     cats = sorted({r["category"] for r in rows})
     return {"overall": aggregate(rows), "categories": {c: aggregate([r for r in rows if r["category"] == c]) for c in cats}}, NOTE
+
+
+def _relative(file_path: str, root) -> str:
+    """A retrieved file as the question set names its sources: its path under the corpus folder."""
+    from pathlib import Path
+
+    path = Path(file_path).resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name

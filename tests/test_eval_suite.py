@@ -56,3 +56,14 @@ def test_eval_gate_on_the_seeds(tmp_path):
     # comparison mode: a report against itself has no differences
     same = subprocess.run([sys.executable, "-m", "eval", "--compare", str(out), str(out)], capture_output=True, text=True, cwd=str(ROOT))
     assert "newly passing: 0, newly failing: 0" in same.stdout
+
+
+def test_baseline_names_retrieved_files_as_the_question_set_does(tmp_path):
+    """Gold sources are paths under the corpus (``library/exceptions.html``), not bare file names."""
+    from eval.baseline import _relative
+
+    nested = tmp_path / "library" / "exceptions.html"
+    nested.parent.mkdir()
+    nested.write_text("x")
+    assert _relative(str(nested), tmp_path.resolve()) == "library/exceptions.html"
+    assert _relative("/elsewhere/page.html", tmp_path.resolve()) == "page.html"
