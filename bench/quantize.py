@@ -71,13 +71,13 @@ def _q(weight: str, per_channel: bool, reduce_range: bool, matmul_only: bool) ->
     return {"weight_type": weight, "per_channel": per_channel, "reduce_range": reduce_range, "op_types": ["MatMul", "Attention"] if matmul_only else []}
 
 
-#: name -> recipe (None: the float graph). ``int8`` is whatever the ``onnx-int8`` runtime registers.
+#: name -> recipe (None: the float graph). ``int8`` is what the ``onnx-int8`` runtime registers (s8, per channel,
+#: reduce_range, every supported op).
 VARIANTS: dict[str, dict | None] = {
     "float": None,
     "fused": {"name": "b-fused", "optimize": True, "quantize": None, "min_probe_cosine": 0.9999},
     "s8": {"name": "b-s8", "optimize": False, "quantize": _q("QInt8", False, False, False), "min_probe_cosine": 0.0},
     "s8-pc": {"name": "b-s8-pc", "optimize": False, "quantize": _q("QInt8", True, False, False), "min_probe_cosine": 0.0},
-    "s8-pc-rr": {"name": "b-s8-pc-rr", "optimize": False, "quantize": _q("QInt8", True, True, False), "min_probe_cosine": 0.0},
     "u8-pc": {"name": "b-u8-pc", "optimize": False, "quantize": _q("QUInt8", True, False, False), "min_probe_cosine": 0.0},
     "u8-pc-mm": {"name": "b-u8-pc-mm", "optimize": False, "quantize": _q("QUInt8", True, False, True), "min_probe_cosine": 0.0},
     "fused+s8-pc-rr": {"name": "b-fused-s8-pc-rr", "optimize": True, "quantize": _q("QInt8", True, True, False), "min_probe_cosine": 0.0},
@@ -181,12 +181,12 @@ def part_speed(embedders: dict[str, OnnxEmbedder], sample_size: int, rounds: int
             for name, rates in best.items()} | {"_sample": {"chunks": len(sample), "rounds": rounds}}
 
 
-def part_quality(embedders: dict[str, OnnxEmbedder], cache: Path, work: Path) -> dict:
+def part_quality(embedders: dict[str, OnnxEmbedder], cache: Path, work: Path, sets: list[str]) -> dict:
     from rag.api import Engine
     from rag.settings import Settings
 
     corpora = {}
-    for name in SETS:
+    for name in sets:
         root, rels = pages(name)
         if SETS[name][1] is None:
             corpora[name] = root
@@ -276,6 +276,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parts", default="closeness,speed,quality")
     parser.add_argument("--variants", default=",".join(VARIANTS), help="float is always included")
+    parser.add_argument("--sets", default=",".join(SETS), help="eval sets of the quality part")
     parser.add_argument("--sample", type=int, default=192, help="chunks per speed measurement")
     parser.add_argument("--rounds", type=int, default=3, help="speed rounds (the best is kept)")
     parser.add_argument("--cache", type=Path, default=None,
@@ -286,6 +287,9 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}; choose from {list(VARIANTS)}")
     parts = args.parts.split(",")
+    sets = [name for name in args.sets.split(",") if name]
+    if set(sets) - set(SETS):
+        parser.error(f"unknown eval sets {sorted(set(sets) - set(SETS))}; choose from {list(SETS)}")
 
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     work = Path(tempfile.mkdtemp(prefix="rag-quantize-"))
@@ -304,7 +308,7 @@ def main() -> None:
             elif part == "speed":
                 got = part_speed(embedders, args.sample, args.rounds)
             elif part == "quality":
-                got = part_quality(embedders, cache, work)
+                got = part_quality(embedders, cache, work, sets)
             else:
                 parser.error(f"unknown part {part!r}")
             stamp["seconds"] = round(time.perf_counter() - started)
@@ -313,7 +317,9 @@ def main() -> None:
             else:
                 entry = results.setdefault(part, {"variants": {}})
                 entry.update({k: v for k, v in stamp.items() if k != "seconds"})
-                entry["variants"].update({name: {**value, "ran": stamp["ran"]} for name, value in got.items()})
+                for name, value in got.items():  # quality: merged per eval set too
+                    merged = entry["variants"].setdefault(name, {}) if part == "quality" else {}
+                    entry["variants"][name] = {**merged, **value, "ran": stamp["ran"]}
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
             RESULTS.write_text(json.dumps(results, indent=1))
             print(f"{part}: {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -356,7 +356,7 @@ def derive_graph(source: Path, source_sha256: str, recipe: dict, record_path: Pa
 INT8_RECIPE = {
     "name": "int8",
     "optimize": False,
-    "quantize": {"weight_type": "QUInt8", "per_channel": True, "reduce_range": False, "op_types": ["MatMul"]},
+    "quantize": {"weight_type": "QInt8", "per_channel": True, "reduce_range": True, "op_types": []},
     "min_probe_cosine": 0.95,
 }
 
