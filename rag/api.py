@@ -55,9 +55,11 @@ class Engine:
     @property
     def store(self):
         if self._store is None:
+            from .embedders import vector_identity
             from .store import ChromaStore
 
-            self._store = ChromaStore(self.settings, self.settings.embedding.model, writer=self.writer, purpose=self.purpose)
+            s = self.settings
+            self._store = ChromaStore(s, vector_identity(s.embedding.model, s.embedding.runtime), writer=self.writer, purpose=self.purpose)
         return self._store
 
     @property
@@ -80,7 +82,10 @@ class Engine:
         """Change settings in place (the chat UI's settings panel); reopens only what changed."""
         new = self.settings.replace(**changes)
         old = self.settings
-        moves_store = new.store != old.store or new.embedding.model != old.embedding.model
+        from .embedders import vector_identity
+
+        moves_store = new.store != old.store or (vector_identity(new.embedding.model, new.embedding.runtime)
+                                                 != vector_identity(old.embedding.model, old.embedding.runtime))
         # Lock order everywhere: ingest lock, then parts lock. The store is never closed under a running ingest.
         with self._ingest_lock if moves_store else contextlib.nullcontext(), self._lock:
             if moves_store:

@@ -90,7 +90,12 @@ def weights_key(model_name: str, model_dir: Path) -> str:
 class OnnxEmbedder(Embedder):
     preferred_batch_size = 2  # onnxruntime on 2 cores, length-sorted: 1-2 fastest, 4 ~6 % and 16 ~20 % slower
 
-    def __init__(self, model_name: str, batch_size: int = 0, cache_dir: Path = DEFAULT_CACHE_DIR) -> None:
+    #: How this runtime's graph is derived from the float export (``derive_graph``); None = the float graph itself.
+    recipe: dict | None = None
+    #: Non-empty when this runtime's vectors differ from the model's own (stores built with it are kept apart).
+    vector_tag = ""
+
+    def __init__(self, model_name: str, batch_size: int = 0, cache_dir: Path = DEFAULT_CACHE_DIR, *, recipe: dict | None = None) -> None:
         super().__init__(model_name, batch_size)
         try:
             import onnxruntime
@@ -101,29 +106,58 @@ class OnnxEmbedder(Embedder):
         if not model_dir.is_dir():
             raise OnnxUnsupported(f"model {model_name!r} is not a folder on disk")
         self.layout = model_layout(model_dir)
+        self.tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=self.layout["max_seq_length"])
+        pad_token = self.tokenizer.padding["pad_token"] if self.tokenizer.padding else "[PAD]"
+        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id(pad_token) or 0, pad_token=pad_token)
         folder = Path(cache_dir).expanduser() / "onnx"
         record_path = folder / f"{weights_key(model_name, model_dir)}.json"
         graph = self._cached_graph(record_path)
         if graph is None:
             graph = export_graph(model_name, self.layout, record_path)
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
-        options.intra_op_num_threads = os.cpu_count() or 1
-        self.session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.layout["max_seq_length"])
-        pad_token = self.tokenizer.padding["pad_token"] if self.tokenizer.padding else "[PAD]"
-        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id(pad_token) or 0, pad_token=pad_token)
+        self.float_graph_path = graph
+        recipe = recipe if recipe is not None else self.recipe
+        if recipe:
+            graph = self._derived_graph(graph, record_path, recipe)
+        self.session = self._session(graph)
         self.graph_path = graph
         self.dimension = int(self._encode(["x"], None).shape[1])
 
     @staticmethod
-    def _cached_graph(record_path: Path) -> Path | None:
-        """The exported graph if its record exists and its hash still matches."""
+    def _session(graph: Path):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        options.intra_op_num_threads = os.cpu_count() or 1
+        return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+    def _derived_graph(self, source: Path, record_path: Path, recipe: dict) -> Path:
+        """The graph ``recipe`` derives from the float graph ``source``, cached beside it as ``<key>.<name>-<sha>.onnx``
+        with its own record ``<key>.<name>.json``; trusted only while its hash, its source's hash and the recipe
+        all still match (else derived again, and the old file is pruned)."""
+        derived_record = record_path.with_name(f"{record_path.stem}.{recipe['name']}.json")
+        source_sha = json.loads(record_path.read_text(encoding="utf-8"))["sha256"]
+        graph = self._cached_graph(derived_record, expect={"source_sha256": source_sha, "recipe": recipe})
+        if graph is None:
+            graph = derive_graph(source, source_sha, recipe, derived_record, self)
+        return graph
+
+    def _run(self, session, texts: Sequence[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch([t.strip().lower() if self.layout["lower"] else t.strip() for t in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    @staticmethod
+    def _cached_graph(record_path: Path, expect: dict | None = None) -> Path | None:
+        """The cached graph if its record exists, holds ``expect`` and its hash still matches."""
         try:
             record = json.loads(record_path.read_text(encoding="utf-8"))
             graph = record_path.parent / record["file"]
+            if any(record.get(key) != value for key, value in (expect or {}).items()):
+                return None
             if sha256_file(graph) == record["sha256"]:
                 return graph
         except (OSError, ValueError, KeyError, TypeError):
@@ -132,14 +166,7 @@ class OnnxEmbedder(Embedder):
 
     def _encode(self, texts: Sequence[str], batch_size: int | None) -> np.ndarray:
         size = batch_size or self.batch_size
-        lower = self.layout["lower"]
-        out = []
-        for start in range(0, len(texts), size):
-            batch = [t.strip().lower() if lower else t.strip() for t in texts[start:start + size]]
-            encodings = self.tokenizer.encode_batch(batch)
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            out.append(self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0])
+        out = [self._run(self.session, texts[start:start + size]) for start in range(0, len(texts), size)]
         return np.concatenate(out).astype(np.float32, copy=False)
 
 
@@ -221,15 +248,9 @@ def export_graph(model_name: str, layout: dict, record_path: Path) -> Path:
         cosine = float((got * want).sum(1).min())
         if cosine < MIN_PROBE_COSINE:
             raise OnnxUnsupported(f"the exported graph disagrees with torch (cosine {cosine:.5f})")
-        digest = sha256_file(tmp)
-        graph = record_path.with_name(f"{record_path.stem}-{digest[:12]}.onnx")
-        os.replace(tmp, graph)
-        record = {"file": graph.name, "sha256": digest, "model": model_name, "probe_min_cosine": cosine,
-                  "export_version": EXPORT_VERSION, "torch": torch.__version__, "onnxruntime": onnxruntime.__version__, **layout}
-        handle, tmp_record = tempfile.mkstemp(dir=record_path.parent, prefix=".record-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(record, out, indent=1)
-        os.replace(tmp_record, record_path)  # the record is written last: it only ever names a complete graph
+        graph = _write_atomically(tmp, record_path, record_path.stem, {
+            "model": model_name, "probe_min_cosine": cosine, "export_version": EXPORT_VERSION,
+            "torch": torch.__version__, "onnxruntime": onnxruntime.__version__, **layout})
         _prune(record_path.parent)
         return graph
     except OnnxUnsupported:
@@ -238,3 +259,110 @@ def export_graph(model_name: str, layout: dict, record_path: Path) -> Path:
         raise OnnxUnsupported(f"export failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _write_atomically(tmp: Path, record_path: Path, stem: str, record: dict) -> Path:
+    """Move the checked graph ``tmp`` to ``<stem>-<sha12>.onnx`` and then write its record (last: a record only
+    ever names a complete graph)."""
+    digest = sha256_file(tmp)
+    graph = record_path.with_name(f"{stem}-{digest[:12]}.onnx")
+    os.replace(tmp, graph)
+    handle, tmp_record = tempfile.mkstemp(dir=record_path.parent, prefix=".record-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump({"file": graph.name, "sha256": digest, **record}, out, indent=1)
+    os.replace(tmp_record, record_path)
+    return graph
+
+
+def derive_graph(source: Path, source_sha256: str, recipe: dict, record_path: Path, embedder: OnnxEmbedder) -> Path:
+    """Make the graph ``recipe`` describes from the float graph ``source``, check it, cache it beside the source.
+
+    A recipe (a JSON-able dict; its hash is part of the cache file name) has:
+
+    * ``name``: part of the file names (``<key>.<name>.json``, ``<key>.<name>-<sha12>.onnx``);
+    * ``optimize``: first fuse the float graph with onnxruntime's BERT optimizer (``onnxruntime.transformers``:
+      Attention, SkipLayerNormalization, BiasGelu, EmbedLayerNormalization; vectors unchanged);
+    * ``quantize``: ``None`` or the arguments of ``onnxruntime.quantization.quantize_dynamic``: ``weight_type``
+      (``"QInt8"`` | ``"QUInt8"``), ``per_channel``, ``reduce_range``, ``op_types`` (default: every supported op,
+      which includes the word-embedding Gather);
+    * ``min_probe_cosine``: the derived graph's vectors must reach this cosine to the float graph's on ``PROBES``,
+      else ``OnnxUnsupported``.
+
+    Nothing is downloaded: both tools ship inside the onnxruntime wheel and work on the file.
+    """
+    import logging
+
+    import onnx
+
+    record_path.parent.mkdir(parents=True, exist_ok=True)
+    stem = record_path.stem
+    handles = [tempfile.mkstemp(dir=record_path.parent, prefix=f".derive-{i}-", suffix=".onnx") for i in range(2)]
+    for handle, _ in handles:
+        os.close(handle)
+    optimized, tmp = (Path(name) for _, name in handles)
+    root = logging.getLogger()
+    level = root.level
+    try:
+        root.setLevel(logging.ERROR)  # quantize_dynamic warns on the root logger ("consider pre-processing")
+        current = source
+        if recipe.get("optimize"):
+            from onnxruntime.transformers.optimizer import optimize_model
+
+            config = _read_json(Path(embedder.layout["transformer_dir"]) / "config.json")
+            if config.get("model_type") != "bert":
+                raise OnnxUnsupported(f"the BERT graph optimizer does not apply to model_type {config.get('model_type')!r}")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fused = optimize_model(str(source), model_type="bert", num_heads=int(config["num_attention_heads"]),
+                                       hidden_size=int(config["hidden_size"]), opt_level=0, use_gpu=False)
+            fused.save_model_to_file(str(optimized))
+            current = optimized
+        quantize = recipe.get("quantize")
+        if quantize:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantize_dynamic(
+                str(current), str(tmp), weight_type=getattr(QuantType, quantize.get("weight_type", "QInt8")),
+                per_channel=bool(quantize.get("per_channel")), reduce_range=bool(quantize.get("reduce_range")),
+                op_types_to_quantize=quantize.get("op_types") or None,
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused contrib ops have no inferred types
+            )
+        else:
+            os.replace(current, tmp)
+        got = embedder._run(embedder._session(tmp), PROBES)
+        want = embedder._run(embedder._session(source), PROBES)
+        cosine = float((got * want).sum(1).min())
+        floor = float(recipe.get("min_probe_cosine", MIN_PROBE_COSINE))
+        if cosine < floor:
+            raise OnnxUnsupported(f"the {recipe.get('name', 'derived')} graph disagrees with the float graph (cosine {cosine:.5f} < {floor})")
+        import onnxruntime
+
+        graph = _write_atomically(tmp, record_path, stem, {
+            "source_sha256": source_sha256, "recipe": recipe, "probe_min_cosine": cosine,
+            "export_version": EXPORT_VERSION, "onnxruntime": onnxruntime.__version__})
+        _prune(record_path.parent)
+        return graph
+    except OnnxUnsupported:
+        raise
+    except Exception as exc:  # the optimizer's and quantizer's failures are many and version-specific
+        raise OnnxUnsupported(f"deriving the {recipe.get('name', 'derived')} graph failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})") from None
+    finally:
+        root.setLevel(level)
+        optimized.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+
+
+#: The ``onnx-int8`` recipe (see ``derive_graph``), chosen by bench/quantize.py.
+INT8_RECIPE = {
+    "name": "int8",
+    "optimize": False,
+    "quantize": {"weight_type": "QInt8", "per_channel": True, "reduce_range": True, "op_types": []},
+    "min_probe_cosine": 0.95,
+}
+
+
+class OnnxInt8Embedder(OnnxEmbedder):
+    """The float graph with dynamically quantised int8 weights: faster, vectors close to (not equal to) the model's."""
+
+    recipe = INT8_RECIPE
+    vector_tag = "onnx-int8"
