@@ -42,20 +42,23 @@ def run_baseline(settings, questions: list[Question]) -> tuple[dict[str, Any], s
     retriever = index.as_retriever(similarity_top_k=2)
     rows = []
     for q in questions:
-        query = q.question
-        if q.history:
-            query = " ".join(m["content"] for m in q.history if m["role"] == "user") + " " + q.question
+        def retrieve(question: str):
+            query = question
+            if q.history:
+                query = " ".join(m["content"] for m in q.history if m["role"] == "user") + " " + question
+            nodes = retriever.retrieve(query)
+            return [_relative(n.node.metadata.get("file_path", ""), root) for n in nodes], "\n".join(n.node.get_content() for n in nodes)
+
         started = time.perf_counter()
-        nodes = retriever.retrieve(query)
+        sources, text = retrieve(q.question)
         seconds = time.perf_counter() - started
-        sources = [_relative(n.node.metadata.get("file_path", ""), root) for n in nodes]
-        text = "\n".join(n.node.get_content() for n in nodes)
         correct, why = judge(q, text, True, False)
         rank = next((i + 1 for i, s in enumerate(sources) if s in q.sources), None)
         rows.append({"id": q.id, "category": q.category, "expect": q.expect, "answered": True, "correct": correct, "why": why,
                      "gold_sources": q.sources, "hit": rank is not None, "rr": 1.0 / rank if rank else 0.0,
                      "gold_cited": rank is not None, "sentences": 0, "supported_sentences": 0, "citations_precise": 0,
-                     "citations_total": 0, "words": len(text.split()), "seconds": seconds})
+                     "citations_total": 0, "words": len(text.split()), "seconds": seconds,
+                     "paraphrases": [{"correct": judge(q, retrieve(p)[1], True, False)[0]} for p in q.paraphrases]})
     cats = sorted({r["category"] for r in rows})
     return {"overall": aggregate(rows), "categories": {c: aggregate([r for r in rows if r["category"] == c]) for c in cats}}, NOTE
 

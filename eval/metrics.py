@@ -69,6 +69,7 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, float]:
     citations = sum(r["citations_total"] for r in answerable if r["answered"])
     precise = sum(r["citations_precise"] for r in answerable if r["answered"])
     latencies = [r["seconds"] for r in rows]
+    reworded = [r for r in rows if r.get("paraphrases")]
 
     def mean(values: list[float]) -> float:
         return round(statistics.fmean(values), 4) if values else 0.0
@@ -85,6 +86,9 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, float]:
         "refusal_accuracy": mean([not r["answered"] for r in unanswerable]),
         "false_refusal_rate": mean([not r["answered"] for r in answerable]),
         "conflicts_shown": mean([r["correct"] for r in conflicts]),
+        # Of the questions answered correctly as written, the share still correct in every rewording.
+        "paraphrase_consistency": mean([all(p["correct"] for p in r["paraphrases"]) for r in reworded if r["correct"]]),
+        "paraphrase_all_correct": mean([r["correct"] and all(p["correct"] for p in r["paraphrases"]) for r in reworded]),
         "answer_words": mean([r["words"] for r in rows if r["answered"]]),
         "latency_p50_ms": round(1000 * percentile(latencies, 0.5), 1),
         "latency_p95_ms": round(1000 * percentile(latencies, 0.95), 1),

@@ -23,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_SET = HERE / "questions.jsonl"
 THRESHOLDS = HERE / "thresholds.toml"
 HEADLINE = ["answer_correct", "gold_source_cited", "citation_recall", "citation_precision", "refusal_accuracy",
-            "false_refusal_rate", "conflicts_shown", "hit_at_k", "mrr", "answer_words", "latency_p50_ms", "latency_p95_ms"]
+            "false_refusal_rate", "conflicts_shown", "paraphrase_consistency", "paraphrase_all_correct", "hit_at_k", "mrr",
+            "answer_words", "latency_p50_ms", "latency_p95_ms"]
 
 
 def score_answer(q: Question, answer, engine) -> dict[str, Any]:
@@ -47,12 +48,21 @@ def score_answer(q: Question, answer, engine) -> dict[str, Any]:
     }
 
 
-def evaluate(engine, questions: list[Question], progress: bool = True) -> list[dict[str, Any]]:
+def evaluate(engine, questions: list[Question], progress: bool = True, paraphrases: bool = True) -> list[dict[str, Any]]:
+    """One row per question; with ``paraphrases``, each rewording is asked too (same history) and judged like the
+    original (``paraphrase_correct``), so the report can say whether an answer survives other words."""
     rows = []
     engine.ask("warm-up question about the documents")  # load models before timing
     for i, q in enumerate(questions, 1):
         answer = engine.ask(q.question, history=q.history or None)
-        rows.append(score_answer(q, answer, engine))
+        row = score_answer(q, answer, engine)
+        if paraphrases and q.paraphrases:
+            row["paraphrases"] = []
+            for wording in q.paraphrases:
+                reworded = engine.ask(wording, history=q.history or None)
+                ok, why = judge(q, reworded.text, reworded.answered, reworded.conflict)
+                row["paraphrases"].append({"question": wording, "correct": ok, "why": why, "answer": reworded.text})
+        rows.append(row)
         if progress:
             print(f"\r  {i}/{len(questions)} {q.id:<22}", end="", file=sys.stderr, flush=True)
     if progress:
@@ -99,7 +109,7 @@ def write_overview(out: Path, results) -> None:
     """One table per metric group: every corpus, dev and test side by side (and the starter baseline)."""
     out.mkdir(parents=True, exist_ok=True)
     metrics = ["answer_correct", "gold_source_cited", "refusal_accuracy", "false_refusal_rate", "conflicts_shown",
-               "hit_at_k", "mrr", "latency_p50_ms"]
+               "paraphrase_consistency", "hit_at_k", "mrr", "latency_p50_ms"]
     lines = ["# Evaluation overview", "", "Dev and test splits are fixed by a hash of each question id (eval/corpora.py); "
              "tune on dev only.", "", "| corpus | metric | dev | test | all | llama-index starter |", "|---|---|---|---|---|---|"]
     for name, overall, splits, baseline in results:
@@ -130,6 +140,13 @@ def write_report(out: Path, rows, overall, categories, baseline, meta, splits=No
     for r in rows:
         if not r["correct"]:
             lines.append(f"- **{r['id']}** {r['question']} — {r['why']}\n  - answer: {r['answer'][:300]}")
+    unstable = [r for r in rows if r["correct"] and not all(p["correct"] for p in r.get("paraphrases", []))]
+    if unstable:
+        lines += ["", "## Correct as written, wrong when reworded", ""]
+        for r in unstable:
+            for p in r["paraphrases"]:
+                if not p["correct"]:
+                    lines.append(f"- **{r['id']}** {p['question']} — {p['why']}\n  - answer: {p['answer'][:300]}")
     lines += ["", "![per category](per_category.png)", "", "![latency](latency.png)"]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     _charts(out, rows, categories, baseline)
@@ -204,7 +221,7 @@ def main(args: argparse.Namespace) -> int:
         run_settings = settings if name == "seeds" else settings.replace(collection=f"eval-{name}", corpus_dir=corpus)
         with Engine(run_settings, writer=True, purpose="rag eval") as engine:
             engine.ingest(corpus)
-            rows = evaluate(engine, questions)
+            rows = evaluate(engine, questions, paraphrases=not getattr(args, "no_paraphrases", False))
         for row in rows:
             row["split"] = split_of(row["id"])
         overall = aggregate(rows)

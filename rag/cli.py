@@ -249,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", help=backends)
     p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>)")
     p.add_argument("--no-baseline", action="store_true", help="skip the llama-index starter baseline")
+    p.add_argument("--no-paraphrases", dest="no_paraphrases", action="store_true", help="skip asking each question's rewordings")
     p.add_argument("--calibrate", action="store_true", help="answer with the refusal threshold off and choose min_evidence (use with --split dev)")
     p.add_argument("--verification", action="store_true", help="also pass every gold answer sentence through citation verification")
     p.add_argument("--split", choices=["dev", "test"], help="only the dev or the test questions (tune on dev only)")

@@ -67,3 +67,17 @@ def test_baseline_names_retrieved_files_as_the_question_set_does(tmp_path):
     nested.write_text("x")
     assert _relative(str(nested), tmp_path.resolve()) == "library/exceptions.html"
     assert _relative("/elsewhere/page.html", tmp_path.resolve()) == "page.html"
+
+
+def test_paraphrase_metrics_count_rewordings_of_correct_answers():
+    from eval.metrics import aggregate
+
+    def row(correct, rewordings):
+        return {"expect": "answer", "gold_sources": [], "answered": True, "correct": correct, "sentences": 0,
+                "supported_sentences": 0, "citations_total": 0, "citations_precise": 0, "words": 3, "seconds": 0.01,
+                "hit": True, "rr": 1.0, "gold_cited": True, "paraphrases": [{"correct": c} for c in rewordings]}
+
+    rows = [row(True, [True, True]), row(True, [True, False]), row(False, [True, True]), row(True, [])]
+    metrics = aggregate(rows)
+    assert metrics["paraphrase_consistency"] == 0.5  # of the two correct questions with rewordings, one survives both
+    assert metrics["paraphrase_all_correct"] == round(1 / 3, 4)
