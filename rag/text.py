@@ -44,6 +44,9 @@ _SENTENCE_END = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
+_NUMBERING = re.compile(r"(?:\d+|[IVXLC]+|[A-Z])(?:\.\d+)*\.")
+
+
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences; newlines that separate paragraphs always split."""
     sentences: list[str] = []
@@ -57,6 +60,8 @@ def split_sentences(text: str) -> list[str]:
             candidate = block[start:end]
             last_word = re.split(r"\s+", candidate.strip())[-1].rstrip(".!?…\"'”’)]").lower()
             if match.group(1).startswith(".") and (last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word)):
+                continue
+            if _NUMBERING.fullmatch(candidate.strip()):  # "26.3.1." / "IV." / "A.2." numbers the heading that follows
                 continue
             sentences.append(candidate.strip())
             start = match.end()

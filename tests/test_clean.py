@@ -148,3 +148,10 @@ def test_chunks_are_sentence_aligned_overlapping_and_stable():
     edited = chunk_text(doc.text.replace("Restoring ties?", "Restoring ties!"), "k.txt", 140, 30)
     changed = {c.id for c in edited} ^ {c.id for c in a}
     assert 0 < len(changed) <= 4
+
+
+def test_a_section_number_stays_with_its_heading():
+    from rag.text import split_sentences
+
+    assert split_sentences("26.3.1. Setting Up WAL Archiving. The path is relative. See section 4. Then go.") == [
+        "26.3.1. Setting Up WAL Archiving.", "The path is relative.", "See section 4.", "Then go."]

@@ -8,6 +8,7 @@ import pytest
 
 from rag.api import Engine
 from rag.errors import UserError
+from rag.ingest.pipeline import INGEST_VERSION
 
 from .conftest import SEEDS, run_cli
 
@@ -108,7 +109,7 @@ def test_changed_chunk_settings_rechunk_every_file_and_never_mix_two_chunkings(p
         metas = list(engine.store.all_metadata().values())
     assert second.files_unchanged == 0 and second.files_read == 5
     assert second.chunks_total > first.chunks_total  # smaller chunks, more of them
-    assert {m["chunking"] for m in metas} == {"v3/size=60/overlap=10"}  # the old chunking is gone, not mixed in
+    assert {m["chunking"] for m in metas} == {f"v{INGEST_VERSION}/size=60/overlap=10"}  # the old chunking is gone, not mixed in
     with Engine(plumbing.replace(chunk_size=60, chunk_overlap=10), writer=True) as engine:
         assert engine.ingest(corpus).files_unchanged == 5  # same settings again: nothing to do
 
