@@ -24,7 +24,7 @@ import numpy as np
 
 from .facts import MONTHS, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, content_words, split_sentences, stem, words
+from .text import QUESTION_WORDS, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -100,11 +100,20 @@ def coverage(qterms: list[str], sterms: set[str], index: LexicalIndex) -> float:
     return sum(index.term_weight(t) for t in qterms if t in sterms) / total
 
 
+_VERSION = re.compile(r"\b(?:version|release|v)\s?\d+(?:\.\d+)*\b", re.I)
+
+
 def has_type(sentence: str, qtype: str, question: str) -> bool:
+    """Does the sentence hold a value of the kind asked (facts.question_type)?"""
     if qtype == "number":
         return bool(numbers(sentence))
     if qtype == "date":
-        return bool(dates(sentence)) or bool(re.search(r"\b(19|20)\d{2}\b", sentence))
+        return bool(dates(sentence)) or bool(re.search(r"\b(19|20)\d{2}\b", sentence)) or bool(_VERSION.search(sentence))
+    if qtype == "version":
+        return bool(_VERSION.search(sentence))
+    if qtype == "term":
+        asked = {fold(w) for w in question.split()}
+        return any(_TERM_TOKEN.search(t) and fold(t.strip(".,:;()")) not in asked for t in sentence.split())
     if qtype == "place":
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
     if qtype in {"person", "list"}:
@@ -135,10 +144,23 @@ def subject_of(heading: str) -> str:
 _TERM_TOKEN = re.compile(r"[A-Za-z_]\w*\(|\w_\w|[a-z][A-Z]|^[A-Z][A-Z_]{1,}$|^--?[a-z]|^\\\w|[A-Za-z_]\.[A-Za-z_]")
 
 
+_NUMBERED = re.compile(r"(?:\d+|[IVXLC]+|[A-Z])(?:\.\d+)+\.?|\d+\.|(?:Chapter|Section|Part|Appendix)")
+_ACRONYM = re.compile(r"[A-Z][A-Z]+")
+
+
 def looks_like_term(heading: str) -> bool:
     """A heading that names a thing (KeyError, abs(x), json.dumps, SKIP_LOCKED, --schema-only, \\watch),
-    not a section title ("Description", "Concrete exceptions")."""
-    return any(_TERM_TOKEN.search(token) for token in heading.split())
+    not a section title ("Description", "Concrete exceptions", "26.3.1. Setting Up WAL Archiving").
+
+    A numbered heading is a section title; so is a longer heading in which an acronym is the only
+    term-like word ("Setting Up WAL Archiving")."""
+    tokens = heading.split()
+    if tokens and _NUMBERED.fullmatch(tokens[0]):
+        return False
+    termish = [t for t in tokens if _TERM_TOKEN.search(t)]
+    if len(tokens) > 3 and all(_ACRONYM.fullmatch(t) for t in termish):
+        return False
+    return bool(termish)
 
 
 def name_subject(subject: str, sentence: str) -> str:
@@ -185,7 +207,8 @@ def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int
             if sentence in heads:
                 subject = sentence
                 continue
-            if len(sentence.split()) < 5 or sentence.rstrip().endswith("?") or sentence in seen:
+            short = len(sentence.split()) < 5 and not _VERSION.search(sentence)  # "New in version 3.11." is an answer
+            if short or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
             if i > 0 and PRONOUN_START.match(sentence) and not sentences[i - 1].rstrip().endswith("?") \

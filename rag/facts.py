@@ -26,6 +26,11 @@ def question_type(question: str) -> str:
     q = fold(question)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b", q):
         return "number"
+    if re.search(r"\b(?:which|what|since which|since what) (?:\w+ )?(?:release|version)\b", q):
+        return "version"
+    if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} (?:function|method|class|module|parameter|argument|option|setting|"
+                 r"command|exception|keyword|attribute|variable|switch|flag|file|operator|statement|clause|view)s?\b", q):
+        return "term"
     if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
     if re.search(r"^\s*(who|whom|whose)\b|\bwhich (person|official|envoy|journalist|leader|minister)\b|\bwhat is the name\b|\bname (of )?the\b", q):

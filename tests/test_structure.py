@@ -96,3 +96,35 @@ def test_reference_pages_keep_their_structure_and_a_keyerror_question_names_its_
     info = run_cli("info", "--headings", "exceptions", env={"RAG_STORE_DIR": str(settings.store.dir)})
     assert info.returncode == 0, info.stderr
     assert "    Built-in Exceptions › Concrete exceptions\n" in info.stdout and "Built-in Exceptions › Exception hierarchy" in info.stdout
+
+
+@pytest.mark.parametrize("heading, term", [
+    ("exception KeyError", True), ("SKIP_LOCKED", True), ("CREATE INDEX", True), ("work_mem (integer)", True),
+    ("26.3.1. Setting Up WAL Archiving", False), ("Setting Up WAL Archiving", False), ("Chapter 26. Backup", False),
+    ("Concrete exceptions", False)])
+def test_numbered_and_title_headings_are_not_subjects(heading, term):
+    from rag.evidence import looks_like_term
+
+    assert looks_like_term(heading) is term
+
+
+@pytest.mark.parametrize("question, qtype, holds, lacks", [
+    ("Which Python release introduced asyncio's TaskGroup class?", "version", "New in version 3.11.", "Tasks can be added to the group."),
+    ("Since which release is a negative scale allowed?", "version", "Changed in release 15: negative scales are allowed.", "Scales may be negative."),
+    ("Which built-in function returns the absolute value of a number?", "term", "Use abs(x) for that.", "Return the absolute value of a number."),
+    ("What pg_dump switch dumps only the schema?", "term", "Pass --schema-only to pg_dump.", "Dump only the object definitions."),
+    ("When was the feature added?", "date", "New in version 3.8.", "The feature was added later."),
+])
+def test_the_asked_kind_of_value_is_recognised_in_a_sentence(question, qtype, holds, lacks):
+    """Software documentation answers "which release" with a version and "which function" with a code name."""
+    from rag.evidence import has_type
+    from rag.facts import question_type
+
+    assert question_type(question) == qtype
+    assert has_type(holds, qtype, question) and not has_type(lacks, qtype, question)
+
+
+def test_what_does_a_command_do_is_not_a_question_for_a_name():
+    from rag.facts import question_type
+
+    assert question_type("What does the VACUUM command do?") != "term"
