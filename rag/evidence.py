@@ -119,6 +119,8 @@ def has_type(sentence: str, qtype: str, question: str) -> bool:
     if qtype in {"person", "list"}:
         asked = {w.lower() for w in words(question)}
         names = [w for i, w in enumerate(words(sentence)) if i > 0 and w[:1].isupper() and w.lower() not in asked]
+        if qtype == "person":  # a name (Häring, Tsikhanouskaya), not an acronym or a code name (API, KeyError)
+            names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w)]
         return bool(names)
     return False
 

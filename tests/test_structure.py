@@ -128,3 +128,10 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     from rag.facts import question_type
 
     assert question_type("What does the VACUUM command do?") != "term"
+
+
+def test_who_wants_a_personal_name_not_an_acronym():
+    from rag.evidence import has_type
+
+    assert not has_type("json exposes an API familiar to users of marshal.", "person", "Who wrote the json module?")
+    assert has_type("The sqlite3 module was written by Gerhard Häring.", "person", "Who wrote the sqlite3 module?")
