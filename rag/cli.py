@@ -48,6 +48,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    if args.markdown:
+        from .export import conversation_markdown
+        from .feedback import answer_record
+
+        print(conversation_markdown([answer_record(answer)], collection=settings.store.collection), end="")
+        return 0
     print(answer.text)
     if answer.citations:
         print("\nSources:")
@@ -201,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with numbered sources")
     p.add_argument("question", nargs="+")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.add_argument("--markdown", action="store_true", help="print the question, answer and quoted sources as Markdown (as the chat window exports)")
     p.add_argument("--top-k", dest="top_k", type=int, help="passages to retrieve")
     p.add_argument("--llm", help=backends)
     p.set_defaults(func=cmd_ask)
