@@ -254,13 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="run the evaluation suite")
     p.add_argument("--set", dest="set", nargs="+", help="question set(s) (JSONL), or `all` for every set; default eval/questions.jsonl")
     p.add_argument("--llm", help=backends)
-    p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>)")
+    p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>); with --from-feedback the draft .jsonl")
     p.add_argument("--no-baseline", action="store_true", help="skip the llama-index starter baseline")
     p.add_argument("--calibrate", action="store_true", help="answer with the refusal threshold off and choose min_evidence (use with --split dev)")
     p.add_argument("--verification", action="store_true", help="also pass every gold answer sentence through citation verification")
     p.add_argument("--split", choices=["dev", "test"], help="only the dev or the test questions (tune on dev only)")
     p.add_argument("--gate", action="store_true", help="exit non-zero when a metric falls below eval/thresholds.toml")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"), help="compare two report folders")
+    p.add_argument("--from-feedback", dest="from_feedback", nargs="?", const="", type=str, metavar="FILE",
+                   help="write draft questions from rated answers (default FILE: the feedback.log setting) to --out (a .jsonl; default stdout)")
     p.set_defaults(func=cmd_eval)
     return parser
 
