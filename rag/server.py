@@ -264,8 +264,9 @@ def passage_json(rank: int, p) -> dict[str, Any]:
 
 # -- the app ---------------------------------------------------------------------------------
 
-def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool = True) -> FastAPI:
-    """The FastAPI app: /v1 API, /health, /docs, and (``ui``) the chat window mounted at /."""
+def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool = True, any_folder: bool = False) -> FastAPI:
+    """The FastAPI app: /v1 API, /health, /docs, and (``ui``) the chat window mounted at / (``any_folder``: its watch
+    switch may watch any folder, for a server bound to loopback; else only the corpus folder and folders in it)."""
     engines = engines or Engines(settings)
     api_key = settings.serve.api_key
     answered = Answered()
@@ -281,6 +282,9 @@ def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool =
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        chat = getattr(_app.state, "chat_app", None)
+        if chat is not None:
+            chat.close()  # stops the window's folder watcher before its engine closes
         engines.close()
 
     app = FastAPI(title="rag-cited", version="0.1.0", lifespan=lifespan, description=(
@@ -415,7 +419,7 @@ def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool =
     app.include_router(v1)
 
     if ui:
-        _mount_ui(app, settings, engines)
+        _mount_ui(app, settings, engines, any_folder)
 
     return app
 
@@ -458,12 +462,13 @@ async def _events(items: Iterator, first, model: str, cid: str, remember):
     yield "data: [DONE]\n\n"
 
 
-def _mount_ui(app: FastAPI, settings: Settings, engines: Engines) -> None:
+def _mount_ui(app: FastAPI, settings: Settings, engines: Engines, any_folder: bool) -> None:
     import gradio as gr
 
     from ui.app import CSS, build_app
 
-    demo = build_app(settings, engine=engines.default, engine_for=engines.get)
+    demo = build_app(settings, engine=engines.default, engine_for=engines.get, any_folder=any_folder)
+    app.state.chat_app = demo.chat_app
     demo.queue(default_concurrency_limit=4)
     user, password, key = settings.ui.user, settings.ui.password, settings.serve.api_key
     if user and password:
@@ -487,7 +492,7 @@ def main(settings: Settings | None = None, host: str | None = None, port: int | 
     from .embedders import offline_environment
 
     offline_environment()
-    app = create_app(settings)
+    app = create_app(settings, any_folder=is_loopback(host))
     shown = f"[{host}]" if ":" in host else host
     print(f"rag serve: chat window http://{shown}:{port}/ · OpenAI-compatible API http://{shown}:{port}/v1 · docs /docs"
           + (" · API key required" if settings.serve.api_key else ""), flush=True)
