@@ -56,6 +56,7 @@ def test_document_html_is_escaped_in_answers_and_sources():
 
 
 CHROMIUM = "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
 
 
 def _open_chat(playwright, url: str):
@@ -70,7 +71,7 @@ def _open_chat(playwright, url: str):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
+@needs_chromium
 def test_browser_ask_sources_and_xss(app_server):
     from gradio_client import handle_file
     from playwright.sync_api import sync_playwright
@@ -117,7 +118,7 @@ def _three_page_pdf(path: Path) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
+@needs_chromium
 def test_pdf_citation_shows_its_page_and_the_card_opens_the_pdf_at_that_page(app_server):
     from gradio_client import handle_file
     from playwright.sync_api import sync_playwright
@@ -270,6 +271,17 @@ def test_the_watch_switch_starts_and_stops_watching_and_only_the_corpus_folder_w
         app.engine.close()
 
 
+@pytest.fixture
+def chat_page(app_server):
+    """A Chromium page on the running chat window (``app_server``), ready to ask."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open_chat(p, app_server["url"])
+        yield page
+        browser.close()
+
+
 def _ask(page, question: str, expect_source: str) -> None:
     page.fill("#question textarea", question)
     page.click("#ask")
@@ -282,118 +294,100 @@ def _open_documents(page) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
-def test_browser_thumbs_log_the_answer_and_export_downloads_the_conversation(app_server):
-    from playwright.sync_api import sync_playwright
-
+@needs_chromium
+def test_browser_thumbs_log_the_answer_and_export_downloads_the_conversation(app_server, chat_page):
     log = app_server["feedback"]
-    with sync_playwright() as p:
-        browser, page = _open_chat(p, app_server["url"])
-        _ask(page, DECEMBER, "European Pravda")
-        page.fill("#feedback-comment textarea", "exactly the number I needed")
-        page.click("#chat button[aria-label='Like']")
-        page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('logged')", timeout=30_000)
-        assert page.input_value("#feedback-comment textarea") == ""  # the comment went with the thumb
-        (up,) = _lines(log)
-        assert (up["verdict"], up["question"], up["comment"], up["face"]) == ("up", DECEMBER, "exactly the number I needed", "ui")
-        assert "123" in up["answer"] and "[1]" in up["answer"] and up["answered"] is True and up["collection"] == "documents"
-        assert up["citations"][0]["source"] == PRAVDA and {"title", "heading", "page", "text"} <= set(up["citations"][0])
+    page = chat_page
+    _ask(page, DECEMBER, "European Pravda")
+    page.fill("#feedback-comment textarea", "exactly the number I needed")
+    page.click("#chat button[aria-label='Like']")
+    page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('logged')", timeout=30_000)
+    assert page.input_value("#feedback-comment textarea") == ""  # the comment went with the thumb
+    (up,) = _lines(log)
+    assert (up["verdict"], up["question"], up["comment"], up["face"]) == ("up", DECEMBER, "exactly the number I needed", "ui")
+    assert "123" in up["answer"] and "[1]" in up["answer"] and up["answered"] is True and up["collection"] == "documents"
+    assert up["citations"][0]["source"] == PRAVDA and {"title", "heading", "page", "text"} <= set(up["citations"][0])
 
-        _ask(page, "Who is Ales Bialiatski?", "Bialiatski")
-        page.locator("#chat button[aria-label='Dislike']").last.click()
-        page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('Bialiatski')", timeout=30_000)
-        down = _lines(log)[1]
-        assert down["verdict"] == "down" and down["question"] == "Who is Ales Bialiatski?" and down["answer_id"] != up["answer_id"]
-        assert down["history"][0] == {"role": "user", "content": DECEMBER}
+    _ask(page, "Who is Ales Bialiatski?", "Bialiatski")
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('Bialiatski')", timeout=30_000)
+    down = _lines(log)[1]
+    assert down["verdict"] == "down" and down["question"] == "Who is Ales Bialiatski?" and down["answer_id"] != up["answer_id"]
+    assert down["history"][0] == {"role": "user", "content": DECEMBER}
 
-        page.wait_for_function("!document.querySelector('#export').disabled", timeout=30_000)
-        with page.expect_download() as download:
-            page.click("#export")
-        assert download.value.suggested_filename.endswith(".md")
-        md = Path(download.value.path()).read_text(encoding="utf-8")
-        assert md.startswith("# Conversation with the documents") and "· 2 questions" in md
-        assert f"## 1. {DECEMBER}\n\n" in md and "## 2. Who is Ales Bialiatski?" in md and "123" in md and "[1]" in md
-        assert f"[1] **{up['citations'][0]['title']}** `{PRAVDA}`\n\n> " in md and "\n> **" in md  # quoted, answer's sentence bold
-        page.screenshot(path=str(ROOT / "test-artifacts" / "chat-feedback-export.png"), full_page=True)
-        browser.close()
+    page.wait_for_function("!document.querySelector('#export').disabled", timeout=30_000)
+    with page.expect_download() as download:
+        page.click("#export")
+    assert download.value.suggested_filename.endswith(".md")
+    md = Path(download.value.path()).read_text(encoding="utf-8")
+    assert md.startswith("# Conversation with the documents") and "· 2 questions" in md
+    assert f"## 1. {DECEMBER}\n\n" in md and "## 2. Who is Ales Bialiatski?" in md and "123" in md and "[1]" in md
+    assert f"[1] **{up['citations'][0]['title']}** `{PRAVDA}`\n\n> " in md and "\n> **" in md  # quoted, answer's sentence bold
+    page.screenshot(path=str(ROOT / "test-artifacts" / "chat-feedback-export.png"), full_page=True)
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
-def test_browser_deleting_from_the_documents_table_leaves_nothing_in_the_store(app_server):
-    from playwright.sync_api import sync_playwright
-
+@needs_chromium
+def test_browser_deleting_from_the_documents_table_leaves_nothing_in_the_store(app_server, chat_page):
     from rag.api import Engine
     from rag.settings import Settings
 
     from .conftest import SEEDS, _forget_chroma_clients
-    from .test_docs_cli import expected_ids
+    from .test_docs_cli import expected_ids, file_ids
 
-    with sync_playwright() as p:
-        browser, page = _open_chat(p, app_server["url"])
-        _ask(page, ONLY_PISM, PISM)
-        _open_documents(page)
-        assert "5 documents" in page.inner_text("#status")
-        page.locator("#docs-table [role=row]", has_text=PISM).locator("[role=gridcell]").last.click()  # its "🗑 delete" cell
-        page.wait_for_selector("#delete-confirm", state="visible", timeout=30_000)
-        assert f"Delete {PISM}: its 7 chunks" in page.inner_text("#delete-confirm")
-        page.click("#delete-doc")
-        page.wait_for_function("document.querySelector('#docs-status').innerText.includes('Deleted')", timeout=30_000)
-        assert f"Deleted {PISM}: 7 chunks." in page.inner_text("#docs-status")
-        page.wait_for_function(f"!document.querySelector('#docs-table').innerText.includes({PISM!r})", timeout=30_000)
-        assert "4 documents" in page.inner_text("#status") and page.is_hidden("#delete-confirm")
-        page.fill("#question textarea", ONLY_PISM)
-        page.click("#ask")
-        page.wait_for_function("document.querySelector('#sources').innerText.includes(\"don't contain\")", timeout=60_000)
-        browser.close()
+    page = chat_page
+    _ask(page, ONLY_PISM, PISM)
+    _open_documents(page)
+    assert "5 documents" in page.inner_text("#status")
+    page.locator("#docs-table [role=row]", has_text=PISM).locator("[role=gridcell]").last.click()  # its "🗑 delete" cell
+    page.wait_for_selector("#delete-confirm", state="visible", timeout=30_000)
+    assert f"Delete {PISM}: its 7 chunks" in page.inner_text("#delete-confirm")
+    page.click("#delete-doc")
+    page.wait_for_function("document.querySelector('#docs-status').innerText.includes('Deleted')", timeout=30_000)
+    assert f"Deleted {PISM}: 7 chunks." in page.inner_text("#docs-status")
+    page.wait_for_function(f"!document.querySelector('#docs-table').innerText.includes({PISM!r})", timeout=30_000)
+    assert "4 documents" in page.inner_text("#status") and page.is_hidden("#delete-confirm")
+    page.fill("#question textarea", ONLY_PISM)
+    page.click("#ask")
+    page.wait_for_function("document.querySelector('#sources').innerText.includes(\"don't contain\")", timeout=60_000)
     app_server["proc"].terminate()  # the window holds the store's writer lock; read the store as the next process would
     app_server["proc"].wait(30)
     _forget_chroma_clients()
     settings = Settings.load(env={}, store_dir=app_server["store"], corpus_dir=SEEDS, show_progress=False)
     with Engine(settings) as engine:
-        expected = expected_ids(SEEDS, settings) - {i for i, m in _chunks_of(SEEDS / PISM, settings)}
+        expected = expected_ids(SEEDS, settings) - file_ids(SEEDS / PISM, PISM, settings)
         assert set(engine.store.all_ids()) == expected  # no orphan chunk
         assert set(engine.retriever.lexical().ids) == expected  # nor lexical entry
         assert not engine.ask(ONLY_PISM).answered
 
 
-def _chunks_of(path: Path, settings):
-    from rag.ingest.pipeline import read_chunks
-
-    return [(c.id, c) for c in read_chunks(path.read_bytes(), path.name, path.name, settings.chunking.size, settings.chunking.overlap)[1]]
-
-
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (scripts/install.sh --test installs it)")
-def test_browser_watch_switch_indexes_a_dropped_file_and_stops(app_server):
-    from playwright.sync_api import sync_playwright
-
+@needs_chromium
+def test_browser_watch_switch_indexes_a_dropped_file_and_stops(app_server, chat_page):
     corpus = app_server["corpus"]
-    with sync_playwright() as p:
-        browser, page = _open_chat(p, app_server["url"])
-        _open_documents(page)
-        assert page.input_value("#watch-folder textarea") == str(corpus.resolve())  # the corpus folder by default
-        assert "Not watching a folder." in page.inner_text("#watch-status")
-        page.check("#watch-switch input")
-        page.wait_for_function("document.querySelector('#watch-status').innerText.includes('1 pass;')", timeout=60_000)
-        assert f"Watching {corpus.resolve()}" in page.inner_text("#watch-status")
-        page.wait_for_function("document.querySelector('#docs-table').innerText.includes('xss-bulletin.txt')", timeout=30_000)
+    page = chat_page
+    _open_documents(page)
+    assert page.input_value("#watch-folder textarea") == str(corpus.resolve())  # the corpus folder by default
+    assert "Not watching a folder." in page.inner_text("#watch-status")
+    page.check("#watch-switch input")
+    page.wait_for_function("document.querySelector('#watch-status').innerText.includes('1 pass;')", timeout=60_000)
+    assert f"Watching {corpus.resolve()}" in page.inner_text("#watch-status")
+    page.wait_for_function("document.querySelector('#docs-table').innerText.includes('xss-bulletin.txt')", timeout=30_000)
 
-        (corpus / "inbox").mkdir()
-        (corpus / "inbox" / "observatory.txt").write_text(
-            "The Naroch observatory in the hills recorded 412 meteors during the night of 3 March.\n", encoding="utf-8")
-        page.wait_for_function("document.querySelector('#docs-table').innerText.includes('inbox/observatory.txt')", timeout=60_000)
-        assert "2 passes; last: 1 files read" in page.inner_text("#watch-status")
-        _ask(page, "How many meteors did the Naroch observatory record?", "inbox/observatory.txt")
-        assert "412" in page.inner_text("#chat")
-        page.screenshot(path=str(ROOT / "test-artifacts" / "chat-watch.png"), full_page=True)
+    (corpus / "inbox").mkdir()
+    (corpus / "inbox" / "observatory.txt").write_text(
+        "The Naroch observatory in the hills recorded 412 meteors during the night of 3 March.\n", encoding="utf-8")
+    page.wait_for_function("document.querySelector('#docs-table').innerText.includes('inbox/observatory.txt')", timeout=60_000)
+    assert "2 passes; last: 1 files read" in page.inner_text("#watch-status")
+    _ask(page, "How many meteors did the Naroch observatory record?", "inbox/observatory.txt")
+    assert "412" in page.inner_text("#chat")
+    page.screenshot(path=str(ROOT / "test-artifacts" / "chat-watch.png"), full_page=True)
 
-        page.uncheck("#watch-switch input")
-        page.wait_for_function("document.querySelector('#watch-status').innerText.includes('Not watching a folder.')", timeout=60_000)
-        (corpus / "inbox" / "later.txt").write_text("The Braslau lakes froze on 9 January.\n", encoding="utf-8")
-        page.wait_for_timeout(4000)
-        page.reload()  # a fresh page shows the store as it is, and the switch as it is
-        page.wait_for_selector("#question textarea", timeout=60_000)
-        _open_documents(page)
-        assert "inbox/later.txt" not in page.inner_text("#docs-table") and not page.is_checked("#watch-switch input")
-        browser.close()
+    page.uncheck("#watch-switch input")
+    page.wait_for_function("document.querySelector('#watch-status').innerText.includes('Not watching a folder.')", timeout=60_000)
+    (corpus / "inbox" / "later.txt").write_text("The Braslau lakes froze on 9 January.\n", encoding="utf-8")
+    page.wait_for_timeout(4000)
+    page.reload()  # a fresh page shows the store as it is, and the switch as it is
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    _open_documents(page)
+    assert "inbox/later.txt" not in page.inner_text("#docs-table") and not page.is_checked("#watch-switch input")
