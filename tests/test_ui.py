@@ -46,13 +46,14 @@ def test_upload_names_cannot_escape_the_corpus():
 
 def test_document_html_is_escaped_in_answers_and_sources():
     from rag.types import Answer, Citation
-    from ui.app import answer_markdown, sources_html
+    from ui.app import answer_markdown, plain_text, sources_html
 
     c = Citation(marker=1, source="x.txt", title="<b>t</b>", text="a <script>alert(1)</script> b", score=1.0,
                  highlights=("a <script>alert(1)</script> b",))
     html = sources_html(Answer(text="a <script>alert(1)</script> b [1].", citations=[c], answered=True))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<script>" not in answer_markdown("<script>alert(1)</script> [1]")
+    assert plain_text(answer_markdown("a < b [1], c & d [12].")) == "a < b [1], c & d [12]."
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -170,7 +171,8 @@ def test_answers_are_kept_for_the_thumbs_and_the_export(seeded, tmp_path):
         history, _, _, answers = _last(app.respond(DECEMBER, [], "extractive", 6, "documents", []))
         history, _, _, answers = _last(app.respond("Who is Ales Bialiatski?", history, "extractive", 6, "documents", answers))
         assert [a["message_index"] for a in answers] == [1, 3] and len({a["id"] for a in answers}) == 2
-        assert answers[0]["citations"][0]["source"] == PRAVDA and answers[1]["history"][0]["content"] == DECEMBER
+        assert answers[0]["citations"][0]["source"] == PRAVDA
+        assert answers[1]["history"] == [{"role": "user", "content": DECEMBER}, {"role": "assistant", "content": answers[0]["answer"]}]
 
         assert "👍 thumbs up logged with your comment" in app.rate(answers, 1, True, "right")
         assert "👎 thumbs down logged" in app.rate(answers, [3], False, "")  # an index may come as a list

@@ -50,6 +50,11 @@ def answer_markdown(text: str) -> str:
     return re.sub(r"\[(\d+)\]", r"[[\1]](#src-\1)", escaped)
 
 
+def plain_text(content: str) -> str:
+    """A chat message back as text: ``answer_markdown`` undone (markers as ``[n]``, HTML entities decoded)."""
+    return html.unescape(re.sub(r"\[\[(\d+)\]\]\(#src-\d+\)", r"[\1]", content))
+
+
 def sources_html(answer: Answer | None, link=None) -> str:
     """The sources panel; ``link(source)`` gives the URL the app serves a source file at (or None)."""
     if answer is None:
@@ -167,7 +172,7 @@ class ChatApp:
                     engine = self.engine_for(collection or self.settings.store.collection)
                     if backend != engine.settings.llm.backend:
                         engine.reconfigure(llm=backend)
-                turns = [{"role": m["role"], "content": html.unescape(m["content"])} for m in normalise_history(history[:-2])]
+                turns = [{"role": m["role"], "content": plain_text(m["content"])} for m in normalise_history(history[:-2])]
                 streamed = ""
                 final: Answer | None = None
                 for item in engine.ask_stream(message, history=turns, top_k=int(top_k)):
