@@ -8,7 +8,10 @@ documents, paths relative to the corpus), ``expect`` (``answer`` |
 per side, all must appear), ``history`` (previous turns as
 ``{"role", "content"}`` messages, for follow-ups), ``gold`` (a correct answer
 sentence in the writer's own words), ``paraphrases`` (rewordings of the
-question). See eval/README.md.
+question), ``needs_review`` (a draft, e.g. from ``rag eval --from-feedback``,
+that a person must check before it counts: ``rag eval`` skips it),
+``wrong_answers`` (answers users rated down) and ``note`` (for the reviewer).
+See eval/README.md.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class Question:
     history: list[dict] = field(default_factory=list)
     gold: str = ""  # a correct answer sentence in the writer's own words (for the verification check)
     paraphrases: list[str] = field(default_factory=list)  # the same question reworded (robustness)
+    needs_review: bool = False  # a draft a person must check first (rag eval skips it)
+    wrong_answers: list[str] = field(default_factory=list)  # answers users rated down (drafts from feedback)
+    note: str = ""  # for the reviewer
 
 
 def load_questions(path: Path) -> list[Question]:

@@ -48,6 +48,17 @@ def score_answer(q: Question, answer, engine) -> dict[str, Any]:
     }
 
 
+def reviewed(questions: list[Question], set_path: Path) -> list[Question]:
+    """The questions that count: drafts marked ``needs_review`` (e.g. from ``--from-feedback``) are skipped, with a note."""
+    drafts = [q for q in questions if q.needs_review]
+    if drafts:
+        print(f"{set_path}: {len(drafts)} draft question(s) marked needs_review skipped", file=sys.stderr)
+    kept = [q for q in questions if not q.needs_review]
+    if not kept:
+        raise UserError(f"every question of {set_path} is marked needs_review; review them first (eval/README.md)")
+    return kept
+
+
 def evaluate(engine, questions: list[Question], progress: bool = True, paraphrases: bool = True) -> list[dict[str, Any]]:
     """One row per question; with ``paraphrases``, each rewording is asked too (same history) and judged like the
     original (``paraphrase_correct``), so the report can say whether an answer survives other words."""
@@ -199,6 +210,10 @@ def main(args: argparse.Namespace) -> int:
     from rag.verify import CHECK_NAME
 
     settings = Settings.load(getattr(args, "config", None))
+    if getattr(args, "from_feedback", None) is not None:
+        from .from_feedback import main as from_feedback
+
+        return from_feedback(Path(args.from_feedback) if args.from_feedback else settings.feedback.log, args.out)
     overrides = {k: getattr(args, k) for k in ("llm", "collection", "store_dir", "chroma_url") if getattr(args, k, None)}
     if overrides:
         settings = settings.replace(**overrides)
@@ -213,7 +228,7 @@ def main(args: argparse.Namespace) -> int:
     results = []
     collected: list[tuple[str, list[dict[str, Any]]]] = []
     for set_path in sets:
-        questions = load_questions(set_path)
+        questions = reviewed(load_questions(set_path), set_path)
         if getattr(args, "split", None):
             questions = [q for q in questions if split_of(q.id) == args.split]
         name = set_name(set_path)

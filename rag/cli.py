@@ -48,6 +48,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    if args.markdown:
+        from .export import conversation_markdown
+        from .feedback import answer_record
+
+        print(conversation_markdown([answer_record(answer)], collection=settings.store.collection), end="")
+        return 0
     print(answer.text)
     if answer.citations:
         print("\nSources:")
@@ -201,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with numbered sources")
     p.add_argument("question", nargs="+")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.add_argument("--markdown", action="store_true", help="print the question, answer and quoted sources as Markdown (as the chat window exports)")
     p.add_argument("--top-k", dest="top_k", type=int, help="passages to retrieve")
     p.add_argument("--llm", help=backends)
     p.set_defaults(func=cmd_ask)
@@ -247,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="run the evaluation suite")
     p.add_argument("--set", dest="set", nargs="+", help="question set(s) (JSONL), or `all` for every set; default eval/questions.jsonl")
     p.add_argument("--llm", help=backends)
-    p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>)")
+    p.add_argument("--out", type=Path, help="report folder (default reports/<timestamp>); with --from-feedback the draft .jsonl")
     p.add_argument("--no-baseline", action="store_true", help="skip the llama-index starter baseline")
     p.add_argument("--no-paraphrases", dest="no_paraphrases", action="store_true", help="skip asking each question's rewordings")
     p.add_argument("--calibrate", action="store_true", help="answer with the refusal threshold off and choose min_evidence (use with --split dev)")
@@ -255,6 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["dev", "test"], help="only the dev or the test questions (tune on dev only)")
     p.add_argument("--gate", action="store_true", help="exit non-zero when a metric falls below eval/thresholds.toml")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"), help="compare two report folders")
+    p.add_argument("--from-feedback", dest="from_feedback", nargs="?", const="", type=str, metavar="FILE",
+                   help="write draft questions from rated answers (default FILE: the feedback.log setting) to --out (a .jsonl; default stdout)")
     p.set_defaults(func=cmd_eval)
     return parser
 

@@ -3,14 +3,16 @@
 The API speaks OpenAI's chat-completions format, so any OpenAI client (the
 ``openai`` package, Open WebUI, curl) can ask the documents; ``model`` names the
 Chroma collection (``GET /v1/models`` lists them). Beside it: ``/v1/search``
-(scored passages, no answer), ``/v1/documents`` (list, upload + ingest, delete)
-and ``/health``; FastAPI's OpenAPI page is at ``/docs``.
+(scored passages, no answer), ``/v1/documents`` (list, upload + ingest, delete),
+``/v1/feedback`` (thumbs up/down on an answer, by its completion id, appended to
+``feedback.log`` through ``rag/feedback.py`` like the chat window's) and
+``/health``; FastAPI's OpenAPI page is at ``/docs``.
 
 One ``Engine`` per collection, built lazily and sharing the settings, the
 embedding model and the process's store lock; the default collection's engine is
 the one the chat window uses, so an upload in either face is seen by both. Every
 route is a thin shell over ``Engine`` (ask, ask_stream, search, documents,
-add_files, remove_document): no retrieval logic here.
+add_files, remove_document) or ``rag.feedback``: no retrieval logic here.
 
 Safe by default: binds 127.0.0.1; any other address needs ``serve.api_key``
 (``RAG_API_KEY``) or the server refuses to start. With a key, every ``/v1``
@@ -24,6 +26,7 @@ backend), never a traceback.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import ipaddress
 import json
 import re
@@ -34,7 +37,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from collections import OrderedDict
+from typing import Any, Iterator, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -43,9 +47,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from . import feedback
 from .api import Engine
 from .errors import BackendError, NotFoundError, RagError, TooLargeError, UserError
 from .settings import Settings
+from .feedback import MAX_COMMENT_CHARS
 from .types import Answer, Filters
 
 #: Words per streamed piece of an answer.
@@ -149,6 +155,46 @@ class ChatRequest(BaseModel):
     sources: list[str] | None = Field(None, description="extension: answer only from these sources (GET /v1/documents)")
 
 
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "chatcmpl-…", "verdict": "up"},
+        {"question": "Who is Ales Bialiatski?", "answer": "… [1].", "citations": [{"marker": 1, "source": "x.txt", "page": 0}],
+         "model": "documents", "verdict": "down", "comment": "wrong person"}]})
+    id: str | None = Field(None, description="the id of a chat completion this server answered (recent ones are remembered); "
+                                             "or send question and answer instead")
+    verdict: Literal["up", "down"] = Field(description="thumbs up or down")
+    comment: str = Field("", max_length=MAX_COMMENT_CHARS, description="optional note for whoever reviews the feedback")
+    question: str | None = Field(None, description="without id: the question that was answered")
+    answer: str | None = Field(None, description="without id: the answer text (with its [n] markers)")
+    citations: list[dict[str, Any]] = Field(default_factory=list, description="without id: the answer's citations as received "
+                                                                              "(marker, source, title, heading, page, text)")
+    history: list[Message] = Field(default_factory=list, description="without id: earlier turns of the conversation")
+    model: str | None = Field(None, description="without id: the collection that answered (default: the served one)")
+
+
+class Answered:
+    """The answers this process gave recently, by chat completion id, so feedback can name one by its id."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, cid: str, collection: str, record: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[cid] = (collection, record)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def get(self, cid: str) -> tuple[str, dict[str, Any]]:
+        with self._lock:
+            found = self._items.get(cid)
+        if found is None:
+            raise NotFoundError(f"no recent answer with id {cid!r} (this server remembers its last {self.size} answers); "
+                                "send question, answer and citations instead")
+        return found
+
+
 class SearchRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"query": "Who is Ales Bialiatski?", "top_k": 3}]})
     query: str = Field(description="what to look for (same rules as a question)")
@@ -218,10 +264,12 @@ def passage_json(rank: int, p) -> dict[str, Any]:
 
 # -- the app ---------------------------------------------------------------------------------
 
-def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool = True) -> FastAPI:
-    """The FastAPI app: /v1 API, /health, /docs, and (``ui``) the chat window mounted at /."""
+def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool = True, any_folder: bool = False) -> FastAPI:
+    """The FastAPI app: /v1 API, /health, /docs, and (``ui``) the chat window mounted at / (``any_folder``: its watch
+    switch may watch any folder, for a server bound to loopback; else only the corpus folder and folders in it)."""
     engines = engines or Engines(settings)
     api_key = settings.serve.api_key
+    answered = Answered()
 
     def require_key(request: Request) -> None:
         if not api_key:
@@ -234,6 +282,9 @@ def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool =
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        chat = getattr(_app.state, "chat_app", None)
+        if chat is not None:
+            chat.close()  # stops the window's folder watcher before its engine closes
         engines.close()
 
     app = FastAPI(title="rag-cited", version="0.1.0", lifespan=lifespan, description=(
@@ -290,9 +341,15 @@ def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool =
         engine = await run_in_threadpool(engines.get, body.model)
         question, history = split_messages(body.messages)
         filters = Filters(sources=tuple(body.sources)) if body.sources else None
+        cid = f"chatcmpl-{uuid.uuid4().hex}"
+
+        def remember(answer: Answer) -> None:  # so POST /v1/feedback can name the answer by its id
+            answered.add(cid, body.model, feedback.answer_record(answer, question, history))
+
         if not body.stream:
             answer = await run_in_threadpool(lambda: engine.ask(question, history=history, top_k=body.top_k, filters=filters))
-            return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()), "model": body.model,
+            remember(answer)
+            return {"id": cid, "object": "chat.completion", "created": int(time.time()), "model": body.model,
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": reply_text(answer)}, "finish_reason": "stop",
                                  "logprobs": None}], **extension(answer)}
         items = engine.ask_stream(question, history=history, top_k=body.top_k, filters=filters)
@@ -301,8 +358,27 @@ def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool =
         except BaseException:
             items.close()
             raise
-        return StreamingResponse(_events(items, first, body.model), media_type="text/event-stream",
+        return StreamingResponse(_events(items, first, body.model, cid, remember), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @v1.post("/feedback", tags=["rag"], status_code=201, summary="Thumbs up or down on an answer, logged locally (feedback.log)")
+    def rate(body: FeedbackRequest) -> dict[str, Any]:
+        if body.id:
+            collection, record = answered.get(body.id)
+            answer_id = body.id
+        else:
+            if not (body.question or "").strip() or body.answer is None:
+                raise UserError("send the id of a chat completion, or the question and the answer that was given")
+            if len(body.question) > settings.answer.max_question_chars:
+                raise UserError(f"the question is over {settings.answer.max_question_chars:,} characters (setting max_question_chars)")
+            engines.check(collection := body.model or engines.default_name)
+            history = [{"role": m.role, "content": message_text(m.content)} for m in body.history]
+            record = {"question": body.question, "history": history, "answer": body.answer, "answered": bool(body.citations),
+                      "citations": body.citations}
+            answer_id = "sha1-" + hashlib.sha1(json.dumps([body.question, body.answer], ensure_ascii=False).encode()).hexdigest()[:16]
+        line = feedback.log(settings.feedback.log, record, body.verdict, comment=body.comment, collection=collection,
+                            answer_id=answer_id, face="api")
+        return {"logged": True, "id": answer_id, "verdict": line["verdict"], "time": line["time"]}
 
     @v1.post("/search", tags=["rag"], summary="Scored passages for a query, without an answer")
     def search(body: SearchRequest) -> dict[str, Any]:
@@ -343,7 +419,7 @@ def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool =
     app.include_router(v1)
 
     if ui:
-        _mount_ui(app, settings, engines)
+        _mount_ui(app, settings, engines, any_folder)
 
     return app
 
@@ -352,12 +428,12 @@ def _model(name: str) -> dict[str, Any]:
     return {"id": name, "object": "model", "created": 0, "owned_by": "rag-cited"}
 
 
-async def _events(items: Iterator, first, model: str):
+async def _events(items: Iterator, first, model: str, cid: str, remember):
     """SSE: a role chunk, the checked answer in pieces, a final chunk with the citations, then [DONE].
 
     An LLM's raw draft is not forwarded: verification may drop or re-cite sentences after it is written,
     so the pieces sent are the final answer's (for the extractive answerer they are the same text)."""
-    cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+    created = int(time.time())
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
@@ -379,18 +455,20 @@ async def _events(items: Iterator, first, model: str):
     if item is None:
         yield f"data: {json.dumps(error_body('the answerer ended without an answer', 'server_error', 'internal_error'))}\n\n"
     else:
+        remember(item)
         for piece in pieces(reply_text(item)):
             yield chunk({"content": piece})
         yield chunk({}, "stop", **extension(item))
     yield "data: [DONE]\n\n"
 
 
-def _mount_ui(app: FastAPI, settings: Settings, engines: Engines) -> None:
+def _mount_ui(app: FastAPI, settings: Settings, engines: Engines, any_folder: bool) -> None:
     import gradio as gr
 
     from ui.app import CSS, build_app
 
-    demo = build_app(settings, engine=engines.default, engine_for=engines.get)
+    demo = build_app(settings, engine=engines.default, engine_for=engines.get, any_folder=any_folder)
+    app.state.chat_app = demo.chat_app
     demo.queue(default_concurrency_limit=4)
     user, password, key = settings.ui.user, settings.ui.password, settings.serve.api_key
     if user and password:
@@ -414,7 +492,7 @@ def main(settings: Settings | None = None, host: str | None = None, port: int | 
     from .embedders import offline_environment
 
     offline_environment()
-    app = create_app(settings)
+    app = create_app(settings, any_folder=is_loopback(host))
     shown = f"[{host}]" if ":" in host else host
     print(f"rag serve: chat window http://{shown}:{port}/ · OpenAI-compatible API http://{shown}:{port}/v1 · docs /docs"
           + (" · API key required" if settings.serve.api_key else ""), flush=True)

@@ -203,6 +203,10 @@ class ServeSettings(Section):
     api_key: str = Field("", description="bearer key every /v1 request must send (env RAG_API_KEY); also the chat window's login password unless ui.user/ui.password are set", repr=False)
 
 
+class FeedbackSettings(Section):
+    log: UserPath = Field(Path(".rag/feedback.jsonl"), description="append-only JSONL of thumbs up/down on answers (chat window and POST /v1/feedback); `rag eval --from-feedback` reads it")
+
+
 class Settings(BaseModel):
     """The whole tree. Sections are frozen; ``replace()`` returns a new, validated tree."""
 
@@ -218,6 +222,7 @@ class Settings(BaseModel):
     llm: LLMSettings = LLMSettings()
     ui: UISettings = UISettings()
     serve: ServeSettings = ServeSettings()
+    feedback: FeedbackSettings = FeedbackSettings()
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

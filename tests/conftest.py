@@ -171,10 +171,13 @@ def app_server(tmp_path, seeded_store):
     store = tmp_path / "store"
     shutil.copytree(seeded_store, store)
     port = free_port()
-    env = {**os.environ, "RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(corpus), "RAG_SHOW_PROGRESS": "false", "RAG_MAX_FILE_MB": "1"}
+    feedback = tmp_path / "feedback.jsonl"
+    env = {**os.environ, "RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(corpus), "RAG_SHOW_PROGRESS": "false", "RAG_MAX_FILE_MB": "1",
+           "RAG_FEEDBACK__LOG": str(feedback)}
     cmd = [sys.executable, "-m", "rag", "ui", "--port", str(port)]
     with serve(cmd, port, 180, env=env, log=tmp_path / "ui.log") as proc:
-        yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "proc": proc, "store": store}
+        yield {"url": f"http://127.0.0.1:{port}/", "corpus": corpus, "proc": proc, "store": store, "feedback": feedback,
+               "log": tmp_path / "ui.log"}
 
 
 def _client(url):

@@ -32,6 +32,11 @@ def expected_ids(corpus: Path, settings) -> set[str]:
     return ids
 
 
+def file_ids(path: Path, source: str, settings) -> set[str]:
+    """The chunk ids one file gives."""
+    return {c.id for c in read_chunks(path.read_bytes(), path.name, source, settings.chunking.size, settings.chunking.overlap)[1]}
+
+
 def test_list_documents_reports_each_file_with_its_title_chunks_hash_and_date(engine):
     docs = list_documents(engine)
     assert [d.source for d in docs] == sorted(p.name for p in SEEDS.iterdir())
@@ -54,8 +59,7 @@ def test_deleting_a_document_leaves_no_orphan_chunk_and_nothing_retrieves_or_ans
     assert delete_document(engine, PISM) == n_pism
 
     # the expected store: the chunks of the four other files, computed from the files alone
-    expected = expected_ids(SEEDS, engine.settings) - {c.id for c in read_chunks(
-        (SEEDS / PISM).read_bytes(), PISM, PISM, engine.settings.chunking.size, engine.settings.chunking.overlap)[1]}
+    expected = expected_ids(SEEDS, engine.settings) - file_ids(SEEDS / PISM, PISM, engine.settings)
     assert set(engine.store.all_ids()) == expected
     assert PISM not in {d.source for d in list_documents(engine)}
     index = engine.retriever.lexical()

@@ -35,7 +35,7 @@ def server_env(store, corpus, **extra):
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.update({"RAG_STORE_DIR": str(store), "RAG_CORPUS_DIR": str(corpus), "RAG_SHOW_PROGRESS": "false",
-                "RAG_CACHE_DIR": str(conftest.MODEL_CACHE), **extra})
+                "RAG_CACHE_DIR": str(conftest.MODEL_CACHE), "RAG_FEEDBACK__LOG": str(store.parent / "feedback.jsonl"), **extra})
     return env
 
 
@@ -212,6 +212,32 @@ def test_bad_key_unknown_model_and_bad_questions_are_json_errors_with_statuses(a
         r = c.post("/v1/chat/completions", json={"model": "documents", "messages": [{"role": "user", "content": "Who?"}], "top_k": 500})
         assert r.status_code == 400 and "top_k" in r.json()["error"]["message"]
     assert "123" in ask(client, DECEMBER).choices[0].message.content  # and it goes on answering
+
+
+def feedback_lines(api) -> list[dict]:
+    path = api.store.parent / "feedback.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+@pytest.mark.slow
+def test_feedback_on_an_answer_by_its_completion_id_is_logged_with_the_answer_and_citations(api):
+    client = openai_client(api)
+    r = ask(client, DECEMBER)
+    _, _, chunks = streamed(client, "Who is Ales Bialiatski?")
+    before = len(feedback_lines(api))
+    with http(api) as c:
+        ok = c.post("/v1/feedback", json={"id": r.id, "verdict": "up", "comment": "right number"})
+        assert ok.status_code == 201 and ok.json()["logged"] is True and ok.json()["id"] == r.id
+        assert c.post("/v1/feedback", json={"id": chunks[0].id, "verdict": "down"}).status_code == 201  # a streamed answer's id
+        up, down = feedback_lines(api)[before:]
+    assert up["verdict"] == "up" and up["comment"] == "right number" and up["face"] == "api" and up["collection"] == "documents"
+    assert up["question"] == DECEMBER and up["answer"] == r.choices[0].message.content.split("\n\nSources:")[0]
+    assert [(c["marker"], c["source"]) for c in up["citations"]] == [(c["marker"], c["source"]) for c in r.model_extra["citations"]]
+    assert all({"heading", "page", "text"} <= set(c) for c in up["citations"])
+    assert down["question"] == "Who is Ales Bialiatski?" and down["answer_id"] == chunks[0].id and "Bialiatski" in down["answer"]
+    with http(api, key="wrong") as c:  # the key rules of every /v1 route
+        assert c.post("/v1/feedback", json={"id": r.id, "verdict": "up"}).status_code == 401
+    assert len(feedback_lines(api)) == before + 2
 
 
 @pytest.mark.slow
@@ -454,3 +480,37 @@ def test_a_question_waits_for_one_ingest_batch_not_the_whole_ingest():
     assert ingest.is_alive(), "the ingest ended before the question"
     ingest.join()
     assert max(waits) < 0.5, waits
+
+
+def test_feedback_route_logs_by_id_or_by_question_and_answer_and_refuses_bad_input(seeded, tmp_path):
+    """POST /v1/feedback in process (FastAPI's TestClient) on the real seed store."""
+    from fastapi.testclient import TestClient
+
+    from rag.server import create_app
+
+    log = tmp_path / "fb" / "feedback.jsonl"
+    settings = seeded.replace(api_key=KEY, feedback__log=log)
+    with TestClient(create_app(settings, ui=False), headers={"Authorization": f"Bearer {KEY}"}) as c:
+        answer = c.post("/v1/chat/completions", json={"model": "documents", "messages": [{"role": "user", "content": DECEMBER}]}).json()
+        assert c.post("/v1/feedback", json={"id": answer["id"], "verdict": "down", "comment": "too short"}).status_code == 201
+        by_text = c.post("/v1/feedback", json={"question": "Who is Ales Bialiatski?", "answer": "A Nobel laureate [1].", "verdict": "up",
+                                               "citations": [{"marker": 1, "source": "x.txt", "heading": "X › Y", "page": 2, "text": "t"}],
+                                               "history": [{"role": "user", "content": "earlier"}]})
+        assert by_text.status_code == 201 and by_text.json()["id"].startswith("sha1-")
+        bad = {
+            "verdict": ({"id": answer["id"], "verdict": "meh"}, 400, "verdict"),
+            "nothing": ({"verdict": "up"}, 400, "send the id of a chat completion"),
+            "unknown id": ({"id": "chatcmpl-nope", "verdict": "up"}, 404, "no recent answer"),
+            "long comment": ({"id": answer["id"], "verdict": "up", "comment": "x" * 2001}, 400, "comment"),
+            "unknown model": ({"question": "q", "answer": "a", "verdict": "up", "model": "nosuch"}, 404, "no collection 'nosuch'"),
+        }
+        for name, (body, status, message) in bad.items():
+            r = c.post("/v1/feedback", json=body)
+            assert r.status_code == status and message in r.json()["error"]["message"], (name, r.text)
+        assert c.post("/v1/feedback", json={"id": answer["id"], "verdict": "up"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    first, second = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]  # bad requests wrote nothing
+    assert first["verdict"] == "down" and first["answer_id"] == answer["id"] and first["comment"] == "too short"
+    assert first["citations"][0]["source"] == answer["citations"][0]["source"] and "123" in first["answer"]
+    assert second["verdict"] == "up" and second["citations"][0] == {"marker": 1, "source": "x.txt", "title": "", "heading": "X › Y",
+                                                                    "location": "X › Y, p. 2", "page": 2, "text": "t", "highlights": []}
+    assert second["history"] == [{"role": "user", "content": "earlier"}] and second["answered"] is True
