@@ -18,6 +18,7 @@ The same coverage and similarity functions back citation verification
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,8 +181,23 @@ def name_subject(subject: str, sentence: str) -> str:
     return f"{short}: {sentence}"
 
 
-def lead_in_window(following: list[str], heads: set[str], max_sentences: int = 3, max_words: int = 60) -> list[str]:
-    """The sentences a lead-in ending in ':' introduces: up to three, within 60 words, stopping at a heading."""
+def lead_in_window(following: list[str], heads: set[str], max_sentences: int = 5, max_words: int = 80,
+                   max_items: int = 8) -> list[str]:
+    """What a lead-in ending in ':' introduces ("... for several reasons:", "... the following constants:").
+
+    Sentences: up to five within 80 words, stopping at a heading. When the lead-in is followed by
+    headings (a definition list: "csv.QUOTE_ALL", "Range Partitioning", each above its description),
+    the items are those headings, named in one line, up to eight, stopping at a numbered section."""
+    if following and following[0] in heads:
+        items = []
+        for sentence in following:
+            if sentence in heads:
+                if _NUMBERED.match(sentence) or len(items) >= max_items:
+                    break
+                items.append(sentence.rstrip(" .:"))
+            elif sentence.rstrip().endswith(":"):  # the next lead-in ("... the following exception:") starts another list
+                break
+        return ["; ".join(dict.fromkeys(items)) + "."] if items else []
     out: list[str] = []
     words_used = 0
     for sentence in following:
@@ -192,7 +208,31 @@ def lead_in_window(following: list[str], heads: set[str], max_sentences: int = 3
     return out
 
 
-def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int, str]]:
+Continuation = Callable[[Passage], tuple[list[str], set[str]]]
+
+
+def next_chunk(index: LexicalIndex) -> Continuation:
+    """The sentences and headings of the chunks (two) that follow a passage in its document, for a lead-in
+    cut off by the chunk's end, without the sentences neighbouring chunks share (their overlap)."""
+    def follow(passage: Passage, chunks: int = 2) -> tuple[list[str], set[str]]:
+        order = index.chunk_order()
+        meta = passage.metadata or {}
+        seen = set(split_sentences(passage.text))
+        sentences: list[str] = []
+        heads: set[str] = set()
+        for step in range(1, chunks + 1):
+            row = order.get((meta.get("source"), int(meta.get("chunk_index", -2)) + step))
+            if row is None:
+                break
+            heads |= {h for h in str(index.metas[row].get("headings", "")).split("\n") if h}
+            fresh = [s for s in split_sentences(index.docs[row]) if s not in seen]
+            sentences += fresh
+            seen.update(fresh)
+        return sentences, heads
+    return follow
+
+
+def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None) -> list[tuple[str, Passage, int, str]]:
     """(sentence to quote, passage, rank, the passage's own words) for sentences worth quoting.
 
     One that opens with a pronoun carries the sentence before it; one under a
@@ -217,7 +257,11 @@ def candidate_sentences(passages: list[Passage]) -> list[tuple[str, Passage, int
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads:
                 sentence = f"{sentences[i - 1]} {sentence}"
             if sentence.rstrip().endswith(":"):  # a lead-in ("... the following forms:") brings what it introduces
-                sentence = " ".join([sentence, *lead_in_window(sentences[i + 1:], heads)])
+                following, following_heads = sentences[i + 1:], heads
+                if continuation is not None and len(following) < 5:  # the list may run on into the next chunk
+                    more, more_heads = continuation(passage)
+                    following, following_heads = following + more, heads | more_heads
+                sentence = " ".join([sentence, *lead_in_window(following, following_heads)])
             out.append((name_subject(subject, sentence), passage, rank, sentence))
     return out
 
@@ -228,7 +272,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     weigh half of lexical coverage, the whole rewritten question the other half."""
     qterms = query_terms(question, index)
     qtype = question_type(focus or question)
-    candidates = candidate_sentences(passages)
+    candidates = candidate_sentences(passages, next_chunk(index))
     if not candidates:
         return []
     focus_terms = query_terms(focus, index) if focus and focus != question else []

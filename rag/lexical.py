@@ -33,9 +33,16 @@ class LexicalIndex:
     latin_share: float = 1.0  # share of corpus terms written in ASCII (for the other-language hint)
     term_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)  # evidence.query_terms
     position: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # chunk id -> row
+    _order: dict[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.position = {cid: i for i, cid in enumerate(self.ids)}
+
+    def chunk_order(self) -> dict[tuple[str, int], int]:
+        """(source, chunk_index) -> row, built on first use (a lead-in's list may run on into the next chunk)."""
+        if self._order is None:
+            self._order = {(str(m.get("source")), int(m.get("chunk_index", -1))): i for i, m in enumerate(self.metas) if m}
+        return self._order
 
     def term_weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_weight)

@@ -135,3 +135,40 @@ def test_who_wants_a_personal_name_not_an_acronym():
 
     assert not has_type("json exposes an API familiar to users of marshal.", "person", "Who wrote the json module?")
     assert has_type("The sqlite3 module was written by Gerhard Häring.", "person", "Who wrote the sqlite3 module?")
+
+
+def _passages(blocks, size):
+    from rag.lexical import build_lexical_index
+
+    chunks = chunk_blocks(blocks, "p.html", size=size, overlap=5, title="Manual")
+    metas = [{"source": "p.html", "chunk_index": c.index, "heading": c.heading, "headings": "\n".join(c.headings)} for c in chunks]
+    index = build_lexical_index([c.id for c in chunks], [c.text for c in chunks], metas)
+    passages = [Passage(id=c.id, text=c.text, source="p.html", heading=c.heading, headings=c.headings, metadata=m)
+                for c, m in zip(chunks, metas)]
+    return passages, index
+
+
+def test_a_lead_in_brings_its_whole_list_even_past_the_chunk_end():
+    from rag.evidence import next_chunk
+
+    reasons = [f"To {verb} the table so that queries stay fast and correct." for verb in ("clean", "analyse", "freeze", "map")]
+    blocks = [Block("Manual", "heading", 1), Block("Background words. " * 12),
+              Block("The command must run on a regular basis for several reasons:"), *[Block(r) for r in reasons],
+              Block("Each reason sets its own schedule.")]
+    passages, index = _passages(blocks, size=40)
+    first = next(p for p in passages if "several reasons:" in p.text)
+    assert not all(r in first.text for r in reasons)  # the chunk ends inside the list
+    quoted = [s for s, *_ in candidate_sentences([first], next_chunk(index)) if "several reasons" in s]
+    assert quoted and all(r in quoted[0] for r in reasons)
+    assert "Each reason sets" not in quoted[0] or quoted[0].count("To ") == 4
+
+
+def test_a_lead_in_to_a_definition_list_names_its_items_and_stops_at_the_next_list():
+    blocks = [Block("Module", "heading", 1), Block("Contents", "heading", 2), Block("The module defines the following constants:"),
+              Block("QUOTE_ALL", "heading", 3), Block("Quote all fields in the output file."),
+              Block("QUOTE_NONE", "heading", 3), Block("Never quote any field in the output."),
+              Block("The module defines the following exception:"),
+              Block("exception Error", "heading", 3), Block("Raised when a row cannot be parsed.")]
+    passages, _ = _passages(blocks, size=400)
+    lead = [s for s, *_ in candidate_sentences(passages) if "following constants" in s]
+    assert lead and lead[0].endswith("following constants: QUOTE_ALL; QUOTE_NONE.")
