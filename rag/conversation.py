@@ -33,16 +33,26 @@ def normalise_history(history: list | None) -> list[dict[str, str]]:
     return out
 
 
+def is_follow_up(question: str) -> bool:
+    """Does a question lean on an earlier turn (a pronoun, "there", "and ...", or hardly any content words)?"""
+    return bool(FOLLOW_UP_WORDS.search(question)) or len(content_words(question)) <= 2 \
+        or question.lower().startswith(("and ", "what about", "how about"))
+
+
 def standalone_question(question: str, history: list[dict[str, str]]) -> str:
     """Rewrite a follow-up into a standalone question without a model.
 
-    A question that leans on the previous turn (pronouns like "they", "there",
-    or very few content words) gets the previous user question prepended, so
-    retrieval sees both. Generative backends rewrite with the LLM instead.
+    A question that leans on an earlier turn gets the questions it leans on
+    prepended, so retrieval sees the topic: the previous user question and, when
+    that one was itself a follow-up, the question that opened the chain ("What does
+    json.dumps do?" -> "Which parameter of it ...?" -> "And which function does the
+    opposite?"). Generative backends rewrite with the LLM instead.
     """
-    previous = [m["content"] for m in history if m["role"] == "user"]
-    if not previous:
+    previous = [m["content"].strip() for m in history if m["role"] == "user" and m["content"].strip()]
+    if not previous or not is_follow_up(question):
         return question
-    if FOLLOW_UP_WORDS.search(question) or len(content_words(question)) <= 2 or question.lower().startswith(("and ", "what about", "how about")):
-        return f"{previous[-1].strip()} {question.strip()}"
-    return question
+    start = len(previous) - 1
+    while start > 0 and is_follow_up(previous[start]):
+        start -= 1
+    context = list(dict.fromkeys([previous[start], previous[-1]]))
+    return " ".join([*context, question.strip()])

@@ -143,3 +143,13 @@ def test_empty_store_says_to_ingest(settings):
 
     with Engine(settings) as engine, pytest.raises(UserError, match="rag ingest"):
         engine.ask("Who was released?")
+
+
+def test_a_chain_of_follow_ups_keeps_the_question_that_opened_it():
+    from rag.conversation import standalone_question
+
+    history = [{"role": "user", "content": "What does json.dumps do?"}, {"role": "assistant", "content": "It serialises."},
+               {"role": "user", "content": "Which parameter of it pretty-prints?"}, {"role": "assistant", "content": "indent."}]
+    rewritten = standalone_question("And which function does the opposite?", history)
+    assert rewritten == "What does json.dumps do? Which parameter of it pretty-prints? And which function does the opposite?"
+    assert standalone_question("What does the csv module define?", history) == "What does the csv module define?"  # a new topic
