@@ -55,4 +55,33 @@ def standalone_question(question: str, history: list[dict[str, str]]) -> str:
     while start > 0 and is_follow_up(previous[start]):
         start -= 1
     context = list(dict.fromkeys([previous[start], previous[-1]]))
-    return " ".join([*context, question.strip()])
+    if PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not ASKS_ABOUT_NAME.match(previous[-1]):
+        answers = [m["content"] for m in history if m["role"] == "assistant"]
+        if answers:  # "Who visited Minsk?" -> "Keith Kellogg ..." -> "How long did *his* talk last?": he is the answer
+            context.append(" ".join(names_in(answers[-1], exclude=previous[-1])))
+    return " ".join(c for c in [*context, question.strip()] if c)
+
+
+PERSONAL = re.compile(r"\b(he|him|his|she|her|hers|they|them|their)\b", re.I)
+ASKS_WHO = re.compile(r"\s*(who|whom|whose|which)\b", re.I)
+ASKS_ABOUT_NAME = re.compile(r"\s*(?i:who|what)\s+(?i:is|was|are|were)\s+[A-Z]")  # "Who is John Coale?": he is in the question
+_NAME = re.compile(r"(?<![\w.])(?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+))*")
+
+
+def names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
+    """The first proper names of an answer (capitalised word runs not opening a sentence or its [n] marker),
+    leaving out words the question already had."""
+    text = re.sub(r"\[\d+\]", " ", text)
+    asked = {w.lower() for w in re.findall(r"[\w'’-]+", exclude)}
+    out: list[str] = []
+    for match in _NAME.finditer(text):
+        start = match.start()
+        before = text[:start].rstrip()
+        words = [w for w in match.group(0).split() if w.lower() not in asked]
+        if before and before[-1] not in ".!?" and words:
+            out.append(" ".join(words))
+        elif len(words) > 1:  # a name opening the sentence: "Ales Bialiatski, the 2022 laureate."
+            out.append(" ".join(words))
+        if len(out) >= limit:
+            break
+    return list(dict.fromkeys(out))

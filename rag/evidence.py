@@ -268,8 +268,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
                   embedder, focus: str = "", scoring: ScoringSettings = DEFAULT_SCORING) -> list[Evidence]:
-    """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms
-    weigh half of lexical coverage, the whole rewritten question the other half."""
+    """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms weigh
+    ``scoring.focus_weight`` of lexical coverage, the whole rewritten question the rest."""
     qterms = query_terms(question, index)
     qtype = question_type(focus or question)
     candidates = candidate_sentences(passages, next_chunk(index))
@@ -278,7 +278,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     focus_terms = query_terms(focus, index) if focus and focus != question else []
     term_sets = [sentence_terms(s, index) for s, _, _, _ in candidates]
     if focus_terms:
-        lexical = [(coverage(focus_terms, t, index) + coverage(qterms, t, index)) / 2 for t in term_sets]
+        w = scoring.focus_weight
+        lexical = [w * coverage(focus_terms, t, index) + (1 - w) * coverage(qterms, t, index) for t in term_sets]
     else:
         lexical = [coverage(qterms, t, index) for t in term_sets]
     # A passage that lacks a name, number or year the question states is about something else.

@@ -153,3 +153,15 @@ def test_a_chain_of_follow_ups_keeps_the_question_that_opened_it():
     rewritten = standalone_question("And which function does the opposite?", history)
     assert rewritten == "What does json.dumps do? Which parameter of it pretty-prints? And which function does the opposite?"
     assert standalone_question("What does the csv module define?", history) == "What does the csv module define?"  # a new topic
+
+
+def test_he_after_a_who_question_is_the_person_the_answer_named():
+    from rag.conversation import standalone_question
+
+    def turn(question, answer):
+        return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+    rewritten = standalone_question("How long did his talk last?", turn("Who visited Minsk on 21 June?", "U.S. envoy Keith Kellogg [1]."))
+    assert "Keith Kellogg" in rewritten and rewritten.endswith("How long did his talk last?")
+    about = standalone_question("What did he say?", turn("Who is John Coale?", "Trump's envoy who visited Minsk in December."))
+    assert about == "Who is John Coale? What did he say?"  # he is the person the question named
