@@ -120,7 +120,7 @@ class ScoringSettings(Section):
     w_lexical: float = Field(0.5, description="evidence score: weight of IDF-weighted question-term coverage")
     w_dense: float = Field(0.4, description="evidence score: weight of sentence-question cosine")
     w_type: float = Field(0.1, description="evidence score: weight of containing the asked answer type (number, date, name, place)")
-    focus_weight: float = Field(0.5, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
+    focus_weight: float = Field(0.75, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
     rank_prior: float = Field(0.15, description="preselection bonus of a sentence from the top passage (divided by 1 + rank)")
     preselect: int = Field(12, ge=1, description="sentences embedded per question after lexical preselection")
     dense_words: int = Field(48, ge=1, description="words of a sentence embedded for its dense score")
