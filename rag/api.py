@@ -131,6 +131,10 @@ class Engine:
             max_file_mb=settings.ingest.max_file_mb, batch_size=settings.embedding.batch_size,
             show_progress=settings.ingest.show_progress and progress is None, progress=progress,
         )
+        if report.files_read or report.files_removed:
+            from . import snapshot
+
+            snapshot.renew_stamp(getattr(store, "snapshot_dir", None))
         if self._retriever is not None:
             self._retriever.invalidate()
         return report

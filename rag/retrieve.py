@@ -58,12 +58,13 @@ class Retriever:
         folder = getattr(self.store, "snapshot_dir", None)
         if folder is None:
             return build_lexical_index(*self.store.all_documents())
-        fp = snapshot.fingerprint(self.store.all_ids())
+        stamp = snapshot.stamp(folder)
+        fp = snapshot.fingerprint(self.store.all_ids(), stamp)
         index = snapshot.load(folder, fp)
         if index is None:
             ids, docs, metas = self.store.all_documents()
             index = build_lexical_index(ids, docs, metas)
-            snapshot.save(index, folder, snapshot.fingerprint(ids))
+            snapshot.save(index, folder, snapshot.fingerprint(ids, stamp))
         return index
 
     def embed_query(self, question: str) -> np.ndarray:

@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from .lexical import LexicalIndex
@@ -29,10 +30,11 @@ from .text import NameVariants
 
 SNAPSHOT_VERSION = 2  # 2: BM25 over heading path + text
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
+STAMP = "STAMP"  # file beside the snapshots holding the collection's ingest stamp
 
 
-def fingerprint(ids: list[str]) -> str:
-    digest = hashlib.sha256(f"v{SNAPSHOT_VERSION}".encode())
+def fingerprint(ids: list[str], stamp: str = "") -> str:
+    digest = hashlib.sha256(f"v{SNAPSHOT_VERSION}/{stamp}".encode())
     for cid in sorted(ids):
         digest.update(cid.encode() + b"\n")
     return digest.hexdigest()[:32]
@@ -79,6 +81,29 @@ def save(index: LexicalIndex, folder: Path, fp: str) -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     _prune(folder, keep=fp)
+
+
+def stamp(folder: Path | None) -> str:
+    """The collection's ingest stamp: changed by every ingest that read or removed files (``renew_stamp``)."""
+    try:
+        return (folder / STAMP).read_text(encoding="utf-8").strip() if folder is not None else ""
+    except OSError:
+        return ""
+
+
+def renew_stamp(folder: Path | None) -> None:
+    """Mark saved indexes of a collection as possibly stale. Chunk ids hash the text, so a chunk whose text
+    is unchanged keeps its id while its metadata (corpus folder, chunking, title) may have changed; the
+    stamp takes part in the fingerprint, so such an index is rebuilt instead of loaded."""
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{STAMP}.{os.getpid()}"
+        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+        os.replace(tmp, folder / STAMP)
+    except OSError:
+        pass
 
 
 def _prune(folder: Path, keep: str) -> None:

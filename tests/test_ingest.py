@@ -162,3 +162,18 @@ def test_a_page_that_loses_most_of_its_visible_words_is_named_in_a_warning(plumb
     monkeypatch.setattr(html_format, "parse", real_parse)
     with Engine(plumbing, writer=True) as engine:
         assert not engine.ingest(corpus, rebuild=True).warnings  # the real loader keeps the page
+
+
+def test_a_reingest_that_only_changes_metadata_is_not_hidden_by_the_saved_lexical_index(plumbing, tmp_path):
+    """Chunk ids hash the text, so the same file indexed from another folder keeps its ids; the lexical
+    snapshot (keyed by ids) must not keep serving the old folder's metadata."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "note.txt").write_text("The backup tool copies every file to the archive each night at two.\n")
+    with Engine(plumbing.replace(corpus_dir=first), writer=True) as engine:
+        engine.ingest(first)
+        assert engine.search("backup archive")[0].metadata["corpus"] == str(first)  # snapshot saved
+        engine.ingest(second)
+    with Engine(plumbing.replace(corpus_dir=second)) as engine:  # a new process would load the snapshot
+        assert engine.search("backup archive")[0].metadata["corpus"] == str(second)
