@@ -43,40 +43,56 @@ class Engine:
         self._ingest_lock = threading.Lock()  # one ingest at a time; held apart so asks go on meanwhile
 
     # -- lazy parts --------------------------------------------------------
+    # Built on first use under the parts lock, so threads racing for a part (the server's thread pool on its
+    # first requests) build it once: two stores would each take the store lock, two retrievers two indexes.
+    def _part(self, name: str, build):
+        part = getattr(self, name)
+        if part is None:
+            with self._lock:
+                part = getattr(self, name)
+                if part is None:
+                    part = build()
+                    setattr(self, name, part)
+        return part
+
     @property
     def embedder(self):
-        if self._embedder is None:
+        def build():
             from .embedders import get_embedder
 
             s = self.settings
-            self._embedder = get_embedder(s.embedding.model, s.embedding.batch_size, s.embedding.runtime, str(s.embedding.cache_dir))
-        return self._embedder
+            return get_embedder(s.embedding.model, s.embedding.batch_size, s.embedding.runtime, str(s.embedding.cache_dir))
+
+        return self._part("_embedder", build)
 
     @property
     def store(self):
-        if self._store is None:
+        def build():
             from .embedders import vector_identity
             from .store import ChromaStore
 
             s = self.settings
-            self._store = ChromaStore(s, vector_identity(s.embedding.model, s.embedding.runtime), writer=self.writer, purpose=self.purpose)
-        return self._store
+            return ChromaStore(s, vector_identity(s.embedding.model, s.embedding.runtime), writer=self.writer, purpose=self.purpose)
+
+        return self._part("_store", build)
 
     @property
     def retriever(self):
-        if self._retriever is None:
+        def build():
             from .retrieve import Retriever
 
-            self._retriever = Retriever(self.store, self.embedder, self.settings)
-        return self._retriever
+            return Retriever(self.store, self.embedder, self.settings)
+
+        return self._part("_retriever", build)
 
     @property
     def answerer(self):
-        if self._answerer is None:
+        def build():
             from .answerers import make_answerer
 
-            self._answerer = make_answerer(self.settings, llm=self._llm)
-        return self._answerer
+            return make_answerer(self.settings, llm=self._llm)
+
+        return self._part("_answerer", build)
 
     def reconfigure(self, **changes: Any) -> None:
         """Change settings in place (the chat UI's settings panel); reopens only what changed."""

@@ -9,8 +9,9 @@ processes whose store holds exactly those ids load it instead.
 Format: bm25s's own files (NumPy arrays + JSON, loaded without pickle) and one
 JSON file for the rest; nothing here executes code from the store folder.
 The fingerprint is a SHA-256 of the sorted chunk ids, which are content hashes,
-plus ``SNAPSHOT_VERSION``: any added, changed or deleted chunk gives a new
-fingerprint. A snapshot is written to a temporary folder and renamed into place,
+plus ``SNAPSHOT_VERSION`` and the collection's write token (store.py): any added,
+changed or deleted chunk gives a new fingerprint, and so does a metadata-only
+change (the token moves with every write). A snapshot is written to a temporary folder and renamed into place,
 so readers never see half of one; a damaged snapshot is ignored and rebuilt.
 """
 
@@ -31,10 +32,12 @@ SNAPSHOT_VERSION = 2  # 2: BM25 over heading path + text
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
 
 
-def fingerprint(ids: list[str]) -> str:
+def fingerprint(ids: list[str], token: str = "") -> str:
     digest = hashlib.sha256(f"v{SNAPSHOT_VERSION}".encode())
     for cid in sorted(ids):
         digest.update(cid.encode() + b"\n")
+    if token:  # a store written before write tokens existed keeps its snapshots
+        digest.update(b"token:" + token.encode())
     return digest.hexdigest()[:32]
 
 
