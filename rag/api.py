@@ -127,9 +127,31 @@ class Engine:
         self.close()
 
     # -- ingest ------------------------------------------------------------
+    @contextlib.contextmanager
+    def _writing(self, folder: str | Path | None = None) -> Iterator[None]:
+        """Held by every write (ingest, upload, delete): this engine's ingest lock and, with a Chroma server, the
+        corpus folder's lock file, so processes writing through one folder take turns (rag/lock.py). Lock order:
+        this, then the parts lock; never wait for it while holding the parts lock (questions would wait too)."""
+        from .lock import CorpusLock
+
+        with self._ingest_lock:
+            lock = None
+            if self.settings.store.chroma_url:
+                lock = CorpusLock(Path(folder) if folder is not None else self.settings.ingest.corpus_dir,
+                                  self.settings.store.corpus_lock_timeout)
+                try:
+                    lock.acquire(exclusive=True, purpose=self.purpose)
+                except OSError:  # no lock file possible (a read-only or missing folder): go on as without a server
+                    lock = None
+            try:
+                yield
+            finally:
+                if lock is not None:
+                    lock.release()
+
     def ingest(self, path: str | Path | None = None, *, rebuild: bool = False, progress=None) -> IngestReport:
         """Index a folder. Questions keep being answered while it runs (only ingests queue behind each other)."""
-        with self._ingest_lock:
+        with self._writing(path):
             return self._ingest(path, rebuild=rebuild, progress=progress)
 
     def _ingest(self, path: str | Path | None = None, *, rebuild: bool = False, progress=None) -> IngestReport:
@@ -173,7 +195,7 @@ class Engine:
         out = UploadReport(refused=[(name, why) for name, why, _ in refused])
         if not accepted:
             return out
-        with self._ingest_lock:  # copies too: two uploads of one name never interleave with an ingest
+        with self._writing():  # copies too: two uploads of one name never interleave with an ingest
             root = Path(self.settings.ingest.corpus_dir)
             staged = Staged(root)
             try:
@@ -208,7 +230,7 @@ class Engine:
         """Delete a stored file: its chunks leave the store and the lexical index, and the file leaves the
         corpus folder (only when it lies inside ``ingest.corpus_dir``). ``NotFoundError`` when no chunk has
         that source."""
-        with self._ingest_lock, self._lock:
+        with self._writing(), self._lock:
             store = self._writable_store()
             metas = store.all_metadata()
             ids = [i for i, m in metas.items() if m.get("source") == source]

@@ -14,6 +14,14 @@ Within one process the lock is shared: several engines on one store folder
 and released when the last of them lets go; a shared hold is upgraded in place
 when one of them needs to write. (Two flocks from one process on two file
 handles would otherwise block each other.)
+
+With a Chroma server there is no store lock, but processes that write through
+one corpus folder (several ``rag serve`` behind one address, a ``rag watch``)
+must still take turns: an ingest reads the folder and the store's list of its
+files, then writes, and two at once could index a file another is still
+copying in, or put back chunks of a file deleted meanwhile. ``CorpusLock``
+takes the same kind of flock on ``<folder>/.rag-ingest.lock`` for the length of
+one ingest, upload or delete (``Engine._writing``).
 """
 
 from __future__ import annotations
@@ -43,8 +51,10 @@ _held_lock = threading.Lock()
 
 
 class StoreLock:
+    NAME = ".rag.lock"
+
     def __init__(self, store_dir: Path, timeout: float) -> None:
-        self.path = Path(store_dir) / ".rag.lock"
+        self.path = Path(store_dir) / self.NAME
         self.timeout = timeout
         self._handle = None
         self._key = ""
@@ -87,11 +97,12 @@ class StoreLock:
                     holder = self._holder()
                     if close_on_timeout:
                         handle.close()
-                    raise StoreLockedError(
-                        f"the store {self.path.parent} is in use by another process{holder}; waited {self.timeout:.0f}s. "
-                        "Wait for it to finish, stop it, raise RAG_LOCK_TIMEOUT, or use a Chroma server (RAG_CHROMA_URL) for concurrent access"
-                    ) from None
+                    raise StoreLockedError(self._busy(holder)) from None
                 time.sleep(0.1)
+
+    def _busy(self, holder: str) -> str:
+        return (f"the store {self.path.parent} is in use by another process{holder}; waited {self.timeout:.0f}s. "
+                "Wait for it to finish, stop it, raise RAG_LOCK_TIMEOUT, or use a Chroma server (RAG_CHROMA_URL) for concurrent access")
 
     def _holder(self) -> str:
         try:
@@ -113,3 +124,13 @@ class StoreLock:
                     held.handle.close()
         self._handle = None
         self.mode = None
+
+
+class CorpusLock(StoreLock):
+    """Writers through one corpus folder take turns, across processes (with a Chroma server; see the module docstring)."""
+
+    NAME = ".rag-ingest.lock"
+
+    def _busy(self, holder: str) -> str:
+        return (f"the folder {self.path.parent} is being indexed by another process{holder}; waited {self.timeout:.0f}s. "
+                "Try again when it is done, or raise RAG_STORE__CORPUS_LOCK_TIMEOUT")

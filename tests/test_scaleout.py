@@ -96,6 +96,8 @@ def test_the_change_key_moves_with_every_kind_of_write_and_follows_a_collection_
         keys.append(one.change_key())
         assert len(set(keys)) == len(keys)
         assert (one.collection.metadata or {}).get("embedding_model") == "fake"  # the bump keeps the collection's metadata
+        (hit,) = one.query([0.0, 2.0], 1)
+        assert hit.id == "b" and hit.distance < 1e-4  # ... and its cosine distance (squared L2 would say 1.0)
 
         two.client.delete_collection(plumbing.store.collection)  # `rag ingest --rebuild` in another process
         ChromaStore(plumbing, "fake", writer=True).close()  # ... recreates it empty
@@ -126,3 +128,43 @@ def test_parts_built_lazily_are_built_once_when_threads_race_for_them(plumbing, 
             t.join()
         assert len(made) == 1
         assert len({id(s) for s, _ in got}) == 1 and len({id(r) for _, r in got}) == 1
+
+
+def test_with_a_chroma_server_writers_through_one_corpus_folder_take_turns_across_processes(plumbing, tmp_path):
+    import fcntl
+
+    from rag.errors import BackendError, StoreLockedError
+
+    from .conftest import free_port
+
+    corpus = corpus_with(tmp_path / "corpus", {"orchard.txt": note("ginkgo", 3)})
+    server = plumbing.replace(corpus_dir=corpus, chroma_url=f"http://127.0.0.1:{free_port()}", store__corpus_lock_timeout=30)
+    with open(corpus / ".rag-ingest.lock", "a+") as other:  # another process's ingest, upload or delete
+        fcntl.flock(other, fcntl.LOCK_EX)
+        outcome: list = []
+
+        def ingest():
+            started = time.monotonic()
+            try:
+                Engine(server, writer=True).ingest()
+            except Exception as exc:  # noqa: BLE001 - asserted below
+                outcome.append((exc, time.monotonic() - started))
+
+        worker = threading.Thread(target=ingest)
+        worker.start()
+        time.sleep(1.0)
+        assert worker.is_alive() and not outcome  # waiting for the folder, before touching the store
+        fcntl.flock(other, fcntl.LOCK_UN)
+        worker.join(30)
+    (exc, waited), = outcome
+    assert isinstance(exc, BackendError) and "cannot reach the Chroma server" in str(exc) and waited >= 1.0
+
+    with open(corpus / ".rag-ingest.lock", "a+") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(StoreLockedError, match="being indexed by another process.*CORPUS_LOCK_TIMEOUT"):
+            Engine(server.replace(store__corpus_lock_timeout=0.3), writer=True).remove_document("orchard.txt")
+    assert (corpus / "orchard.txt").exists()
+    (corpus / ".rag-ingest.lock").unlink()
+    with Engine(plumbing.replace(corpus_dir=corpus), writer=True) as embedded:  # the embedded store has its own lock: no lock file
+        embedded.ingest()
+    assert not (corpus / ".rag-ingest.lock").exists()
