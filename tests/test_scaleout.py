@@ -168,3 +168,124 @@ def test_with_a_chroma_server_writers_through_one_corpus_folder_take_turns_acros
     with Engine(plumbing.replace(corpus_dir=corpus), writer=True) as embedded:  # the embedded store has its own lock: no lock file
         embedded.ingest()
     assert not (corpus / ".rag-ingest.lock").exists()
+
+
+# -- slow: a real Chroma server and two real `rag serve` processes ----------------------------
+
+BOTTLES = "How many bottles did the Lida glassworks produce?"
+GLASS = "The Lida glassworks produced {} green bottles on 2 February, the plant manager Ihar Zhuk said."
+
+
+def until(check, timeout: float = 60.0):
+    """(seconds until ``check()`` returned something true, that value); polls as fast as the check runs."""
+    started = time.monotonic()
+    while True:
+        got = check()
+        if got:
+            return time.monotonic() - started, got
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"not true after {timeout}s: {check.__doc__ or check}")
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_two_serve_processes_on_one_chroma_server_answer_as_one_service(tmp_path, settings):
+    import contextlib
+    import os
+    import shutil
+    import sys
+
+    import httpx
+    from openai import OpenAI
+
+    from . import conftest
+    from .conftest import SEEDS, free_port, serve, venv_bin
+    from .test_robustness import expected_chunks, stored_chunks
+
+    corpus = tmp_path / "corpus"  # one corpus folder for both, as on one machine or a shared mount
+    shutil.copytree(SEEDS, corpus)
+    chroma_port, ports = free_port(), {"A": free_port(), "B": free_port()}
+    chroma_url = f"http://127.0.0.1:{chroma_port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env.update({"ANONYMIZED_TELEMETRY": "False", "RAG_CHROMA_URL": chroma_url, "RAG_CORPUS_DIR": str(corpus),
+                "RAG_SHOW_PROGRESS": "false", "RAG_CACHE_DIR": str(conftest.MODEL_CACHE)})
+    delays: dict[str, float] = {}
+    with contextlib.ExitStack() as running:  # every process is stopped on the way out, failed assertions included
+        running.enter_context(serve([venv_bin("chroma"), "run", "--path", str(tmp_path / "chroma-data"), "--host", "127.0.0.1",
+                                     "--port", str(chroma_port)], chroma_port, 90, env=env, log=tmp_path / "chroma.log"))
+        for name, port in ports.items():  # A indexes the corpus into the empty collection at start, B finds it there
+            running.enter_context(serve([sys.executable, "-m", "rag", "serve", "--port", str(port)], port, 240,
+                                        env={**env, "RAG_STORE_DIR": str(tmp_path / f"store-{name}"),
+                                             "RAG_FEEDBACK__LOG": str(tmp_path / f"feedback-{name}.jsonl")},
+                                        log=tmp_path / f"serve-{name}.log"))
+        base = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        http = {name: running.enter_context(httpx.Client(base_url=url, timeout=120)) for name, url in base.items()}
+        chat = {name: OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0, timeout=120) for name, url in base.items()}
+
+        def answer(name: str) -> tuple[str, list[str]]:
+            r = chat[name].chat.completions.create(model="documents", messages=[{"role": "user", "content": BOTTLES}])
+            return r.choices[0].message.content, [c["source"] for c in r.model_extra["citations"]]
+
+        def sources(name: str) -> dict[str, int]:
+            return {d["source"]: d["chunks"] for d in http[name].get("/v1/documents").json()["data"]}
+
+        seeds_chunks = http["A"].get("/health").json()["chunks"]
+        assert seeds_chunks > 40 and http["B"].get("/health").json()["chunks"] == seeds_chunks
+        for name in base:  # both build their lexical index now, before anything changes
+            text, cited = answer(name)
+            assert "8,240" not in text and "uploads/glass.txt" not in cited
+
+        # upload through A -> answerable through B
+        started = time.monotonic()
+        r = http["A"].post("/v1/documents", files={"files": ("glass.txt", GLASS.format("8,240").encode(), "text/plain")})
+        assert r.status_code == 201 and r.json()["indexed"] == ["uploads/glass.txt"], r.text
+        delays["upload request"] = time.monotonic() - started
+
+        def b_answers_the_upload():
+            """B answers from the uploaded file"""
+            text, cited = answer("B")
+            return "8,240" in text and cited[:1] == ["uploads/glass.txt"]
+
+        delays["upload"], _ = until(b_answers_the_upload)
+        assert sources("B")["uploads/glass.txt"] == 1
+        text, cited = answer("A")  # A caches an index holding the upload, which B is about to replace
+        assert "8,240" in text and cited[:1] == ["uploads/glass.txt"]
+        hits = http["B"].post("/v1/search", json={"query": "Lida glassworks green bottles", "top_k": 3}).json()["data"]
+        assert hits[0]["source"] == "uploads/glass.txt"
+
+        # the same file with changed text through B (one chunk before and after: the chunk count does not move) -> A
+        r = http["B"].post("/v1/documents", files={"files": ("glass.txt", GLASS.format("9,315").encode(), "text/plain")})
+        assert r.status_code == 201 and r.json()["chunks_total"] == seeds_chunks + 1, r.text
+
+        def a_answers_the_new_text():
+            """A answers from the replaced text"""
+            text, cited = answer("A")
+            assert "8,240" not in text, text  # never the old text, not even once
+            return "9,315" in text and cited[:1] == ["uploads/glass.txt"]
+
+        delays["replace"], _ = until(a_answers_the_new_text)
+        assert (corpus / "uploads" / "glass.txt").read_text() == GLASS.format("9,315")
+        assert all("8,240" not in h["text"] for h in http["A"].post("/v1/search", json={"query": "Lida glassworks 8,240 bottles",
+                                                                                       "top_k": 10}).json()["data"])
+
+        # delete through B -> gone from A's answers, search and document list
+        r = http["B"].delete("/v1/documents/uploads/glass.txt")
+        assert r.status_code == 200 and r.json()["chunks_removed"] == 1 and r.json()["file_removed"], r.text
+
+        def a_forgot_the_file():
+            """A no longer cites the deleted file"""
+            text, cited = answer("A")
+            return "9,315" not in text and "uploads/glass.txt" not in cited
+
+        delays["delete"], _ = until(a_forgot_the_file)
+        assert "uploads/glass.txt" not in sources("A") and http["A"].get("/health").json()["chunks"] == seeds_chunks
+        assert all(h["source"] != "uploads/glass.txt" for h in http["A"].post(
+            "/v1/search", json={"query": "Lida glassworks green bottles Ihar Zhuk", "top_k": 20}).json()["data"])
+        assert http["A"].delete("/v1/documents/uploads/glass.txt").status_code == 404
+
+        server = settings.replace(chroma_url=chroma_url)
+        assert stored_chunks(server) == expected_chunks(corpus, server)  # nothing lost, duplicated or left behind
+    for log in tmp_path.glob("serve-*.log"):
+        assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace"), log.read_text()[-3000:]
+    print("propagation seconds:", {k: round(v, 3) for k, v in delays.items()})
+    assert max(delays["upload"], delays["replace"], delays["delete"]) < 5.0, delays
