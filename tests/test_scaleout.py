@@ -170,6 +170,23 @@ def test_with_a_chroma_server_writers_through_one_corpus_folder_take_turns_acros
     assert not (corpus / ".rag-ingest.lock").exists()
 
 
+
+def test_a_server_whose_corpus_folder_is_not_the_shared_one_says_so_at_start(plumbing, tmp_path):
+    from rag.server import shared_folder_warnings
+
+    ours = corpus_with(tmp_path / "ours", {"orchard.txt": note("hazel", 8), "gate.txt": note("alder", 2)})
+    theirs = corpus_with(tmp_path / "theirs" / "uploads", {"memo.txt": note("birch", 4)}).parent
+    with Engine(plumbing.replace(corpus_dir=ours), writer=True) as engine:
+        engine.ingest()
+        assert shared_folder_warnings(engine) == []
+        (ours / "gate.txt").unlink()  # as on a machine whose folder is not the one the documents came from
+        engine.ingest(theirs)  # uploads made through a server with another corpus folder
+        lines = shared_folder_warnings(engine)
+    assert len(lines) == 3
+    assert "1 document(s)" in lines[0] and "gate.txt" in lines[0] and str(ours) in lines[0]
+    assert str(theirs) in lines[1] and "same corpus folder" in lines[2]
+
+
 # -- slow: a real Chroma server and two real `rag serve` processes ----------------------------
 
 BOTTLES = "How many bottles did the Lida glassworks produce?"
@@ -286,6 +303,6 @@ def test_two_serve_processes_on_one_chroma_server_answer_as_one_service(tmp_path
         server = settings.replace(chroma_url=chroma_url)
         assert stored_chunks(server) == expected_chunks(corpus, server)  # nothing lost, duplicated or left behind
     for log in tmp_path.glob("serve-*.log"):
-        assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace"), log.read_text()[-3000:]
+        assert "Traceback" not in (text := log.read_text(encoding="utf-8", errors="replace")) and "warning" not in text, text[-3000:]
     print("propagation seconds:", {k: round(v, 3) for k, v in delays.items()})
     assert max(delays["upload"], delays["replace"], delays["delete"]) < 5.0, delays
