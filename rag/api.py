@@ -140,7 +140,7 @@ class Engine:
                 lock = CorpusLock(Path(folder) if folder is not None else self.settings.ingest.corpus_dir,
                                   self.settings.store.corpus_lock_timeout)
                 try:
-                    lock.acquire(exclusive=True, purpose=self.purpose)
+                    lock.acquire(self.purpose)
                 except OSError:  # no lock file possible (a read-only or missing folder): go on as without a server
                     lock = None
             try:

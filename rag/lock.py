@@ -16,12 +16,13 @@ when one of them needs to write. (Two flocks from one process on two file
 handles would otherwise block each other.)
 
 With a Chroma server there is no store lock, but processes that write through
-one corpus folder (several ``rag serve`` behind one address, a ``rag watch``)
+one corpus folder (several ``rag serve`` on one collection, a ``rag watch``)
 must still take turns: an ingest reads the folder and the store's list of its
 files, then writes, and two at once could index a file another is still
 copying in, or put back chunks of a file deleted meanwhile. ``CorpusLock``
-takes the same kind of flock on ``<folder>/.rag-ingest.lock`` for the length of
-one ingest, upload or delete (``Engine._writing``).
+holds an exclusive flock on ``<folder>/.rag-ingest.lock`` for one ingest,
+upload or delete (``Engine._writing``), and removes the file when done, so the
+user's folder keeps no trace of it.
 """
 
 from __future__ import annotations
@@ -50,11 +51,18 @@ _held: dict[str, _Held] = {}
 _held_lock = threading.Lock()
 
 
-class StoreLock:
-    NAME = ".rag.lock"
+def _holder(path: Path) -> str:
+    """The holder a lock file names, as ' (pid N: purpose)', or '' when it names no one."""
+    try:
+        info = json.loads(path.read_text() or "{}")
+        return f" (pid {info['pid']}: {info['purpose']})" if info else ""
+    except (OSError, ValueError, KeyError):
+        return ""
 
+
+class StoreLock:
     def __init__(self, store_dir: Path, timeout: float) -> None:
-        self.path = Path(store_dir) / self.NAME
+        self.path = Path(store_dir) / ".rag.lock"
         self.timeout = timeout
         self._handle = None
         self._key = ""
@@ -97,19 +105,14 @@ class StoreLock:
                     holder = self._holder()
                     if close_on_timeout:
                         handle.close()
-                    raise StoreLockedError(self._busy(holder)) from None
+                    raise StoreLockedError(
+                        f"the store {self.path.parent} is in use by another process{holder}; waited {self.timeout:.0f}s. "
+                        "Wait for it to finish, stop it, raise RAG_LOCK_TIMEOUT, or use a Chroma server (RAG_CHROMA_URL) for concurrent access"
+                    ) from None
                 time.sleep(0.1)
 
-    def _busy(self, holder: str) -> str:
-        return (f"the store {self.path.parent} is in use by another process{holder}; waited {self.timeout:.0f}s. "
-                "Wait for it to finish, stop it, raise RAG_LOCK_TIMEOUT, or use a Chroma server (RAG_CHROMA_URL) for concurrent access")
-
     def _holder(self) -> str:
-        try:
-            info = json.loads(self.path.read_text() or "{}")
-            return f" (pid {info['pid']}: {info['purpose']})" if info else ""
-        except (OSError, ValueError, KeyError):
-            return ""
+        return _holder(self.path)
 
     def release(self) -> None:
         if self._handle is None:
@@ -126,11 +129,57 @@ class StoreLock:
         self.mode = None
 
 
-class CorpusLock(StoreLock):
-    """Writers through one corpus folder take turns, across processes (with a Chroma server; see the module docstring)."""
+class CorpusLock:
+    """An exclusive flock on ``<folder>/.rag-ingest.lock`` for one write; the file is removed on release.
+
+    Each acquire opens its own file description, so engines and threads of one process take turns too. The
+    file is removed while still locked; a waiter that then gets the lock on the removed file sees that the
+    path no longer names it and starts over on the new one."""
 
     NAME = ".rag-ingest.lock"
 
-    def _busy(self, holder: str) -> str:
-        return (f"the folder {self.path.parent} is being indexed by another process{holder}; waited {self.timeout:.0f}s. "
-                "Try again when it is done, or raise RAG_STORE__CORPUS_LOCK_TIMEOUT")
+    def __init__(self, folder: Path, timeout: float) -> None:
+        self.path = Path(folder) / self.NAME
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self, purpose: str) -> None:
+        """Wait up to ``timeout`` s (``StoreLockedError`` then); ``OSError`` when the file cannot be made."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise StoreLockedError(
+                                f"the folder {self.path.parent} is being indexed by another process{_holder(self.path)}; "
+                                f"waited {self.timeout:.0f}s. Try again when it is done, or raise RAG_STORE__CORPUS_LOCK_TIMEOUT") from None
+                        time.sleep(0.1)
+                try:
+                    current = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    current = False
+                if current:
+                    os.ftruncate(fd, 0)
+                    os.write(fd, json.dumps({"pid": os.getpid(), "purpose": purpose, "argv": " ".join(sys.argv[:3])}).encode())
+                    self._fd = fd
+                    return
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # the holder before us removed this file on release: lock the new one
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None

@@ -158,6 +158,7 @@ def test_with_a_chroma_server_writers_through_one_corpus_folder_take_turns_acros
         worker.join(30)
     (exc, waited), = outcome
     assert isinstance(exc, BackendError) and "cannot reach the Chroma server" in str(exc) and waited >= 1.0
+    assert not (corpus / ".rag-ingest.lock").exists()  # removed by the write that held it: no trace in the folder
 
     with open(corpus / ".rag-ingest.lock", "a+") as other:
         fcntl.flock(other, fcntl.LOCK_EX)
@@ -168,6 +169,25 @@ def test_with_a_chroma_server_writers_through_one_corpus_folder_take_turns_acros
     with Engine(plumbing.replace(corpus_dir=corpus), writer=True) as embedded:  # the embedded store has its own lock: no lock file
         embedded.ingest()
     assert not (corpus / ".rag-ingest.lock").exists()
+
+
+def test_a_corpus_lock_removed_by_its_holder_is_taken_by_exactly_one_waiter(tmp_path):
+    from rag.errors import StoreLockedError
+    from rag.lock import CorpusLock
+
+    first = CorpusLock(tmp_path, 5)
+    first.acquire("first")
+    second = CorpusLock(tmp_path, 5)
+    waiter = threading.Thread(target=second.acquire, args=("second",))
+    waiter.start()
+    time.sleep(0.3)
+    first.release()  # removes the file the waiter is blocked on, then unlocks it
+    waiter.join(5)
+    assert second._fd is not None and "second" in (tmp_path / CorpusLock.NAME).read_text()
+    with pytest.raises(StoreLockedError, match=r"pid \d+: second"):
+        CorpusLock(tmp_path, 0.3).acquire("third")  # the new file is held: no two holders at once
+    second.release()
+    assert not (tmp_path / CorpusLock.NAME).exists()
 
 
 
@@ -302,6 +322,7 @@ def test_two_serve_processes_on_one_chroma_server_answer_as_one_service(tmp_path
 
         server = settings.replace(chroma_url=chroma_url)
         assert stored_chunks(server) == expected_chunks(corpus, server)  # nothing lost, duplicated or left behind
+        assert not (corpus / ".rag-ingest.lock").exists()  # the writers' turn-taking leaves no file in the folder
     for log in tmp_path.glob("serve-*.log"):
         assert "Traceback" not in (text := log.read_text(encoding="utf-8", errors="replace")) and "warning" not in text, text[-3000:]
     print("propagation seconds:", {k: round(v, 3) for k, v in delays.items()})
