@@ -43,40 +43,56 @@ class Engine:
         self._ingest_lock = threading.Lock()  # one ingest at a time; held apart so asks go on meanwhile
 
     # -- lazy parts --------------------------------------------------------
+    # Built on first use under the parts lock, so threads racing for a part (the server's thread pool on its
+    # first requests) build it once: two stores would each take the store lock, two retrievers two indexes.
+    def _part(self, name: str, build):
+        part = getattr(self, name)
+        if part is None:
+            with self._lock:
+                part = getattr(self, name)
+                if part is None:
+                    part = build()
+                    setattr(self, name, part)
+        return part
+
     @property
     def embedder(self):
-        if self._embedder is None:
+        def build():
             from .embedders import get_embedder
 
             s = self.settings
-            self._embedder = get_embedder(s.embedding.model, s.embedding.batch_size, s.embedding.runtime, str(s.embedding.cache_dir))
-        return self._embedder
+            return get_embedder(s.embedding.model, s.embedding.batch_size, s.embedding.runtime, str(s.embedding.cache_dir))
+
+        return self._part("_embedder", build)
 
     @property
     def store(self):
-        if self._store is None:
+        def build():
             from .embedders import vector_identity
             from .store import ChromaStore
 
             s = self.settings
-            self._store = ChromaStore(s, vector_identity(s.embedding.model, s.embedding.runtime), writer=self.writer, purpose=self.purpose)
-        return self._store
+            return ChromaStore(s, vector_identity(s.embedding.model, s.embedding.runtime), writer=self.writer, purpose=self.purpose)
+
+        return self._part("_store", build)
 
     @property
     def retriever(self):
-        if self._retriever is None:
+        def build():
             from .retrieve import Retriever
 
-            self._retriever = Retriever(self.store, self.embedder, self.settings)
-        return self._retriever
+            return Retriever(self.store, self.embedder, self.settings)
+
+        return self._part("_retriever", build)
 
     @property
     def answerer(self):
-        if self._answerer is None:
+        def build():
             from .answerers import make_answerer
 
-            self._answerer = make_answerer(self.settings, llm=self._llm)
-        return self._answerer
+            return make_answerer(self.settings, llm=self._llm)
+
+        return self._part("_answerer", build)
 
     def reconfigure(self, **changes: Any) -> None:
         """Change settings in place (the chat UI's settings panel); reopens only what changed."""
@@ -111,9 +127,31 @@ class Engine:
         self.close()
 
     # -- ingest ------------------------------------------------------------
+    @contextlib.contextmanager
+    def _writing(self, folder: str | Path | None = None) -> Iterator[None]:
+        """Held by every write (ingest, upload, delete): this engine's ingest lock and, with a Chroma server, the
+        corpus folder's lock file, so processes writing through one folder take turns (rag/lock.py). Lock order:
+        this, then the parts lock; never wait for it while holding the parts lock (questions would wait too)."""
+        from .lock import CorpusLock
+
+        with self._ingest_lock:
+            lock = None
+            if self.settings.store.chroma_url:
+                lock = CorpusLock(Path(folder) if folder is not None else self.settings.ingest.corpus_dir,
+                                  self.settings.store.corpus_lock_timeout)
+                try:
+                    lock.acquire(self.purpose)
+                except OSError:  # no lock file possible (a read-only or missing folder): go on as without a server
+                    lock = None
+            try:
+                yield
+            finally:
+                if lock is not None:
+                    lock.release()
+
     def ingest(self, path: str | Path | None = None, *, rebuild: bool = False, progress=None) -> IngestReport:
         """Index a folder. Questions keep being answered while it runs (only ingests queue behind each other)."""
-        with self._ingest_lock:
+        with self._writing(path):
             return self._ingest(path, rebuild=rebuild, progress=progress)
 
     def _ingest(self, path: str | Path | None = None, *, rebuild: bool = False, progress=None) -> IngestReport:
@@ -131,10 +169,6 @@ class Engine:
             max_file_mb=settings.ingest.max_file_mb, batch_size=settings.embedding.batch_size,
             show_progress=settings.ingest.show_progress and progress is None, progress=progress,
         )
-        if report.files_read or report.files_removed:
-            from . import snapshot
-
-            snapshot.renew_stamp(getattr(store, "snapshot_dir", None))
         if self._retriever is not None:
             self._retriever.invalidate()
         return report
@@ -161,7 +195,7 @@ class Engine:
         out = UploadReport(refused=[(name, why) for name, why, _ in refused])
         if not accepted:
             return out
-        with self._ingest_lock:  # copies too: two uploads of one name never interleave with an ingest
+        with self._writing():  # copies too: two uploads of one name never interleave with an ingest
             root = Path(self.settings.ingest.corpus_dir)
             staged = Staged(root)
             try:
@@ -196,7 +230,7 @@ class Engine:
         """Delete a stored file: its chunks leave the store and the lexical index, and the file leaves the
         corpus folder (only when it lies inside ``ingest.corpus_dir``). ``NotFoundError`` when no chunk has
         that source."""
-        with self._ingest_lock, self._lock:
+        with self._writing(), self._lock:
             store = self._writable_store()
             metas = store.all_metadata()
             ids = [i for i, m in metas.items() if m.get("source") == source]

@@ -1,11 +1,13 @@
 """The documents in a store: list them, delete one, and search passages without answering.
 
 Functions take an ``Engine`` (rag/api.py) and work on its parts under its
-locks: a delete holds the engine's ingest lock (so it never interleaves with an
-ingest of the same engine) and switches the engine to writer mode the way
+locks: a delete holds ``Engine._writing`` (so it never interleaves with an
+ingest of the same engine, nor with a Chroma server with another process's
+write through the same folder) and switches the engine to writer mode the way
 ``Engine.ingest`` does. After a delete the engine's lexical index is
 invalidated, so no passage of a deleted document can be retrieved again; other
-processes notice the changed chunk count and rebuild theirs.
+processes see the collection's new write token (store.py) at their next
+question and rebuild theirs.
 
 The store is the only record: a document is the set of chunks whose metadata
 names the same ``source`` (path relative to the folder it was indexed from,
@@ -103,9 +105,11 @@ def open_for_writing(engine):
         return engine._writable_store()
 
 
-def delete_documents(engine, docs: list[DocumentInfo], *, delete_file: bool = False) -> int:
+def delete_documents(engine, docs: list[DocumentInfo], *, delete_file: bool = False, folder: str | Path | None = None) -> int:
+    """Delete ``docs`` (and with ``delete_file`` their files); ``folder``: the corpus folder whose writers this waits
+    for with a Chroma server (default ``ingest.corpus_dir``)."""
     deleted = 0
-    with engine._ingest_lock:  # never in the middle of an ingest of this engine
+    with engine._writing(folder):  # never in the middle of an ingest of this engine (nor, with a Chroma server, of another process)
         store = open_for_writing(engine)
         for doc in docs:
             if delete_file and doc.path is not None:
@@ -128,7 +132,7 @@ def remove_corpus(engine, root: str | Path) -> int:
     """Delete the chunks of every document indexed from folder ``root`` (used when its last file is gone:
     ``Engine.ingest`` refuses a folder without documents and would leave them behind)."""
     corpus = str(Path(root).resolve())
-    return delete_documents(engine, [d for d in list_documents(engine) if d.corpus == corpus])
+    return delete_documents(engine, [d for d in list_documents(engine) if d.corpus == corpus], folder=root)
 
 
 def search(engine, query: str, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:

@@ -14,6 +14,15 @@ Within one process the lock is shared: several engines on one store folder
 and released when the last of them lets go; a shared hold is upgraded in place
 when one of them needs to write. (Two flocks from one process on two file
 handles would otherwise block each other.)
+
+With a Chroma server there is no store lock, but processes that write through
+one corpus folder (several ``rag serve`` on one collection, a ``rag watch``)
+must still take turns: an ingest reads the folder and the store's list of its
+files, then writes, and two at once could index a file another is still
+copying in, or put back chunks of a file deleted meanwhile. ``CorpusLock``
+holds an exclusive flock on ``<folder>/.rag-ingest.lock`` for one ingest,
+upload or delete (``Engine._writing``), and removes the file when done, so the
+user's folder keeps no trace of it.
 """
 
 from __future__ import annotations
@@ -40,6 +49,15 @@ class _Held:
 
 _held: dict[str, _Held] = {}
 _held_lock = threading.Lock()
+
+
+def _holder(path: Path) -> str:
+    """The holder a lock file names, as ' (pid N: purpose)', or '' when it names no one."""
+    try:
+        info = json.loads(path.read_text() or "{}")
+        return f" (pid {info['pid']}: {info['purpose']})" if info else ""
+    except (OSError, ValueError, KeyError):
+        return ""
 
 
 class StoreLock:
@@ -94,11 +112,7 @@ class StoreLock:
                 time.sleep(0.1)
 
     def _holder(self) -> str:
-        try:
-            info = json.loads(self.path.read_text() or "{}")
-            return f" (pid {info['pid']}: {info['purpose']})" if info else ""
-        except (OSError, ValueError, KeyError):
-            return ""
+        return _holder(self.path)
 
     def release(self) -> None:
         if self._handle is None:
@@ -113,3 +127,59 @@ class StoreLock:
                     held.handle.close()
         self._handle = None
         self.mode = None
+
+
+class CorpusLock:
+    """An exclusive flock on ``<folder>/.rag-ingest.lock`` for one write; the file is removed on release.
+
+    Each acquire opens its own file description, so engines and threads of one process take turns too. The
+    file is removed while still locked; a waiter that then gets the lock on the removed file sees that the
+    path no longer names it and starts over on the new one."""
+
+    NAME = ".rag-ingest.lock"
+
+    def __init__(self, folder: Path, timeout: float) -> None:
+        self.path = Path(folder) / self.NAME
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self, purpose: str) -> None:
+        """Wait up to ``timeout`` s (``StoreLockedError`` then); ``OSError`` when the file cannot be made."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise StoreLockedError(
+                                f"the folder {self.path.parent} is being indexed by another process{_holder(self.path)}; "
+                                f"waited {self.timeout:.0f}s. Try again when it is done, or raise RAG_STORE__CORPUS_LOCK_TIMEOUT") from None
+                        time.sleep(0.1)
+                try:
+                    current = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    current = False
+                if current:
+                    os.ftruncate(fd, 0)
+                    os.write(fd, json.dumps({"pid": os.getpid(), "purpose": purpose, "argv": " ".join(sys.argv[:3])}).encode())
+                    self._fd = fd
+                    return
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # the holder before us removed this file on release: lock the new one
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None

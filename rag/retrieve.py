@@ -9,8 +9,12 @@ document even though neither the dense model nor BM25 would link them alone.
 
 The lexical index (lexical.py) is loaded from its snapshot next to the store
 (snapshot.py) or built from the store's documents when the retriever first
-runs, and reloaded when the store's chunk count or the ingest generation
-changes.
+runs, and rebuilt when the store's ``change_key()`` moves: every write, by
+this process or any other on the same collection (several ``rag serve``
+processes on one Chroma server), replaces a token in the collection's
+metadata, so a replaced file or an add plus a delete elsewhere is seen at the
+next question even when the chunk count stays the same. The check costs two
+small store requests per question (collection metadata and count).
 
 Stages, each with one contract: ``candidates`` (dense + lexical, fused) ->
 ``reranker.rerank`` (rag/rerank.py; none by default) -> ``Filters.accepts``
@@ -38,33 +42,32 @@ class Retriever:
         self.scoring = settings.scoring
         self.reranker = RERANKERS.resolve(settings.retrieval.reranker)(settings)
         self._index: LexicalIndex | None = None
-        self._index_key: tuple[int, int] | None = None
-        self.generation = 0
+        self._index_key: tuple | None = None
+        self.generation = 0  # this process's own writes (the store's change key catches them too)
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
         self.generation += 1
 
     def lexical(self) -> LexicalIndex:
-        key = (self.store.count(), self.generation)
+        # The key is read before the records: a write landing in between costs one more rebuild, never a stale index.
+        key = (self.store.change_key(), self.generation)
         with self._lock:
             if self._index is None or key != self._index_key:
-                self._index = self._load_or_build()
+                self._index = self._load_or_build(token=key[0][1])
                 self._index_key = key
             return self._index
 
-    def _load_or_build(self) -> LexicalIndex:
-        """The saved snapshot when the store holds exactly its chunk ids, else a fresh build (then saved)."""
+    def _load_or_build(self, token: str = "") -> LexicalIndex:
+        """The saved snapshot when the store holds exactly its chunk ids at this write token, else a fresh build (then saved)."""
         folder = getattr(self.store, "snapshot_dir", None)
         if folder is None:
             return build_lexical_index(*self.store.all_documents())
-        stamp = snapshot.stamp(folder)
-        fp = snapshot.fingerprint(self.store.all_ids(), stamp)
-        index = snapshot.load(folder, fp)
+        index = snapshot.load(folder, snapshot.fingerprint(self.store.all_ids(), token))
         if index is None:
             ids, docs, metas = self.store.all_documents()
             index = build_lexical_index(ids, docs, metas)
-            snapshot.save(index, folder, snapshot.fingerprint(ids, stamp))
+            snapshot.save(index, folder, snapshot.fingerprint(ids, token))
         return index
 
     def embed_query(self, question: str) -> np.ndarray:

@@ -32,6 +32,7 @@ import json
 import re
 import secrets
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -482,6 +483,32 @@ def _mount_ui(app: FastAPI, settings: Settings, engines: Engines, any_folder: bo
                         allowed_paths=[str(Path(settings.ingest.corpus_dir).resolve())])  # cited files open from the source cards
 
 
+def shared_folder_warnings(engine: Engine) -> list[str]:
+    """Signs that this server does not share its corpus folder with the others on the same Chroma server.
+
+    Several ``rag serve`` processes on one collection act as one service only when they read and write one
+    corpus folder (one machine, or one shared mount at the same path): an upload is a file in it, and every
+    ingest of it removes the chunks of files it no longer holds. Two signs of separate folders: documents
+    indexed from this folder whose files are not in it here, and uploads indexed from another folder."""
+    from .uploads import UPLOAD_DIR
+
+    root = str(Path(engine.settings.ingest.corpus_dir).resolve())
+    docs = engine.documents()
+    missing = [d["source"] for d in docs if d["corpus"] == root and d["bytes"] is None]
+    foreign = sorted({d["corpus"] for d in docs if d["corpus"] != root and d["source"].startswith(f"{UPLOAD_DIR}/")})
+    lines = []
+    if missing:
+        lines.append(f"{len(missing)} document(s) of collection {engine.settings.store.collection!r} were indexed from {root} but "
+                     f"are not in it on this machine (e.g. {missing[0]}); the next upload or ingest here removes them")
+    if foreign:
+        lines.append(f"collection {engine.settings.store.collection!r} holds uploads made through a server whose corpus folder is "
+                     f"{', '.join(foreign)}, not {root}")
+    if lines:
+        lines.append("every rag serve on one Chroma server needs the same corpus folder (RAG_CORPUS_DIR; one machine or a shared "
+                     "mount at the same path): see the README, 'Running for a team'")
+    return lines
+
+
 def main(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> int:
     import uvicorn
 
@@ -493,6 +520,9 @@ def main(settings: Settings | None = None, host: str | None = None, port: int | 
 
     offline_environment()
     app = create_app(settings, any_folder=is_loopback(host))
+    if settings.store.chroma_url:
+        for line in shared_folder_warnings(app.state.engines.default):
+            print(f"rag serve: warning: {line}", file=sys.stderr, flush=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"rag serve: chat window http://{shown}:{port}/ · OpenAI-compatible API http://{shown}:{port}/v1 · docs /docs"
           + (" · API key required" if settings.serve.api_key else ""), flush=True)

@@ -59,6 +59,8 @@ class StoreSettings(Section):
     chroma_url: str = Field("", description="e.g. http://127.0.0.1:8000: use a Chroma server instead of the embedded store")
     collection: str = Field("documents", description="Chroma collection (3-63 letters, digits, dots, dashes, underscores)")
     lock_timeout: float = Field(10.0, ge=0, description="seconds a second writer waits for the store lock before stopping")
+    corpus_lock_timeout: float = Field(300.0, ge=0, description="with a Chroma server: seconds an ingest, upload or delete waits while "
+                                       "another process writes through the same corpus folder (lock file .rag-ingest.lock in it)")
 
     @field_validator("chroma_url")
     @classmethod

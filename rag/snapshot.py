@@ -9,8 +9,9 @@ processes whose store holds exactly those ids load it instead.
 Format: bm25s's own files (NumPy arrays + JSON, loaded without pickle) and one
 JSON file for the rest; nothing here executes code from the store folder.
 The fingerprint is a SHA-256 of the sorted chunk ids, which are content hashes,
-plus ``SNAPSHOT_VERSION``: any added, changed or deleted chunk gives a new
-fingerprint. A snapshot is written to a temporary folder and renamed into place,
+plus ``SNAPSHOT_VERSION`` and the collection's write token (store.py): any added,
+changed or deleted chunk gives a new fingerprint, and so does a metadata-only
+change (the token moves with every write). A snapshot is written to a temporary folder and renamed into place,
 so readers never see half of one; a damaged snapshot is ignored and rebuilt.
 """
 
@@ -22,7 +23,6 @@ import os
 import shutil
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from .lexical import LexicalIndex
@@ -30,13 +30,14 @@ from .text import NameVariants
 
 SNAPSHOT_VERSION = 2  # 2: BM25 over heading path + text
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
-STAMP = "STAMP"  # file beside the snapshots holding the collection's ingest stamp
 
 
-def fingerprint(ids: list[str], stamp: str = "") -> str:
-    digest = hashlib.sha256(f"v{SNAPSHOT_VERSION}/{stamp}".encode())
+def fingerprint(ids: list[str], token: str = "") -> str:
+    digest = hashlib.sha256(f"v{SNAPSHOT_VERSION}".encode())
     for cid in sorted(ids):
         digest.update(cid.encode() + b"\n")
+    if token:  # a store written before write tokens existed keeps its snapshots
+        digest.update(b"token:" + token.encode())
     return digest.hexdigest()[:32]
 
 
@@ -81,29 +82,6 @@ def save(index: LexicalIndex, folder: Path, fp: str) -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     _prune(folder, keep=fp)
-
-
-def stamp(folder: Path | None) -> str:
-    """The collection's ingest stamp: changed by every ingest that read or removed files (``renew_stamp``)."""
-    try:
-        return (folder / STAMP).read_text(encoding="utf-8").strip() if folder is not None else ""
-    except OSError:
-        return ""
-
-
-def renew_stamp(folder: Path | None) -> None:
-    """Mark saved indexes of a collection as possibly stale. Chunk ids hash the text, so a chunk whose text
-    is unchanged keeps its id while its metadata (corpus folder, chunking, title) may have changed; the
-    stamp takes part in the fingerprint, so such an index is rebuilt instead of loaded."""
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{STAMP}.{os.getpid()}"
-        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
-        os.replace(tmp, folder / STAMP)
-    except OSError:
-        pass
 
 
 def _prune(folder: Path, keep: str) -> None:

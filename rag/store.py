@@ -5,11 +5,20 @@ file hash, title, author, date, publisher, chunk index). The store is the
 single source of truth for incremental ingest: per-file content hashes are
 read back from chunk metadata, so there is no side manifest to fall out of
 sync after a crash. Telemetry is switched off for both client kinds.
+
+Several processes may share one collection (``rag serve`` processes on one Chroma
+server). Each keeps derived state of its own (the lexical index), so each needs
+to know when the collection changed, whoever changed it: every write through
+this class ends by putting a new random token into the collection's metadata
+(``GENERATION_KEY``), and ``change_key()`` (collection id, token, count; two
+small requests) differs after any write by any process, even one that leaves the
+chunk count unchanged (a replaced file, an add plus a delete).
 """
 
 from __future__ import annotations
 
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,6 +27,9 @@ from urllib.parse import urlparse
 from .errors import BackendError, UserError
 from .lock import StoreLock
 from .settings import Settings
+
+#: Collection metadata key holding the token every write replaces (the cross-process change signal).
+GENERATION_KEY = "rag_generation"
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,9 @@ class ChromaStore:
             raise UserError(f"collection name {self.settings.store.collection!r} is not valid for Chroma ({exc}); set RAG_COLLECTION to 3-63 letters, digits, dots, dashes or underscores") from None
         except Exception as exc:
             raise BackendError(self._corrupt_message(exc)) from None
+        return self._checked(collection)
+
+    def _checked(self, collection):
         stored_model = (collection.metadata or {}).get("embedding_model")
         if stored_model and stored_model != self.embedding_model:
             raise UserError(
@@ -92,6 +107,17 @@ class ChromaStore:
                 "use another RAG_COLLECTION or rebuild with `rag ingest --rebuild`"
             )
         return collection
+
+    def change_key(self) -> tuple[str, str, int]:
+        """(collection id, write token, chunk count): differs after any write to the collection, by any process.
+
+        The token is replaced by every write through this class; the count also catches writers that do not
+        replace it (an older version of rag). A collection deleted and recreated elsewhere (``rag ingest
+        --rebuild``) has a new id: this store then follows it instead of failing on the old one."""
+        current = self._call(self.client.get_collection, self.settings.store.collection, embedding_function=None)
+        if current.id != self.collection.id:
+            self.collection = self._checked(current)
+        return str(current.id), str((current.metadata or {}).get(GENERATION_KEY, "")), self.count()
 
     # -- reads -------------------------------------------------------------
     def count(self) -> int:
@@ -142,14 +168,28 @@ class ChromaStore:
             end = start + 1000
             self._call(self.collection.upsert, ids=ids[start:end], embeddings=[list(map(float, e)) for e in embeddings[start:end]],
                        documents=documents[start:end], metadatas=metadatas[start:end])
+        self._changed(ids)
 
     def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
         for start in range(0, len(ids), 1000):
             self._call(self.collection.update, ids=ids[start:start + 1000], metadatas=metadatas[start:start + 1000])
+        self._changed(ids)
 
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 1000):
             self._call(self.collection.delete, ids=ids[start:start + 1000])
+        self._changed(ids)
+
+    def _changed(self, ids: list[str]) -> None:
+        """After a write: a new token in the collection's metadata, so every process's ``change_key`` moves.
+
+        Written after the records, and read before them (``Retriever.lexical``), so a reader never keeps data
+        older than the token it saw. Chroma replaces the whole metadata and refuses ``hnsw:`` keys in a change
+        (the distance function stays in the collection's configuration), so the other keys are written back."""
+        if not ids:
+            return
+        metadata = {k: v for k, v in (self.collection.metadata or {}).items() if not k.startswith("hnsw:")}
+        self._call(self.collection.modify, metadata={**metadata, GENERATION_KEY: uuid.uuid4().hex})
 
     def _call(self, fn, *args, **kwargs):
         try:
