@@ -287,7 +287,10 @@ def chat_page(app_server):
 def _ask(page, question: str, expect_source: str) -> None:
     page.fill("#question textarea", question)
     page.click("#ask")
-    page.wait_for_function(f"document.querySelector('#sources').innerText.includes({expect_source!r})", timeout=60_000)
+    # The panel of *this* answer (the previous answer's panel may hold the same source name).
+    page.wait_for_function(f"(() => {{ const p = document.querySelector('#sources [data-question]'); "
+                           f"return p !== null && p.dataset.question === {question!r} && p.innerText.includes({expect_source!r}); }})()",
+                           timeout=60_000)
 
 
 def _open_documents(page) -> None:

@@ -59,8 +59,10 @@ def sources_html(answer: Answer | None, link=None) -> str:
     """The sources panel; ``link(source)`` gives the URL the app serves a source file at (or None)."""
     if answer is None:
         return "<p>Sources of the latest answer appear here.</p>"
+    # The wrapper names the question it answers, so a reader (or a browser test) can tell this panel from the last one.
+    wrapper = f"<div class='answer-sources' data-question=\"{html.escape(answer.question, quote=True)}\">{{}}</div>"
     if not answer.answered:
-        return "<p class='refusal'>The documents don't contain an answer to this question, so nothing is cited.</p>"
+        return wrapper.format("<p class='refusal'>The documents don't contain an answer to this question, so nothing is cited.</p>")
     parts = []
     if answer.conflict:
         parts.append("<p><b>The sources disagree</b>; both sides are shown below.</p>")
@@ -69,7 +71,7 @@ def sources_html(answer: Answer | None, link=None) -> str:
         parts.append(f"<details><summary>{len(answer.dropped)} unsupported generated sentence(s) removed</summary><ul>{dropped}</ul></details>")
     for c in answer.citations:
         parts.append(_card(c, link(c.source) if link else None))
-    return "\n".join(parts)
+    return wrapper.format("\n".join(parts))
 
 
 def _card(c: Citation, url: str | None = None) -> str:
