@@ -25,7 +25,7 @@ import numpy as np
 
 from .facts import MONTHS, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, content_words, fold, split_sentences, stem, words
+from .text import QUESTION_WORDS, SECTION_LABEL, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -147,7 +147,6 @@ def subject_of(heading: str) -> str:
 _TERM_TOKEN = re.compile(r"[A-Za-z_]\w*\(|\w_\w|[a-z][A-Z]|^[A-Z][A-Z_]{1,}$|^--?[a-z]|^\\\w|[A-Za-z_]\.[A-Za-z_]")
 
 
-_NUMBERED = re.compile(r"(?:\d+|[IVXLC]+|[A-Z])(?:\.\d+)+\.?|\d+\.|(?:Chapter|Section|Part|Appendix)")
 _ACRONYM = re.compile(r"[A-Z][A-Z]+")
 
 
@@ -158,7 +157,7 @@ def looks_like_term(heading: str) -> bool:
     A numbered heading is a section title; so is a longer heading in which an acronym is the only
     term-like word ("Setting Up WAL Archiving")."""
     tokens = heading.split()
-    if tokens and _NUMBERED.fullmatch(tokens[0]):
+    if tokens and SECTION_LABEL.fullmatch(tokens[0]):
         return False
     termish = [t for t in tokens if _TERM_TOKEN.search(t)]
     if len(tokens) > 3 and all(_ACRONYM.fullmatch(t) for t in termish):
@@ -192,7 +191,7 @@ def lead_in_window(following: list[str], heads: set[str], max_sentences: int = 5
         items = []
         for sentence in following:
             if sentence in heads:
-                if _NUMBERED.match(sentence) or len(items) >= max_items:
+                if SECTION_LABEL.match(sentence) or len(items) >= max_items:
                     break
                 items.append(sentence.rstrip(" .:"))
             elif sentence.rstrip().endswith(":"):  # the next lead-in ("... the following exception:") starts another list

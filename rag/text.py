@@ -44,7 +44,8 @@ _SENTENCE_END = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
-_NUMBERING = re.compile(r"(?:\d+|[IVXLC]+|[A-Z])(?:\.\d+)*\.")
+#: A section's number or label before its title: "26.3.1.", "26.3.1", "IV.", "A.2", "Chapter".
+SECTION_LABEL = re.compile(r"(?:\d+|[IVXLC]+|[A-Z])(?:\.\d+)*\.|\d+(?:\.\d+)+|(?:Chapter|Section|Part|Appendix)\b")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -61,7 +62,7 @@ def split_sentences(text: str) -> list[str]:
             last_word = re.split(r"\s+", candidate.strip())[-1].rstrip(".!?…\"'”’)]").lower()
             if match.group(1).startswith(".") and (last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word)):
                 continue
-            if _NUMBERING.fullmatch(candidate.strip()):  # "26.3.1." / "IV." / "A.2." numbers the heading that follows
+            if SECTION_LABEL.fullmatch(candidate.strip()):  # "26.3.1." / "IV." / "A.2." numbers the heading that follows
                 continue
             sentences.append(candidate.strip())
             start = match.end()
