@@ -101,7 +101,35 @@ def coverage(qterms: list[str], sterms: set[str], index: LexicalIndex) -> float:
     return sum(index.term_weight(t) for t in qterms if t in sterms) / total
 
 
-_VERSION = re.compile(r"\b(?:version|release|v)\s?\d+(?:\.\d+)*\b", re.I)
+_VERSION = re.compile(r"\b(?:version|release|v)\s?\d+(?:\.\d+)*\b"  # "version 3.11", "v2"
+                      r"|\b(?:[Ii]n|[Ss]ince|[Aa]s of|[Pp]rior to|[Bb]efore|[Aa]fter|[Uu]ntil|[Ff]rom|[Bb]eginning in|[Ss]tarting (?:in|with))"
+                      r" (?!(?:January|February|March|April|May|June|July|August|September|October|November|December"
+                      r"|Table|Section|Chapter|Figure|Example|Appendix|Part|Step|Listing|Note|Equation|Page)\b)"
+                      r"[A-Z][\w+]* \d+(?:\.\d+)*\b")  # "Beginning in PostgreSQL 15", "since Python 3.8"
+_VALUE_TOKEN = re.compile(r"\d|^[\"'“‘`]")  # a number, a version, a quoted literal ("scram-sha-256", 5432, 'on')
+
+
+def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
+    """Code-like tokens (KeyError, abs(), SKIP_LOCKED, --schema-only) the question does not already name.
+
+    A bare upper-case word (WAL, SQL, FULL) is prose unless ``keywords`` (the question asks for a
+    command, keyword, statement or clause, which SQL writes in capitals)."""
+    asked = {fold(w) for w in question.split()}
+    out = []
+    for t in sentence.split():
+        bare = t.strip(".,:;()")
+        if _TERM_TOKEN.search(t) and fold(bare) not in asked and (keywords or not _ACRONYM.fullmatch(bare)):
+            out.append(bare)
+    return out
+
+
+# What a "which <noun>" question wants, by its noun: a file name, a call, an option, a capitalised keyword.
+_TERM_KINDS = (
+    (re.compile(r"\b(?:files?|director(?:y|ies)|paths?)\b"), re.compile(r"\w\.[a-z]\w*$|/")),
+    (re.compile(r"\b(?:functions?|methods?)\b"), re.compile(r"[A-Za-z_]\(|[A-Za-z_]\.[A-Za-z_]|[A-Za-z]_[A-Za-z]")),
+    (re.compile(r"\b(?:exceptions?|class(?:es)?)\b"), re.compile(r"[a-z][A-Z]|[A-Za-z_]\.[A-Za-z_]")),
+)
+_KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?)\b")
 
 
 def has_type(sentence: str, qtype: str, question: str) -> bool:
@@ -113,8 +141,17 @@ def has_type(sentence: str, qtype: str, question: str) -> bool:
     if qtype == "version":
         return bool(_VERSION.search(sentence))
     if qtype == "term":
-        asked = {fold(w) for w in question.split()}
-        return any(_TERM_TOKEN.search(t) and fold(t.strip(".,:;()")) not in asked for t in sentence.split())
+        q = fold(question)
+        terms = _terms(sentence, question, keywords=bool(_KEYWORD_NOUN.search(q)))
+        for noun, shape in _TERM_KINDS:
+            if noun.search(q):
+                return any(shape.search(t) for t in terms + [t.strip(".,:;()") for t in sentence.split()]
+                           if fold(t.strip(".,:;()")) not in set(q.split()))
+        return bool(terms)
+    if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
+        return bool(re.search(r"\bdefault", sentence, re.I)) and (
+            bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))
+            or any(_VALUE_TOKEN.search(t) for t in sentence.split()))
     if qtype == "place":
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
     if qtype in {"person", "list"}:
@@ -248,7 +285,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if sentence in heads:
                 subject = sentence
                 continue
-            short = len(sentence.split()) < 5 and not _VERSION.search(sentence)  # "New in version 3.11." is an answer
+            # "New in version 3.11.", "The default is scram-sha-256." are answers; other short lines are not
+            short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence)
             if short or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
@@ -297,7 +335,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         total = sum(index.term_weight(t) for t in asked)
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
-    prior = [lexical[i] + scoring.rank_prior / (1 + rank) for i, (_, _, rank, _) in enumerate(candidates)]
+    # A default's value must be in the passage's own words, not in the heading named before them ("-p port: Defaults to ...").
+    typed = [has_type(quote if qtype == "default" else sentence, qtype, question) for sentence, _, _, quote in candidates]
+    prior = [lexical[i] + scoring.rank_prior / (1 + rank) + scoring.w_type * typed[i]
+             for i, (_, _, rank, _) in enumerate(candidates)]
     order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:scoring.preselect]
     # Long "sentences" (tables, code) cost up to 256 tokens each; their first words carry the dense signal.
     vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:scoring.dense_words]) for i in order])
@@ -305,9 +346,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     ranked = []
     for j, i in enumerate(order):
         sentence, passage, rank, quote = candidates[i]
-        typed = has_type(sentence, qtype, question)
         d = max(0.0, float(dense[j]))
-        score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed) * factor[i]
-        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed, score, frozenset(t for t in qterms if t in term_sets[i]), quote))
+        score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed[i]) * factor[i]
+        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed[i], score, frozenset(t for t in qterms if t in term_sets[i]), quote))
     ranked.sort(key=lambda e: (-e.score, e.rank))
     return ranked

@@ -24,7 +24,8 @@ MONTHS["sept"] = 9
 
 def question_type(question: str) -> str:
     q = fold(question)
-    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b", q):
+    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
+                 r"|\b(?:which|what) (?:[\w-]+ )?number\b", q):
         return "number"
     if re.search(r"\b(?:which|what|since which|since what) (?:\w+ )?(?:release|version)\b", q):
         return "version"
@@ -33,7 +34,9 @@ def question_type(question: str) -> str:
         return "term"
     if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
-    if re.search(r"^\s*(who|whom|whose)\b|\bwhich (person|official|envoy|journalist|leader|minister)\b|\bwhat is the name\b|\bname (of )?the\b", q):
+    if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b", q):
+        return "default"
+    if re.search(r"^\s*(who|whom|whose)\b|\bwhich (person|official|envoy|journalist|leader|minister)\b|\bwhat is the name of\b|\bname (of )?the\b", q):
         return "person"
     if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):
         return "place"
