@@ -25,7 +25,7 @@ import numpy as np
 
 from .facts import MONTHS, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, SECTION_LABEL, content_words, fold, split_sentences, stem, words
+from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -123,6 +123,10 @@ def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     return out
 
 
+_QUANTITY = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half|several|a few|dozens|hundreds|thousands|millions)\b", re.I)
+_CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
+
+
 # What a "which <noun>" question wants, by its noun: a file name, a call, an option, a capitalised keyword.
 _TERM_KINDS = (
     (re.compile(r"\b(?:files?|director(?:y|ies)|paths?)\b"), re.compile(r"\w\.[a-z]\w*$|/")),
@@ -132,10 +136,14 @@ _TERM_KINDS = (
 _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?)\b")
 
 
-def has_type(sentence: str, qtype: str, question: str) -> bool:
-    """Does the sentence hold a value of the kind asked (facts.question_type)?"""
-    if qtype == "number":
-        return bool(numbers(sentence))
+def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None) -> bool:
+    """Does the sentence hold a value of the kind asked (facts.question_type)?
+
+    ``is_name`` tells the corpus's proper nouns (NameVariants.is_name): a person's name is one of them,
+    not any capitalised word ("JSON (JavaScript Object Notation)")."""
+    if qtype == "number":  # a count or amount in the prose, not a digit of code (pop(0), '{1.2:3.4}') or a version
+        prose = " ".join(t for t in _VERSION.sub(" ", sentence).split() if not _CODE_TOKEN.search(t) and not _TERM_TOKEN.search(t))
+        return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
     if qtype == "date":
         return bool(dates(sentence)) or bool(re.search(r"\b(19|20)\d{2}\b", sentence)) or bool(_VERSION.search(sentence))
     if qtype == "version":
@@ -156,9 +164,12 @@ def has_type(sentence: str, qtype: str, question: str) -> bool:
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
     if qtype in {"person", "list"}:
         asked = {w.lower() for w in words(question)}
-        names = [w for i, w in enumerate(words(sentence)) if i > 0 and w[:1].isupper() and w.lower() not in asked]
+        # capitalised words that are not the first of a sentence or clause ("This section ...", "x(): Sets ...")
+        tokens = sentence.split()
+        names = [w for i, raw in enumerate(tokens) if i > 0 and not tokens[i - 1].endswith((".", ":", ";", "!", "?"))
+                 for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS]
         if qtype == "person":  # a name (Häring, Tsikhanouskaya), not an acronym or a code name (API, KeyError)
-            names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w)]
+            names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w) and (is_name is None or is_name(w))]
         return bool(names)
     return False
 
@@ -336,7 +347,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
     # A default's value must be in the passage's own words, not in the heading named before them ("-p port: Defaults to ...").
-    typed = [has_type(quote if qtype == "default" else sentence, qtype, question) for sentence, _, _, quote in candidates]
+    typed = [has_type(quote if qtype == "default" else sentence, qtype, question, index.variants.is_name)
+             for sentence, _, _, quote in candidates]
     prior = [lexical[i] + scoring.rank_prior / (1 + rank) + scoring.w_type * typed[i]
              for i, (_, _, rank, _) in enumerate(candidates)]
     order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:scoring.preselect]

@@ -22,21 +22,32 @@ MONTHS.update({m[:3]: i for m, i in list(MONTHS.items()) if m != "may"})
 MONTHS["sept"] = 9
 
 
+#: Every answer type question_type() returns.
+QUESTION_TYPES = ("number", "version", "term", "date", "default", "person", "place", "list", "other")
+
+
 def question_type(question: str) -> str:
-    q = fold(question)
+    # "When a mapping lacks the key, which exception is raised?": the leading clause is a condition, not the question
+    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
+               fold(question))
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
-                 r"|\b(?:which|what) (?:[\w-]+ )?number\b", q):
+                 r"|\b(?:which|what) (?:[\w-]+ )?number\b"
+                 r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b", q):
         return "number"
     if re.search(r"\b(?:which|what|since which|since what) (?:\w+ )?(?:release|version)\b", q):
         return "version"
-    if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} (?:function|method|class|module|parameter|argument|option|setting|"
-                 r"command|exception|keyword|attribute|variable|switch|flag|file|operator|statement|clause|view)s?\b", q):
+    term_nouns = (r"(?:function|method|class|module|parameter|argument|option|setting|command|exception|keyword|attribute"
+                  r"|variable|switch|flag|file|operator|statement|clause|view|directory)s?\b")
+    if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} "
+                 + term_nouns + r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}" + term_nouns, q):
         return "term"
     if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
     if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b", q):
         return "default"
-    if re.search(r"^\s*(who|whom|whose)\b|\bwhich (person|official|envoy|journalist|leader|minister)\b|\bwhat is the name of\b|\bname (of )?the\b", q):
+    people = r"(?:person|official|envoy|journalist|leader|minister|president|author|writer|activist)s?\b"
+    if re.search(r"^\s*(who|whom|whose)\b|\b(?:which|what) " + people
+                 + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + people, q):
         return "person"
     if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):
         return "place"

@@ -31,6 +31,7 @@ class LexicalIndex:
     vocab: set[str]
     unknown_weight: float  # weight of a term the corpus never uses: above every known term
     latin_share: float = 1.0  # share of corpus terms written in ASCII (for the other-language hint)
+    source_share: dict[str, float] = field(default_factory=dict, repr=False)  # term -> share of documents (sources) using it
     term_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)  # evidence.query_terms
     position: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # chunk id -> row
     _order: dict[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
@@ -63,4 +64,11 @@ def build_lexical_index(ids: list[str], docs: list[str], metas: list[dict]) -> L
     n = max(len(docs), 1)
     idf = {t: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for t, c in df.items()}
     latin = sum(t.isascii() for t in df) / len(df) if df else 1.0
-    return LexicalIndex(ids, docs, metas, variants, bm25, idf, set(df), max(idf.values(), default=1.0) + 0.5, latin)
+    by_source: dict[str, set[str]] = {}
+    for toks, m in zip(tokenised, metas):
+        by_source.setdefault(str((m or {}).get("source", "")), set()).update(toks)
+    sdf: Counter[str] = Counter()
+    for toks in by_source.values():
+        sdf.update(toks)
+    share = {t: round(c / max(len(by_source), 1), 4) for t, c in sdf.items()}
+    return LexicalIndex(ids, docs, metas, variants, bm25, idf, set(df), max(idf.values(), default=1.0) + 0.5, latin, share)

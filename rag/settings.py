@@ -129,6 +129,22 @@ class ScoringSettings(Section):
     constraint_penalty: float = Field(0.3, description="score factor of a passage lacking every name/number the question states")
     oov_penalty: float = Field(0.5, description="score reduction at 100 % of question weight on words the corpus never uses")
     min_evidence: float = Field(0.29, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
+    required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "term", "default"),
+                                      description="question types whose answer must hold the kind of value asked: else the best sentence "
+                                                  "that does (within typed_ratio of the best score) answers, or the question is refused")
+    @field_validator("required_types", mode="before")
+    @classmethod
+    def _types(cls, value: Any) -> Any:
+        from .facts import QUESTION_TYPES
+
+        if isinstance(value, str):  # from an environment variable: "number,date" (or "" for none)
+            value = [v.strip() for v in value.strip("[]").replace('"', "").split(",") if v.strip()]
+        unknown = [v for v in value if v not in QUESTION_TYPES]
+        if unknown:
+            raise ValueError(f"unknown answer type {', '.join(map(repr, unknown))}; valid: {', '.join(QUESTION_TYPES)}")
+        return tuple(value)
+
+    typed_ratio: float = Field(0.5, description="... a sentence holding the asked type needs this share of the best evidence score")
     on_topic_cosine: float = Field(0.2, description="a generated sentence sharing no question term is off-topic below this cosine")
     support_threshold: float = Field(0.5, description="sentence-support threshold of citation verification")
     conflict_score_ratio: float = Field(0.6, description="a disagreeing sentence needs this share of the best evidence score")

@@ -28,7 +28,7 @@ from pathlib import Path
 from .lexical import LexicalIndex
 from .text import NameVariants
 
-SNAPSHOT_VERSION = 2  # 2: BM25 over heading path + text
+SNAPSHOT_VERSION = 3  # 2: BM25 over heading path + text; 3: share of documents per term
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
 
 
@@ -54,6 +54,7 @@ def load(folder: Path, fp: str) -> LexicalIndex | None:
         return LexicalIndex(
             ids=data["ids"], docs=data["docs"], metas=data["metas"], variants=NameVariants.from_dict(data["variants"]),
             bm25=bm25, idf=data["idf"], vocab=set(data["idf"]), unknown_weight=data["unknown_weight"], latin_share=data["latin_share"],
+            source_share=data["source_share"],
         )
     except Exception:  # a damaged snapshot is only a cache miss; remove it so it is saved anew
         shutil.rmtree(path, ignore_errors=True)
@@ -74,7 +75,7 @@ def save(index: LexicalIndex, folder: Path, fp: str) -> None:
             index.bm25.save(str(tmp / "bm25"), show_progress=False)
         data = {"ids": index.ids, "docs": index.docs, "metas": index.metas, "variants": index.variants.to_dict(),
                 "idf": index.idf, "unknown_weight": index.unknown_weight, "latin_share": index.latin_share,
-                "has_bm25": index.bm25 is not None}
+                "source_share": index.source_share, "has_bm25": index.bm25 is not None}
         (tmp / "index.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.rename(tmp, folder / fp)  # fails if another process saved the same snapshot first: fine
     except OSError:

@@ -185,6 +185,10 @@ class NameVariants:
             self._canonical[name] = "~" + head
         return self
 
+    def is_name(self, word: str) -> bool:
+        """Is ``word`` a proper noun of the corpus (written capitalised at least half the time, mid-sentence)?"""
+        return fold(word).removesuffix("'s") in self._canonical
+
     def to_dict(self) -> dict:
         return {"threshold": self.threshold, "query_threshold": self.query_threshold, "canonical": self._canonical,
                 "heads": self._heads, "vocab": sorted(self._vocab)}

@@ -28,10 +28,16 @@ def test_rag_config_env_points_at_toml(tmp_path):
     ({"RAG_CHUNK_OVERLAP": "500"}, "chunk_overlap"),
     ({"RAG_CHROMA_URL": "localhost:8000"}, "http://"),
     ({"RAG_EMBEDDING_RUNTIME": "tensorflow"}, "valid names: onnx, torch"),
+    ({"RAG_SCORING__REQUIRED_TYPES": "number,nmber"}, "unknown answer type 'nmber'; valid: number"),
 ])
 def test_bad_settings_name_the_value_and_fix(env, needle):
     with pytest.raises(UserError, match=needle):
         Settings.load(env=env)
+
+
+def test_answer_types_from_an_environment_variable():
+    assert Settings.load(env={"RAG_SCORING__REQUIRED_TYPES": "number, date"}).scoring.required_types == ("number", "date")
+    assert Settings.load(env={"RAG_SCORING__REQUIRED_TYPES": '["person"]'}).scoring.required_types == ("person",)
 
 
 def test_unknown_toml_key_is_an_error(tmp_path):

@@ -114,6 +114,22 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
     ("Which built-in function returns the absolute value of a number?", "term", "Use abs(x) for that.", "Return the absolute value of a number."),
     ("What pg_dump switch dumps only the schema?", "term", "Pass --schema-only to pg_dump.", "Dump only the object definitions."),
     ("When was the feature added?", "date", "New in version 3.8.", "The feature was added later."),
+    ("In which version can a numeric column have a negative scale?", "version",
+     "Beginning in PostgreSQL 15, it is allowed to declare a numeric column with a negative scale.",
+     "An unconstrained numeric column is subject to the limits described in Table 8.2."),
+    ("What is the default value of the port setting?", "default", "The TCP port the server listens on; 5432 by default.",
+     "The default port number is determined at compile time."),
+    ("By default, how are role passwords encrypted?", "default", "The default is scram-sha-256.",
+     "This parameter determines the algorithm used to encrypt the password."),
+    ("How many bytes does each deque element take?", "number", "Each element takes 8 bytes.",
+     "Lists incur O(n) memory movement costs for pop(0) and insert(0, v). New in version 3.2."),
+    ("Which port number should a client use?", "number", "The server listens on port 5432.", "Clients need the port number."),
+    ("Which file tells the server to start in archive recovery?", "term", "Create a file recovery.signal in the data directory.",
+     "The server will go into recovery mode and read the archived WAL files."),
+    ("Which built-in function generates a random UUID?", "term", "gen_random_uuid() returns a version 4 UUID.",
+     "See Section 9.14 for how to generate a UUID."),
+    ("Which command returns the space to the operating system?", "term", "VACUUM FULL rewrites the table.",
+     "Plain vacuum only makes the space reusable."),
 ])
 def test_the_asked_kind_of_value_is_recognised_in_a_sentence(question, qtype, holds, lacks):
     """Software documentation answers "which release" with a version and "which function" with a code name."""
@@ -135,8 +151,42 @@ def test_who_wants_a_personal_name_not_an_acronym():
 
     assert not has_type("json exposes an API familiar to users of marshal.", "person", "Who wrote the json module?")
     assert has_type("The sqlite3 module was written by Gerhard Häring.", "person", "Who wrote the sqlite3 module?")
+    # a capitalised word that opens a sentence or clause is not a name
+    assert not has_type("It follows RFC 7159. This section details the compliance.", "person", "Who wrote the json module?")
+    assert not has_type("zoneinfo.reset_tzpath(): Sets the search path.", "person", "Who wrote zoneinfo?")
 
 
+def test_who_wants_one_of_the_corpus_proper_nouns():
+    """A name is a word the corpus writes capitalised mid-sentence (NameVariants), not any capitalised word."""
+    from rag.evidence import has_type
+    from rag.text import NameVariants
+
+    corpus = ["The sqlite3 module was written by Gerhard Häring in 2004.", "Häring also maintains pysqlite.",
+              "JSON (JavaScript Object Notation) is a format.", "Every object has a notation and an object id.", "The notation is short."]
+    names = NameVariants.from_texts(corpus)
+    q = "Who wrote the json module?"
+    assert not has_type("JSON (JavaScript Object Notation) is a format.", "person", q, names.is_name)
+    assert has_type("It was written by Gerhard Häring.", "person", q, names.is_name)
+
+
+def test_an_answer_without_the_asked_kind_of_value_is_refused(settings, tmp_path):
+    """"How many bytes ...?" answered by a sentence with no number is an answer to another question:
+    with the answer-type requirement it is refused; without it (the setting emptied) the same question gets that sentence."""
+    import shutil
+
+    from rag.api import Engine
+
+    from .conftest import ROOT
+
+    corpus = tmp_path / "pydocs"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "html" / "sphinx", corpus)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+    question = "How many bytes does a KeyError instance use?"
+    assert not Engine(settings).ask(question).answered
+    assert Engine(settings.replace(**{"scoring.required_types": ()})).ask(question).answered
+    answer = Engine(settings).ask("Which exception is raised when a mapping key is not found?")
+    assert answer.answered and "KeyError" in answer.text
 def _passages(blocks, size):
     from rag.lexical import build_lexical_index
 

@@ -57,6 +57,14 @@ class ExtractiveAnswerer:
                 return self._compose(ctx, chosen, conflict=False)
         best = ranked[0]
         qtype = question_type(ctx.original_question or ctx.question)
+        scoring = self.settings.scoring
+        if qtype in scoring.required_types and not best.typed:
+            # "In what year ...?" answered by a sentence without a year is an answer to another question.
+            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+            best = next((e for e in ranked if e.typed and e.score >= floor), None)
+            if best is None:
+                return refusal(ctx, self.name)
+            ranked = [best] + [e for e in ranked if e is not best]
         other = find_conflict(best, ranked[1:], qtype, self.settings.scoring)
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
