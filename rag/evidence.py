@@ -123,6 +123,7 @@ def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     return out
 
 
+_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
 _QUANTITY = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half|several|a few|dozens|hundreds|thousands|millions)\b", re.I)
 _CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
 
@@ -145,6 +146,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         prose = " ".join(t for t in _VERSION.sub(" ", sentence).split() if not _CODE_TOKEN.search(t) and not _TERM_TOKEN.search(t))
         return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
     if qtype == "date":
+        if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"
+            return any(d.value[1] is not None for d in dates(sentence)) or bool(_WEEKDAY.search(sentence))
         return bool(dates(sentence)) or bool(re.search(r"\b(19|20)\d{2}\b", sentence)) or bool(_VERSION.search(sentence))
     if qtype == "version":
         return bool(_VERSION.search(sentence))
@@ -174,12 +177,17 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     return False
 
 
-def constraint_terms(question: str, index: LexicalIndex) -> set[str]:
-    """Terms a right answer's passage must contain: names, numbers and years stated in the question."""
+def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> set[str]:
+    """Terms a right answer's passage must contain: names, numbers and years stated in the question.
+
+    A name most of the corpus's documents use (its topic: "PostgreSQL" in its manual) constrains nothing:
+    a passage need not repeat it. That takes enough documents to tell (``scoring.topic_min_documents``):
+    in five articles on one story, every name of the story is in most of them."""
+    topical = bool(index.source_share) and index.document_count() >= scoring.topic_min_documents
     out: set[str] = set()
     for i, w in enumerate(words(question)):
         if w.isdigit() or (i > 0 and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
-            out.update(query_terms(w, index))
+            out.update(t for t in query_terms(w, index) if not (topical and index.source_share.get(t, 0.0) >= scoring.topic_share))
     return out
 
 
@@ -331,7 +339,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     else:
         lexical = [coverage(qterms, t, index) for t in term_sets]
     # A passage that lacks a name, number or year the question states is about something else.
-    constraints = constraint_terms(focus or question, index)
+    constraints = constraint_terms(focus or question, index, scoring)
     if constraints:
         passage_terms = {p.id: sentence_terms(p.text, index) for p in passages}
         constraint_list = sorted(constraints)
@@ -351,7 +359,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
              for sentence, _, _, quote in candidates]
     prior = [lexical[i] + scoring.rank_prior / (1 + rank) + scoring.w_type * typed[i]
              for i, (_, _, rank, _) in enumerate(candidates)]
-    order = sorted(range(len(candidates)), key=lambda i: -prior[i])[:scoring.preselect]
+    ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
+    order = ranked_prior[:scoring.preselect]
+    if qtype in scoring.required_types:  # the answer must hold the asked kind of value: let the best few that do be scored
+        order += [i for i in ranked_prior[scoring.preselect:] if typed[i]][:scoring.preselect_typed]
     # Long "sentences" (tables, code) cost up to 256 tokens each; their first words carry the dense signal.
     vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:scoring.dense_words]) for i in order])
     dense = vectors @ query_vector

@@ -35,6 +35,7 @@ class LexicalIndex:
     term_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)  # evidence.query_terms
     position: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # chunk id -> row
     _order: dict[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
+    _documents: int | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.position = {cid: i for i, cid in enumerate(self.ids)}
@@ -44,6 +45,12 @@ class LexicalIndex:
         if self._order is None:
             self._order = {(str(m.get("source")), int(m.get("chunk_index", -1))): i for i, m in enumerate(self.metas) if m}
         return self._order
+
+    def document_count(self) -> int:
+        """How many documents (sources) the chunks come from."""
+        if self._documents is None:
+            self._documents = len({str((m or {}).get("source", "")) for m in self.metas})
+        return self._documents
 
     def term_weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_weight)

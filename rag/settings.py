@@ -125,8 +125,11 @@ class ScoringSettings(Section):
     focus_weight: float = Field(0.75, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
     rank_prior: float = Field(0.15, description="preselection bonus of a sentence from the top passage (divided by 1 + rank)")
     preselect: int = Field(12, ge=1, description="sentences embedded per question after lexical preselection")
+    preselect_typed: int = Field(3, ge=0, description="... plus this many more that hold the asked kind of value (scoring.required_types)")
     dense_words: int = Field(48, ge=1, description="words of a sentence embedded for its dense score")
     constraint_penalty: float = Field(0.3, description="score factor of a passage lacking every name/number the question states")
+    topic_share: float = Field(0.6, ge=0, le=1, description="a name used by at least this share of the documents is the corpus's topic, not a constraint on the passage")
+    topic_min_documents: int = Field(20, ge=1, description="... judged only in a corpus of at least this many documents")
     oov_penalty: float = Field(0.5, description="score reduction at 100 % of question weight on words the corpus never uses")
     min_evidence: float = Field(0.29, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
     required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "term", "default"),

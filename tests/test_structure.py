@@ -114,6 +114,8 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
     ("Which built-in function returns the absolute value of a number?", "term", "Use abs(x) for that.", "Return the absolute value of a number."),
     ("What pg_dump switch dumps only the schema?", "term", "Pass --schema-only to pg_dump.", "Dump only the object definitions."),
     ("When was the feature added?", "date", "New in version 3.8.", "The feature was added later."),
+    ("What day did the visit take place?", "date", "The envoy arrived in Minsk on 21 June.",
+     "It was the first such visit since February 2020."),
     ("In which version can a numeric column have a negative scale?", "version",
      "Beginning in PostgreSQL 15, it is allowed to declare a numeric column with a negative scale.",
      "An unconstrained numeric column is subject to the limits described in Table 8.2."),
@@ -222,3 +224,20 @@ def test_a_lead_in_to_a_definition_list_names_its_items_and_stops_at_the_next_li
     passages, _ = _passages(blocks, size=400)
     lead = [s for s, *_ in candidate_sentences(passages) if "following constants" in s]
     assert lead and lead[0].endswith("following constants: QUOTE_ALL; QUOTE_NONE.")
+
+
+def test_the_corpus_topic_name_does_not_constrain_passages():
+    """"In which PostgreSQL version ...?" must not pass over a passage because it does not repeat "PostgreSQL":
+    a name most documents use is the corpus's topic. In a handful of documents every name is common, so it still counts."""
+    from rag.evidence import constraint_terms
+    from rag.lexical import build_lexical_index
+
+    def index(n):
+        docs = [f"Acme stores rows in tables. Page {i} explains the Widget option of Acme." if i % 5 == 0
+                else f"Acme keeps a log. Section {i} covers checkpoints in Acme." for i in range(n)]
+        return build_lexical_index([f"c{i}" for i in range(n)], docs, [{"source": f"p{i}.html"} for i in range(n)])
+
+    many = constraint_terms("Which Acme option sets the Widget size?", index(30))
+    assert any("widget" in t for t in many) and not any("acme" in t for t in many), many
+    few = constraint_terms("Which Acme option sets the Widget size?", index(5))
+    assert any("acme" in t for t in few), few
