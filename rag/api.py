@@ -35,6 +35,8 @@ class Engine:
         self.purpose = purpose
         self._store = None
         self._embedder = embedder
+        self._embedder_given = embedder is not None  # a test seam's embedder scores sentences too
+        self._sentence_embedder = None
         self._retriever = None
         self._llm = llm
         self._answerer = answerer
@@ -54,6 +56,21 @@ class Engine:
                     part = build()
                     setattr(self, name, part)
         return part
+
+    @property
+    def sentence_embedder(self):
+        """The embedder that scores candidate sentences (``scoring.sentence_runtime``): the store's own by default,
+        or a faster runtime of the same model (its int8 graph) for the dozen sentences each question embeds."""
+        runtime = self.settings.scoring.sentence_runtime
+        if not runtime or runtime == self.settings.embedding.runtime or self._embedder_given:
+            return self.embedder
+
+        def build():
+            from .embedders import get_embedder
+
+            s = self.settings
+            return get_embedder(s.embedding.model, s.embedding.batch_size, runtime, str(s.embedding.cache_dir))
+        return self._part("_sentence_embedder", build)
 
     @property
     def embedder(self):
@@ -109,9 +126,11 @@ class Engine:
             if new.llm != old.llm or new.answer != old.answer or new.scoring != old.scoring:
                 self._answerer = self._llm = None
             if new.embedding != old.embedding:
-                self._embedder = self._retriever = None
+                self._embedder = self._retriever = self._sentence_embedder = None
             elif new.retrieval.reranker != old.retrieval.reranker or new.scoring != old.scoring:
                 self._retriever = None
+            if new.scoring.sentence_runtime != old.scoring.sentence_runtime:
+                self._sentence_embedder = None
             self.settings = new
 
     def close(self) -> None:
@@ -314,8 +333,11 @@ class Engine:
         retriever, index = self._index()
         vector = retriever.embed_query(standalone)
         passages = retriever.search(standalone, k, vector, index, filters)
+        scorer = self.sentence_embedder
+        if scorer is not self.embedder:  # sentences are scored against the question in the scorer's own vector space
+            vector = scorer.encode_cached([standalone])[0]
         return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=index,
-                             embedder=self.embedder, original_question=question)
+                             embedder=scorer, original_question=question)
 
     def search(self, query: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """The passages ``ask`` would answer from, scored, without an answer (same checks as ``ask``)."""

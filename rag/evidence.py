@@ -355,7 +355,13 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
     # A default's value must be in the passage's own words, not in the heading named before them ("-p port: Defaults to ...").
-    typed = [has_type(quote if qtype == "default" else sentence, qtype, question, index.variants.is_name)
+    topical = bool(index.source_share) and index.document_count() >= scoring.topic_min_documents
+
+    def is_name(word: str) -> bool:  # a proper noun of the corpus, other than its topic ("Python", "PostgreSQL")
+        return index.variants.is_name(word) and not (
+            topical and any(index.source_share.get(t, 0.0) >= scoring.topic_share for t in query_terms(word, index)))
+
+    typed = [has_type(quote if qtype == "default" else sentence, qtype, question, is_name)
              for sentence, _, _, quote in candidates]
     prior = [lexical[i] + scoring.rank_prior / (1 + rank) + scoring.w_type * typed[i]
              for i, (_, _, rank, _) in enumerate(candidates)]

@@ -126,6 +126,7 @@ class ScoringSettings(Section):
     rank_prior: float = Field(0.15, description="preselection bonus of a sentence from the top passage (divided by 1 + rank)")
     preselect: int = Field(12, ge=1, description="sentences embedded per question after lexical preselection")
     preselect_typed: int = Field(3, ge=0, description="... plus this many more that hold the asked kind of value (scoring.required_types)")
+    sentence_runtime: str = Field("", description="embedding runtime that scores candidate sentences ('' = the store's; 'onnx-int8' = the same model's int8 graph, faster)")
     dense_words: int = Field(48, ge=1, description="words of a sentence embedded for its dense score")
     constraint_penalty: float = Field(0.3, description="score factor of a passage lacking every name/number the question states")
     topic_share: float = Field(0.6, ge=0, le=1, description="a name used by at least this share of the documents is the corpus's topic, not a constraint on the passage")
@@ -146,6 +147,15 @@ class ScoringSettings(Section):
         if unknown:
             raise ValueError(f"unknown answer type {', '.join(map(repr, unknown))}; valid: {', '.join(QUESTION_TYPES)}")
         return tuple(value)
+
+    @field_validator("sentence_runtime")
+    @classmethod
+    def _sentence_runtime(cls, value: str) -> str:
+        from .embedders import EMBEDDERS
+
+        if value and not EMBEDDERS.known(value):
+            raise ValueError(f"unknown embedding runtime {value!r}; valid: '' (the store's), {', '.join(EMBEDDERS.names())}")
+        return value
 
     typed_ratio: float = Field(0.5, description="... a sentence holding the asked type needs this share of the best evidence score")
     on_topic_cosine: float = Field(0.2, description="a generated sentence sharing no question term is off-topic below this cosine")

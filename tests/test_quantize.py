@@ -141,3 +141,17 @@ def test_a_float_store_is_not_queried_with_int8_vectors(tmp_path):
         with pytest.raises(UserError, match="onnx-int8"):
             engine.reconfigure(embedding_runtime="onnx-int8")
             engine.store
+
+
+def test_sentences_can_be_scored_with_the_int8_graph_of_a_float_store(shared_cache, engine):
+    """``scoring.sentence_runtime = "onnx-int8"``: the store stays float (retrieval unchanged); the dozen candidate
+    sentences per question, and the question they are compared with, are embedded by the int8 graph."""
+    from rag.api import Engine
+
+    settings = engine.settings.replace(**{"scoring.sentence_runtime": "onnx-int8", "embedding.cache_dir": str(shared_cache)})
+    with Engine(settings) as fast:
+        answer = fast.ask("How many political prisoners were released in December?")
+        assert isinstance(fast.sentence_embedder, OnnxInt8Embedder) and type(fast.embedder) is OnnxEmbedder
+        assert fast.search("December release")[0].source == engine.search("December release")[0].source
+    assert answer.answered and "123" in answer.text, answer.text
+    assert engine.sentence_embedder is engine.embedder  # the default: the store's own embedder
