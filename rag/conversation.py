@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .text import content_words
+from .text import TERM_TOKEN, content_words
 
 FOLLOW_UP_WORDS = re.compile(r"\b(they|them|their|theirs|he|him|his|she|her|hers|it|its|that|those|these|this|there|then|the same|else|also|too)\b", re.I)
 
@@ -55,11 +55,40 @@ def standalone_question(question: str, history: list[dict[str, str]]) -> str:
     while start > 0 and is_follow_up(previous[start]):
         start -= 1
     context = list(dict.fromkeys([previous[start], previous[-1]]))
+    return " ".join(c for c in [*context, resolve_references(question, history)] if c)
+
+
+def resolve_references(question: str, history: list[dict[str, str]]) -> str:
+    """The latest question with what its "he" or "that function" stands for, when the previous answer named it.
+
+    "Who visited Minsk?" -> "Keith Kellogg ..." -> "How long did *his* talk last?": he is the answer's person.
+    "What is the recommended way to run a command?" -> "... use subprocess.run() ..." -> "What does *that function*
+    return?": the thing is the one the answer named (its code names first, else its proper names)."""
+    question = question.strip()
+    previous = [m["content"].strip() for m in history if m["role"] == "user" and m["content"].strip()]
+    answers = [m["content"] for m in history if m["role"] == "assistant"]
+    if not previous or not answers or not is_follow_up(question):
+        return question
+    named: list[str] = []
     if PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not ASKS_ABOUT_NAME.match(previous[-1]):
-        answers = [m["content"] for m in history if m["role"] == "assistant"]
-        if answers:  # "Who visited Minsk?" -> "Keith Kellogg ..." -> "How long did *his* talk last?": he is the answer
-            context.append(" ".join(names_in(answers[-1], exclude=previous[-1])))
-    return " ".join(c for c in [*context, question.strip()] if c)
+        named = names_in(answers[-1], exclude=previous[-1])
+    elif DEMONSTRATIVE.search(question):
+        asked = " ".join(previous)
+        named = code_names_in(answers[-1], exclude=asked) or names_in(answers[-1], exclude=asked)
+    return " ".join([question, *named]) if named else question
+
+
+DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those|the same)\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.I)
+
+
+def code_names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
+    """Names written like code in an answer ("subprocess.run()", "--schema-only"), leaving out those already asked about."""
+    def bare(token: str) -> str:
+        return re.sub(r"['’]s$", "", token.strip(".,:;?[]"))
+
+    asked = {bare(w).strip("()").lower() for w in exclude.split()}
+    out = [bare(t) for t in re.sub(r"\[\d+\]", " ", text).split() if TERM_TOKEN.search(bare(t))]
+    return list(dict.fromkeys(t for t in out if t.lower() not in asked))[:limit]
 
 
 PERSONAL = re.compile(r"\b(he|him|his|she|her|hers|they|them|their)\b", re.I)

@@ -25,7 +25,7 @@ import numpy as np
 
 from .facts import MONTHS, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, content_words, fold, split_sentences, stem, words
+from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -123,6 +123,8 @@ def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     return out
 
 
+_TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
+_DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
 _QUANTITY = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half|several|a few|dozens|hundreds|thousands|millions)\b", re.I)
 _CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
@@ -144,6 +146,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     not any capitalised word ("JSON (JavaScript Object Notation)")."""
     if qtype == "number":  # a count or amount in the prose, not a digit of code (pop(0), '{1.2:3.4}') or a version
         prose = " ".join(t for t in _VERSION.sub(" ", sentence).split() if not _CODE_TOKEN.search(t) and not _TERM_TOKEN.search(t))
+        if re.search(r"\bhow long\b", question, re.I):  # a duration: "6.5 hours", "a 20-year sentence"
+            return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
         return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
     if qtype == "date":
         if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"
@@ -165,16 +169,22 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             or any(_VALUE_TOKEN.search(t) for t in sentence.split()))
     if qtype == "place":
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
-    if qtype in {"person", "list"}:
-        asked = {w.lower() for w in words(question)}
-        # capitalised words that are not the first of a sentence or clause ("This section ...", "x(): Sets ...")
-        tokens = sentence.split()
-        names = [w for i, raw in enumerate(tokens) if i > 0 and not tokens[i - 1].endswith((".", ":", ";", "!", "?"))
-                 for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS]
-        if qtype == "person":  # a name (Häring, Tsikhanouskaya), not an acronym or a code name (API, KeyError)
-            names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w) and (is_name is None or is_name(w))]
-        return bool(names)
+    if qtype in {"person", "organisation", "list"}:
+        return bool(named_values(sentence, qtype, question, is_name))
     return False
+
+
+def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None) -> list[str]:
+    """The names a sentence gives that the question does not: capitalised words that are not the first of a
+    sentence or clause ("This section ...", "x(): Sets ..."); for a person, a corpus proper noun in name case
+    (Häring, Tsikhanouskaya), not an acronym or a code name (API, KeyError)."""
+    asked = {w.lower() for w in words(question)}
+    tokens = sentence.split()
+    names = [w for i, raw in enumerate(tokens) if i > 0 and not tokens[i - 1].endswith((".", ":", ";", "!", "?"))
+             for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS]
+    if qtype == "person":
+        names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w) and (is_name is None or is_name(w))]
+    return names
 
 
 def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> set[str]:
@@ -200,7 +210,6 @@ def subject_of(heading: str) -> str:
     return heading
 
 
-_TERM_TOKEN = re.compile(r"[A-Za-z_]\w*\(|\w_\w|[a-z][A-Z]|^[A-Z][A-Z_]{1,}$|^--?[a-z]|^\\\w|[A-Za-z_]\.[A-Za-z_]")
 
 
 _ACRONYM = re.compile(r"[A-Z][A-Z]+")

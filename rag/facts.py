@@ -23,7 +23,7 @@ MONTHS["sept"] = 9
 
 
 #: Every answer type question_type() returns.
-QUESTION_TYPES = ("number", "version", "term", "date", "default", "person", "place", "list", "other")
+QUESTION_TYPES = ("number", "version", "term", "date", "default", "person", "place", "organisation", "list", "other")
 
 
 def question_type(question: str) -> str:
@@ -53,6 +53,9 @@ def question_type(question: str) -> str:
         return "person"
     if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):
         return "place"
+    if re.search(r"\b(?:which|what) (?:[\w-]+ )?(?:organi[sz]ation|company|agency|party|newspaper|outlet|institution|ministry"
+                 r"|think tank|university|firm|publisher)\b", q):
+        return "organisation"
     if re.search(r"^\s*(list|name)\b|\bwhich (countries|prisoners|people)\b|\bwhat (countries|sanctions)\b", q):
         return "list"
     return "other"

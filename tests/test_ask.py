@@ -162,6 +162,71 @@ def test_he_after_a_who_question_is_the_person_the_answer_named():
         return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
 
     rewritten = standalone_question("How long did his talk last?", turn("Who visited Minsk on 21 June?", "U.S. envoy Keith Kellogg [1]."))
-    assert "Keith Kellogg" in rewritten and rewritten.endswith("How long did his talk last?")
+    assert rewritten.endswith("How long did his talk last? Keith Kellogg")
     about = standalone_question("What did he say?", turn("Who is John Coale?", "Trump's envoy who visited Minsk in December."))
     assert about == "Who is John Coale? What did he say?"  # he is the person the question named
+
+
+def test_that_function_is_the_one_the_previous_answer_named():
+    """"What does that function return?" after an answer naming subprocess.run(): retrieval must see subprocess.run()."""
+    from rag.conversation import standalone_question
+
+    history = [{"role": "user", "content": "What is the recommended way to invoke subprocesses in Python?"},
+               {"role": "assistant", "content": "The documentation recommends subprocess.run() for every case it handles [1]."}]
+    rewritten = standalone_question("What does that function return?", history)
+    assert rewritten.endswith("What does that function return? subprocess.run()")
+    level = [{"role": "user", "content": "What is the default isolation level in PostgreSQL?"},
+             {"role": "assistant", "content": "Read Committed is PostgreSQL's default isolation level [1]."}]
+    assert "Read Committed" in standalone_question("Can two SELECTs differ at that level?", level)
+    assert "Read Committed" not in standalone_question("Which level is that?", [])  # no history, nothing added
+
+
+ACCORD = {
+    "courier-harbour-accord.txt": (
+        "Harbour Accord signed after long talks\n\n"
+        "The Harbour Accord was signed in Vienna on 3 March by the two fishing delegations. "
+        "The talks were chaired by Maria Lindqvist, a veteran mediator. "
+        "The agreement was first reported by the Daily Courier. "
+        "It sets quotas for the northern fishing grounds for the next five years."),
+    "ledger-inside-the-accord.txt": (
+        "Inside the Harbour Accord\n\n"
+        "According to officials, the Harbour Accord was signed in Geneva after a week of negotiations. "
+        "The talks were chaired by Tomas Berger, the host country's envoy. "
+        "The agreement was first reported by the Morning Ledger. "
+        "Fishermen's unions welcomed the new quotas but asked for more inspections."),
+}
+
+
+@pytest.mark.parametrize("question, sides", [
+    ("Where was the Harbour Accord signed?", ("Vienna", "Geneva")),
+    ("Who chaired the talks?", ("Lindqvist", "Berger")),
+    ("Which newspaper first reported the agreement?", ("Daily Courier", "Morning Ledger")),
+])
+def test_sources_naming_different_places_people_and_organisations_are_both_cited(settings, tmp_path, question, sides):
+    """Conflicts on a place, a person and an organisation, with the real loader, MiniLM and Chroma."""
+    from rag.api import Engine
+
+    corpus = tmp_path / "accord"
+    corpus.mkdir()
+    for name, text in ACCORD.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    with Engine(settings.replace(corpus_dir=str(corpus)), writer=True) as engine:
+        engine.ingest(corpus)
+        a = engine.ask(question)
+    assert a.conflict and "disagree" in a.text, a.text
+    assert all(side in a.text for side in sides), a.text
+    assert len({c.source for c in a.citations}) == 2
+
+
+def test_agreeing_sources_naming_the_same_person_are_not_a_conflict(engine):
+    a = engine.ask("Who led the U.S. delegation that visited Minsk on 21 June?")
+    assert a.answered and "Kellogg" in a.text and not a.conflict, a.text
+
+
+def test_how_long_wants_a_duration_not_any_number():
+    from rag.evidence import has_type
+
+    q = "How long did his conversation with Lukashenka last?"
+    assert has_type("Their conversation lasted 6.5 hours.", "number", q)
+    assert has_type("He was given a 20-year sentence.", "number", q)
+    assert not has_type("The conversation led to the release of 14 political prisoners.", "number", q)

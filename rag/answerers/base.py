@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
 import numpy as np
@@ -21,6 +21,7 @@ class AnswerContext:
     index: LexicalIndex
     embedder: object
     original_question: str = ""
+    history: list[dict[str, str]] = field(default_factory=list)  # earlier turns, role/content
 
 
 class Answerer(Protocol):

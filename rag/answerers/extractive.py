@@ -19,8 +19,8 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
-from ..conversation import standalone_question
-from ..evidence import Evidence, coverage, query_terms, rank_evidence, sentence_terms
+from ..conversation import resolve_references, standalone_question
+from ..evidence import Evidence, coverage, named_values, query_terms, rank_evidence, sentence_terms
 from ..text import split_sentences
 from ..facts import dates, dates_conflict, numbers, numbers_conflict, question_type
 from ..settings import ScoringSettings, Settings
@@ -43,7 +43,9 @@ class ExtractiveAnswerer:
         yield answer
 
     def answer(self, ctx: AnswerContext) -> Answer:
-        focus = ctx.original_question if ctx.original_question and ctx.original_question != ctx.question else ""
+        # a follow-up's own words weigh most, with what its "he"/"that function" stands for
+        focus = resolve_references(ctx.original_question, ctx.history) \
+            if ctx.original_question and ctx.original_question != ctx.question else ""
         ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring)
         return replace(self._answer(ctx, focus, ranked), confidence=round(ranked[0].score, 4) if ranked else 0.0)
 
@@ -65,7 +67,7 @@ class ExtractiveAnswerer:
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
-        other = find_conflict(best, ranked[1:], qtype, self.settings.scoring)
+        other = find_conflict(best, ranked[1:], qtype, self.settings.scoring, ctx.original_question or ctx.question, ctx.index)
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
         if wants_composed_answer(ctx.original_question or ctx.question):
@@ -193,8 +195,16 @@ def split_compound(question: str) -> list[str]:
     return [pieces[0].rstrip(" ,?") + "?", pieces[1][:1].upper() + pieces[1][1:]]
 
 
-def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: ScoringSettings) -> Evidence | None:
-    """Another source stating a different number/date for the asked fact, with comparable evidence."""
+def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: ScoringSettings,
+                  question: str = "", index=None) -> Evidence | None:
+    """Another source stating a different value for the asked fact, with comparable evidence.
+
+    Numbers and dates are compared as values. A person, place or organisation is compared by the names the two
+    sentences give (spellings unified, as in retrieval): it conflicts when they share none, and, since two
+    names are more often two parts of a story than a disagreement, only when the other sentence matches
+    exactly the question terms the best one does."""
+    if qtype in {"person", "place", "organisation"} and index is not None:
+        return _name_conflict(best, others, qtype, scoring, question, index)
     if qtype not in {"number", "date"}:
         return None
     extract = numbers if qtype == "number" else dates
@@ -211,6 +221,25 @@ def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: S
             continue  # it answers another part of the question ("... in June, and ... in December?")
         theirs = extract(e.sentence)
         if theirs and conflicts(mine, theirs):
+            return e
+    return None
+
+
+def _name_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: ScoringSettings, question: str, index) -> Evidence | None:
+    def names(e: Evidence) -> set[str]:
+        found = named_values(e.quote or e.sentence, qtype, question, index.variants.is_name)
+        return {t for w in found for t in query_terms(w, index)}
+
+    mine = names(best)
+    if not mine:
+        return None
+    for e in others:
+        if e.passage.source == best.passage.source or e.covered != best.covered:
+            continue
+        if e.score < scoring.conflict_score_ratio * best.score or e.lexical < scoring.conflict_lexical_ratio * best.lexical:
+            continue
+        theirs = names(e)
+        if theirs and not (mine & theirs):
             return e
     return None
 
