@@ -195,9 +195,12 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     in five articles on one story, every name of the story is in most of them."""
     topical = bool(index.source_share) and index.document_count() >= scoring.topic_min_documents
     out: set[str] = set()
-    for i, w in enumerate(words(question)):
-        if w.isdigit() or (i > 0 and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
-            out.update(t for t in query_terms(w, index) if not (topical and index.source_share.get(t, 0.0) >= scoring.topic_share))
+    tokens = question.split()
+    for i, raw in enumerate(tokens):
+        opens = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))  # "... periodically? Give all the reasons."
+        for w in words(raw):
+            if w.isdigit() or (not opens and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
+                out.update(t for t in query_terms(w, index) if not (topical and index.source_share.get(t, 0.0) >= scoring.topic_share))
     return out
 
 

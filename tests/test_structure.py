@@ -241,3 +241,13 @@ def test_the_corpus_topic_name_does_not_constrain_passages():
     assert any("widget" in t for t in many) and not any("acme" in t for t in many), many
     few = constraint_terms("Which Acme option sets the Widget size?", index(5))
     assert any("acme" in t for t in few), few
+
+
+def test_a_word_opening_the_second_sentence_of_a_question_is_not_a_name():
+    from rag.evidence import constraint_terms
+    from rag.lexical import build_lexical_index
+
+    index = build_lexical_index(["a", "b"], ["Tables are vacuumed by Anna. Give them time.", "Reasons vary."],
+                                [{"source": "a.txt"}, {"source": "b.txt"}])
+    terms = constraint_terms("Why are tables vacuumed by Anna? Give all the reasons.", index)
+    assert not any("give" in t for t in terms) and any("anna" in t for t in terms), terms
