@@ -148,6 +148,11 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         prose = " ".join(t for t in _VERSION.sub(" ", sentence).split() if not _CODE_TOKEN.search(t) and not _TERM_TOKEN.search(t))
         if re.search(r"\bhow long\b", question, re.I):  # a duration: "6.5 hours", "a 20-year sentence"
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
+        # "how many bytes ...": a number, and the sentence speaks of bytes ("how many recent calls": recent or calls)
+        counted = [fold(w) for w in (re.findall(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)", question, re.I) or [""])[0].split()]
+        counted = [stem(w) for w in counted if w not in STOPWORDS]
+        if counted and not set(counted) & {stem(fold(w)) for w in words(sentence)}:
+            return False
         return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
     if qtype == "date":
         if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"

@@ -61,6 +61,10 @@ def question_type(question: str) -> str:
     return "other"
 
 
+_NUMBER_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ful|ary|less|ish)$")
+
+
 @dataclass(frozen=True)
 class Value:
     kind: str  # "number" or "date"
@@ -71,7 +75,7 @@ class Value:
 
 
 def numbers(sentence: str) -> list[Value]:
-    tokens = words(sentence.replace(",", ""))
+    tokens = _NUMBER_TOKEN.findall(sentence.replace(",", ""))  # words, with "6.5" kept whole
     out = []
     for i, tok in enumerate(tokens):
         low = tok.lower()
@@ -88,7 +92,8 @@ def numbers(sentence: str) -> list[Value]:
             value = float(NUMBER_WORDS[low])
         if value is None:
             continue
-        unit_words = [stem(fold(t)) for t in tokens[i + 1:i + 4] if t.lower() not in {"of", "the", "a", "more", "political"}]
+        # the counted noun, past articles and adjectives ("123 more political prisoners" counts prisoners)
+        unit_words = [stem(fold(t)) for t in tokens[i + 1:i + 4] if t.lower() not in {"of", "the", "a", "more"} and not _ADJECTIVE.search(t.lower())]
         approx = any(t.lower() in APPROXIMATE for t in tokens[max(0, i - 2):i])
         out.append(Value("number", (value,), unit_words[0] if unit_words else "", approx, tok))
     return out
