@@ -185,7 +185,11 @@ def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[st
     (Häring, Tsikhanouskaya), not an acronym or a code name (API, KeyError)."""
     asked = {w.lower() for w in words(question)}
     tokens = sentence.split()
-    names = [w for i, raw in enumerate(tokens) if i > 0 and not tokens[i - 1].endswith((".", ":", ";", "!", "?"))
+    def opens(i: int) -> bool:  # first of a sentence or clause, or right after code ("... json.tool Expecting value")
+        before = tokens[i - 1] if i > 0 else ""
+        return i == 0 or before.endswith((".", ":", ";", "!", "?")) or bool(_CODE_TOKEN.search(before) or _TERM_TOKEN.search(before))
+
+    names = [w for i, raw in enumerate(tokens) if not opens(i)
              for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS]
     if qtype == "person":
         names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w) and (is_name is None or is_name(w))]
