@@ -62,7 +62,17 @@ def answer_sentences(text: str) -> list[tuple[str, tuple[int, ...]]]:
             merged[-1] = (prev, tuple(dict.fromkeys(prev_markers + markers)))
         else:
             merged.append((clean, markers))
-    return merged
+    # A bare "Yes." or "No." states nothing to check on its own: it stands or falls with the sentence after it.
+    joined: list[tuple[str, tuple[int, ...]]] = []
+    for clean, markers in merged:
+        if joined and _BARE_REPLY.fullmatch(joined[-1][0]):
+            prev, prev_markers = joined.pop()
+            clean, markers = f"{prev} {clean}", tuple(dict.fromkeys(prev_markers + markers))
+        joined.append((clean, markers))
+    return joined
+
+
+_BARE_REPLY = re.compile(r"(?i)(?:yes|no|indeed|correct|right|not quite|exactly)[.!,]?")
 
 
 def _numbers_ok(claim: str, passage_text: str) -> bool:

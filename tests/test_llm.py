@@ -40,6 +40,16 @@ def test_invented_figure_is_dropped_and_never_returned(with_llm):
     assert not a.answered
 
 
+def test_a_bare_yes_stands_or_falls_with_the_sentence_after_it(with_llm):
+    kept = with_llm(FakeLLM({"December": "Yes. Belarus released 123 political prisoners in December [1]."})).ask(
+        "Were prisoners released in December?")
+    assert kept.answered and kept.text.startswith("Yes. Belarus released 123") and kept.dropped == []
+    dropped = with_llm(FakeLLM({"December": "Yes. Belarus released 9,000 prisoners in December [1]."})).ask(
+        "Were prisoners released in December?")
+    assert "9,000" not in dropped.text and "Yes" not in dropped.text
+    assert dropped.dropped == ["Yes. Belarus released 9,000 prisoners in December."]
+
+
 def test_wrongly_cited_sentence_is_recited_to_the_supporting_passage(with_llm):
     llm = FakeLLM({"December": "Belarus released 123 political prisoners [5]."})
     a = with_llm(llm).ask("How many prisoners were released in December?")
