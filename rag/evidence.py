@@ -308,8 +308,8 @@ def next_chunk(index: LexicalIndex) -> Continuation:
     return follow
 
 
-def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None) -> list[tuple[str, Passage, int, str]]:
-    """(sentence to quote, passage, rank, the passage's own words) for sentences worth quoting.
+def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None) -> list[tuple[str, Passage, int, str, str]]:
+    """(sentence to quote, passage, rank, the passage's own words, the section heading it is under) for sentences worth quoting.
 
     One that opens with a pronoun carries the sentence before it; one under a
     heading of the document's structure names that heading when it does not
@@ -321,10 +321,19 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
         heads = set(passage.headings)
         parts = passage.heading.split(" › ")
         subject = parts[-1] if len(parts) > 1 else ""  # the section the passage starts in (not the document title)
+        header: list[str] = []  # the first row of the table being read ("Level | Numeric value")
         for i, sentence in enumerate(sentences):
             if sentence in heads:
                 subject = sentence
                 continue
+            cells = [c.strip() for c in sentence.split(" | ")] if " | " in sentence else []
+            row = sentence
+            if not cells:
+                header = []
+            elif not header or i == 0 or " | " not in sentences[i - 1]:
+                header = cells
+            elif len(cells) == len(header):  # a row says what its cells are: "Level: WARNING; Numeric value: 30."
+                sentence = "; ".join(f"{h}: {c}" for h, c in zip(header, cells)) + "."
             # "New in version 3.11.", "The default is scram-sha-256." are answers; other short lines are not
             short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence)
             if short or sentence.rstrip().endswith("?") or sentence in seen:
@@ -339,8 +348,31 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                     more, more_heads = continuation(passage)
                     following, following_heads = following + more, heads | more_heads
                 sentence = " ".join([sentence, *lead_in_window(following, following_heads)])
-            out.append((name_subject(subject, sentence), passage, rank, sentence))
+            out.append((name_subject(subject, sentence), passage, rank, row if cells else sentence, subject))
     return out
+
+
+_KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)
+_GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics overview introduction example examples usage "
+                  "notes description details parameters options reference".split()}
+
+
+def kind_named(sentence: str, section: str, question: str, index: LexicalIndex) -> tuple[str, bool]:
+    """For "which kind of index ...?" / "what do you call ...?": does the sentence (or its section) name a kind of the
+    asked thing, and the sentence to quote. The section title names it ("11.8. Partial Indexes": a kind of index) when
+    it shares a word with the question and adds one; the sentence is then prefixed with the title unless it already
+    says it ("The index contains entries only for rows ..." -> "Partial Indexes: The index contains ...")."""
+    title = SECTION_LABEL.sub("", section, count=1).strip() if SECTION_LABEL.match(section) else section.strip()
+    if not title or len(title.split()) > 6:
+        return sentence, False
+    thing = _KIND_OF.search(question)  # the asked thing: "kind of *index*", "call *an index*", "name for *a table*"
+    title_terms, asked = set(query_terms(title, index)), set(query_terms(question, index))
+    new = {t for t in title_terms - asked if t not in _GENERIC_TITLE}
+    if not thing or not (title_terms & set(query_terms(thing.group(1), index))) or not new:
+        return sentence, False
+    if new <= sentence_terms(sentence, index):
+        return sentence, True
+    return f"{title}: {sentence}", True
 
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
@@ -353,7 +385,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if not candidates:
         return []
     focus_terms = query_terms(focus, index) if focus and focus != question else []
-    term_sets = [sentence_terms(s, index) for s, _, _, _ in candidates]
+    term_sets = [sentence_terms(c[0], index) for c in candidates]
     if focus_terms:
         w = scoring.focus_weight
         lexical = [w * coverage(focus_terms, t, index) + (1 - w) * coverage(qterms, t, index) for t in term_sets]
@@ -365,8 +397,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         passage_terms = {p.id: sentence_terms(p.text, index) for p in passages}
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
-        factor = [penalty + (1 - penalty) * coverage(constraint_list, passage_terms[p.id], index)
-                  for _, p, _, _ in candidates]
+        factor = [penalty + (1 - penalty) * coverage(constraint_list, passage_terms[c[1].id], index) for c in candidates]
     else:
         factor = [1.0] * len(candidates)
     # Words the corpus never uses ("population", "prime") mean the question is likely about something it doesn't cover.
@@ -382,10 +413,14 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         return index.variants.is_name(word) and not (
             topical and any(index.source_share.get(t, 0.0) >= scoring.topic_share for t in query_terms(word, index)))
 
-    typed = [has_type(quote if qtype == "default" else sentence, qtype, question, is_name)
-             for sentence, _, _, quote in candidates]
-    prior = [lexical[i] + scoring.rank_prior / (1 + rank) + scoring.w_type * typed[i]
-             for i, (_, _, rank, _) in enumerate(candidates)]
+    if qtype == "kind":  # "which kind of index ...?": the kind is named by the section the sentence is in
+        named = [kind_named(c[0], c[4], question, index) for c in candidates]
+        candidates = [(text, *c[1:]) for (text, _), c in zip(named, candidates)]
+        typed = [is_kind for _, is_kind in named]
+    else:
+        typed = [has_type(quote if qtype == "default" else sentence, qtype, question, is_name)
+                 for sentence, _, _, quote, _ in candidates]
+    prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
     order = ranked_prior[:scoring.preselect]
     if qtype in scoring.required_types:  # the answer must hold the asked kind of value: let the best few that do be scored
@@ -395,7 +430,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     dense = vectors @ query_vector
     ranked = []
     for j, i in enumerate(order):
-        sentence, passage, rank, quote = candidates[i]
+        sentence, passage, rank, quote, _ = candidates[i]
         d = max(0.0, float(dense[j]))
         score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed[i]) * factor[i]
         ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed[i], score, frozenset(t for t in qterms if t in term_sets[i]), quote))

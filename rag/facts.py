@@ -23,7 +23,7 @@ MONTHS["sept"] = 9
 
 
 #: Every answer type question_type() returns.
-QUESTION_TYPES = ("number", "version", "term", "date", "default", "person", "place", "organisation", "list", "other")
+QUESTION_TYPES = ("number", "version", "kind", "term", "date", "default", "person", "place", "organisation", "list", "other")
 
 
 def question_type(question: str) -> str:
@@ -36,6 +36,9 @@ def question_type(question: str) -> str:
         return "number"
     if re.search(r"\b(?:which|what|since which|since what) (?:\w+ )?(?:release|version)\b", q):
         return "version"
+    if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
+                 r"|\bwhat(?:'s| is) (?:it|this|that) called\b", q):
+        return "kind"
     term_nouns = (r"(?:function|method|class|module|parameter|argument|option|setting|command|exception|keyword|attribute"
                   r"|variable|switch|flag|file|operator|statement|clause|view|directory)s?\b")
     if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} "

@@ -124,7 +124,7 @@ class ScoringSettings(Section):
     w_type: float = Field(0.1, description="evidence score: weight of containing the asked answer type (number, date, name, place)")
     focus_weight: float = Field(0.75, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
     rank_prior: float = Field(0.15, description="preselection bonus of a sentence from the top passage (divided by 1 + rank)")
-    preselect: int = Field(12, ge=1, description="sentences embedded per question after lexical preselection")
+    preselect: int = Field(10, ge=1, description="sentences embedded per question after lexical preselection")
     preselect_typed: int = Field(3, ge=0, description="... plus this many more that hold the asked kind of value (scoring.required_types)")
     sentence_runtime: str = Field("", description="embedding runtime that scores candidate sentences ('' = the store's; 'onnx-int8' = the same model's int8 graph, faster)")
     dense_words: int = Field(48, ge=1, description="words of a sentence embedded for its dense score")

@@ -44,7 +44,7 @@ def test_a_long_section_is_split_and_every_piece_keeps_its_path():
 def test_a_sentence_under_a_term_heading_names_its_subject_and_a_section_title_does_not():
     chunk = chunk_blocks(_doc(), "exceptions.html", title="Built-in Exceptions")[1]
     passage = Passage(id=chunk.id, text=chunk.text, source="exceptions.html", heading=chunk.heading, headings=chunk.headings)
-    quoted = {quote: sentence for sentence, _, _, quote in candidate_sentences([passage])}
+    quoted = {quote: sentence for sentence, _, _, quote, _ in candidate_sentences([passage])}
     key = "Raised when a mapping (dictionary) key is not found in the set of existing keys."
     assert quoted[key] == "exception KeyError: " + key
     assert quoted["Raised when a sequence subscript is out of range."].startswith("exception IndexError: ")
@@ -251,3 +251,33 @@ def test_a_word_opening_the_second_sentence_of_a_question_is_not_a_name():
                                 [{"source": "a.txt"}, {"source": "b.txt"}])
     terms = constraint_terms("Why are tables vacuumed by Anna? Give all the reasons.", index)
     assert not any("give" in t for t in terms) and any("anna" in t for t in terms), terms
+
+
+def test_which_kind_of_thing_is_answered_with_the_section_that_names_it():
+    """"Which kind of index stores entries for only some rows?": the sentence saying so sits under "11.8. Partial
+    Indexes" and never says "partial"; the answer names the kind from the section title."""
+    from rag.evidence import kind_named
+    from rag.facts import question_type
+    from rag.lexical import build_lexical_index
+
+    index = build_lexical_index(["a"], ["A partial index covers some rows of a table."], [{"source": "indexes.html"}])
+    q = "Which kind of index stores entries for just a subset of rows?"
+    assert question_type(q) == "kind"
+    sentence = "The index contains entries only for those table rows that satisfy the predicate."
+    assert kind_named(sentence, "11.8. Partial Indexes", q, index) == (f"Partial Indexes: {sentence}", True)
+    assert kind_named(sentence, "11.2. Index Types", q, index)[1] is False  # "types" names no kind
+    assert kind_named(sentence, "Description", q, index) == (sentence, False)  # shares nothing with the question
+
+
+def test_a_table_row_says_what_its_cells_are():
+    """"What is the numeric value of the WARNING level?" is answered by the row "WARNING | 30", which alone
+    says neither "numeric" nor "value": rows are quoted with their table's header."""
+    from rag.types import Passage
+
+    text = ("Logging Levels\n\nThe numeric values of logging levels are given in the following table.\n\n"
+            "Level | Numeric value\n\nCRITICAL | 50\n\nWARNING | 30\n\nLevels can also be set on loggers.")
+    p = Passage(id="x", text=text, source="l.html", heading="Logging › Logging Levels", headings=("Logging Levels",))
+    rows = {quote: sentence for sentence, _, _, quote, _ in candidate_sentences([p])}
+    assert rows["WARNING | 30"] == "Level: WARNING; Numeric value: 30."
+    assert "Level | Numeric value" not in rows  # the header row is not an answer
+    assert rows["Levels can also be set on loggers."] == "Levels can also be set on loggers."
