@@ -352,6 +352,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
     return out
 
 
+_IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the default\b", re.I)
 _KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)
 _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics overview introduction example examples usage "
                   "notes description details parameters options reference".split()}
@@ -406,7 +407,6 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         total = sum(index.term_weight(t) for t in asked)
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
-    # A default's value must be in the passage's own words, not in the heading named before them ("-p port: Defaults to ...").
     topical = bool(index.source_share) and index.document_count() >= scoring.topic_min_documents
 
     def is_name(word: str) -> bool:  # a proper noun of the corpus, other than its topic ("Python", "PostgreSQL")
@@ -418,7 +418,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         candidates = [(text, *c[1:]) for (text, _), c in zip(named, candidates)]
         typed = [is_kind for _, is_kind in named]
     else:
-        typed = [has_type(quote if qtype == "default" else sentence, qtype, question, is_name)
+        # A default's value must be in the passage's own words, not in the heading named before them ("-p port: Defaults
+        # to ..."), unless they say the heading is the default ("PRESERVE ROWS: ... This is the default behavior.").
+        typed = [has_type(quote if qtype == "default" and not (sentence != quote and _IS_THE_DEFAULT.search(quote)) else sentence,
+                          qtype, question, is_name)
                  for sentence, _, _, quote, _ in candidates]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])

@@ -281,3 +281,24 @@ def test_a_table_row_says_what_its_cells_are():
     assert rows["WARNING | 30"] == "Level: WARNING; Numeric value: 30."
     assert "Level | Numeric value" not in rows  # the header row is not an answer
     assert rows["Levels can also be set on loggers."] == "Levels can also be set on loggers."
+
+
+def test_the_default_named_by_a_heading_is_a_default_with_its_value():
+    """"PRESERVE ROWS / No special action is taken ... This is the default behavior.": the value is the heading.
+    "-p port / Defaults to the PGPORT environment variable ...": the heading is not the value."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    text = ("ON COMMIT\n\nPRESERVE ROWS\n\nNo special action is taken at the ends of transactions. This is the default behavior.\n\n"
+            "DELETE ROWS\n\nAll rows in the temporary table will be deleted at the end of each transaction block.")
+    p = Passage(id="a", text=text, source="create-table.html", heading="CREATE TABLE › ON COMMIT",
+                headings=("ON COMMIT", "PRESERVE ROWS", "DELETE ROWS"))
+    index = build_lexical_index(["a"], [text], [{"source": "create-table.html"}])
+    embedder = FakeEmbedder()
+    q = "Which ON COMMIT behaviour is the default for a temporary table?"
+    ranked = rank_evidence(q, [p], embedder.encode([q])[0], index, embedder)
+    typed = [e for e in ranked if e.typed]
+    assert typed and typed[0].sentence.startswith("PRESERVE ROWS: "), [(e.sentence, e.typed) for e in ranked]
+    assert not any(e.sentence.startswith("DELETE ROWS") for e in typed)
