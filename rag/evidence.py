@@ -105,7 +105,8 @@ _VERSION = re.compile(r"\b(?:version|release|v)\s?\d+(?:\.\d+)*\b"  # "version 3
                       r"|\b(?:[Ii]n|[Ss]ince|[Aa]s of|[Pp]rior to|[Bb]efore|[Aa]fter|[Uu]ntil|[Ff]rom|[Bb]eginning in|[Ss]tarting (?:in|with))"
                       r" (?!(?:January|February|March|April|May|June|July|August|September|October|November|December"
                       r"|Table|Section|Chapter|Figure|Example|Appendix|Part|Step|Listing|Note|Equation|Page)\b)"
-                      r"[A-Z][\w+]* \d+(?:\.\d+)*\b")  # "Beginning in PostgreSQL 15", "since Python 3.8"
+                      r"(?:[A-Z][\w+]*[a-z][\w+]* \d+(?:\.\d+)*|[A-Z][\w+]* \d+(?:\.\d+)+)\b")
+# "Beginning in PostgreSQL 15", "since Python 3.8", "as of SQLite 3.7.15"; not a document id ("in RFC 4180", "see PEP 249")
 _VALUE_TOKEN = re.compile(r"\d|^[\"'“‘`]")  # a number, a version, a quoted literal ("scram-sha-256", 5432, 'on')
 
 

@@ -44,8 +44,9 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} "
                  + term_nouns + r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}" + term_nouns, q):
         return "term"
-    if re.search(r"^\s*when\b.*\b(?:raised|called|used|returned|triggered|emitted|thrown|invoked|fired|executed|needed|required)\b", q):
-        return "other"  # "When is ValueError raised?": a condition, not a date
+    if re.search(r"^\s*when\b.*\b(?:raised|called|used|returned|triggered|emitted|thrown|invoked|fired|executed|needed|required)\b", q) \
+            or re.search(r"^\s*when (?:does|do|should|can|must|will|would|might)\b", q):
+        return "other"  # "When is ValueError raised?", "When does the else clause run?": a condition, not a date
     if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
     if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b", q):

@@ -114,6 +114,8 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
     ("Which built-in function returns the absolute value of a number?", "term", "Use abs(x) for that.", "Return the absolute value of a number."),
     ("What pg_dump switch dumps only the schema?", "term", "Pass --schema-only to pg_dump.", "Dump only the object definitions."),
     ("When was the feature added?", "date", "New in version 3.8.", "The feature was added later."),
+    ("In which year was the csv module added?", "date", "New in version 2.3.",
+     "CSV was used for many years before it was standardised in RFC 4180."),
     ("What day did the visit take place?", "date", "The envoy arrived in Minsk on 21 June.",
      "It was the first such visit since February 2020."),
     ("In which version can a numeric column have a negative scale?", "version",
@@ -146,6 +148,8 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     from rag.facts import question_type
 
     assert question_type("What does the VACUUM command do?") != "term"
+    assert question_type("When does the else clause of a for loop run?") == "other"  # a condition, not a date
+    assert question_type("When was PostgreSQL 15 released?") == "date"
 
 
 def test_who_wants_a_personal_name_not_an_acronym():
