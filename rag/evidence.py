@@ -176,8 +176,18 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "place":
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
     if qtype in {"person", "organisation", "list"}:
-        return bool(named_values(sentence, qtype, question, is_name))
+        return bool(named_values(sentence, qtype, question, is_name)) or (qtype == "person" and _names_agent(sentence, question))
     return False
+
+
+def _names_agent(sentence: str, question: str) -> bool:
+    """"Who painted the lighthouse?" -> "... was painted red and white by the harbour guild": a passive sentence with the
+    question's verb names its agent, a person or not."""
+    verb = re.match(r"\s*who\s+(?:has\s+|had\s+)?(\w+)", question, re.I)
+    if not verb or fold(verb.group(1)) in STOPWORDS:
+        return False
+    done = stem(fold(verb.group(1)))
+    return bool(re.search(r"\bby (?:the |a |an )?[\w-]+", sentence)) and done in {stem(fold(w)) for w in words(sentence)}
 
 
 def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None) -> list[str]:

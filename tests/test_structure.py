@@ -114,6 +114,8 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
     ("Which built-in function returns the absolute value of a number?", "term", "Use abs(x) for that.", "Return the absolute value of a number."),
     ("What pg_dump switch dumps only the schema?", "term", "Pass --schema-only to pg_dump.", "Dump only the object definitions."),
     ("When was the feature added?", "date", "New in version 3.8.", "The feature was added later."),
+    ("Who painted the northern lighthouse?", "person", "The northern lighthouse was painted red and white by the harbour guild.",
+     "The logbook opens in the spring of the first year."),
     ("In which year was the csv module added?", "date", "New in version 2.3.",
      "CSV was used for many years before it was standardised in RFC 4180."),
     ("What day did the visit take place?", "date", "The envoy arrived in Minsk on 21 June.",

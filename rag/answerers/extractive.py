@@ -204,6 +204,8 @@ def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: S
     names are more often two parts of a story than a disagreement, only when the other sentence matches
     exactly the question terms the best one does."""
     if qtype in {"person", "place", "organisation"} and index is not None:
+        if _ABOUT_A_NAME.match(question):  # "Who is Ales Bialiatski?" asks who someone is, not for a value to disagree on
+            return None
         return _name_conflict(best, others, qtype, scoring, question, index)
     if qtype not in {"number", "date"}:
         return None
@@ -223,6 +225,9 @@ def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: S
         if theirs and conflicts(mine, theirs):
             return e
     return None
+
+
+_ABOUT_A_NAME = re.compile(r"\s*(?i:who|what)\s+(?i:is|was|are|were)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s*\??\s*$")
 
 
 def _name_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: ScoringSettings, question: str, index) -> Evidence | None:
