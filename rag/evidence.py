@@ -210,18 +210,25 @@ def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[st
 def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> set[str]:
     """Terms a right answer's passage must contain: names, numbers and years stated in the question.
 
-    A name most of the corpus's documents use (its topic: "PostgreSQL" in its manual) constrains nothing:
-    a passage need not repeat it. That takes enough documents to tell (``scoring.topic_min_documents``):
-    in five articles on one story, every name of the story is in most of them."""
-    topical = bool(index.source_share) and index.document_count() >= scoring.topic_min_documents
+    A name most of the corpus's documents use (its topic: "PostgreSQL" in its manual, ``topic_test``) constrains
+    nothing: a passage need not repeat it."""
+    topic = topic_test(index, scoring)
     out: set[str] = set()
     tokens = question.split()
     for i, raw in enumerate(tokens):
         opens = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))  # "... periodically? Give all the reasons."
         for w in words(raw):
             if w.isdigit() or (not opens and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
-                out.update(t for t in query_terms(w, index) if not (topical and index.source_share.get(t, 0.0) >= scoring.topic_share))
+                out.update(t for t in query_terms(w, index) if not topic(t))
     return out
+
+
+def topic_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> Callable[[str], bool]:
+    """Is a term the corpus's topic: used by at least ``scoring.topic_share`` of its documents, in a corpus of
+    at least ``scoring.topic_min_documents`` (in five articles on one story every name of the story is common)?"""
+    if not index.source_share or index.document_count() < scoring.topic_min_documents:
+        return lambda term: False
+    return lambda term: index.source_share.get(term, 0.0) >= scoring.topic_share
 
 
 def subject_of(heading: str) -> str:
@@ -231,8 +238,6 @@ def subject_of(heading: str) -> str:
         head = heading.split("(", 1)[0].strip()
         heading = head if head and len(head.split()) <= 8 else " ".join(heading.split()[:8]) + " …"
     return heading
-
-
 
 
 _ACRONYM = re.compile(r"[A-Z][A-Z]+")
@@ -418,11 +423,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         total = sum(index.term_weight(t) for t in asked)
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
-    topical = bool(index.source_share) and index.document_count() >= scoring.topic_min_documents
+    topic = topic_test(index, scoring)
 
     def is_name(word: str) -> bool:  # a proper noun of the corpus, other than its topic ("Python", "PostgreSQL")
-        return index.variants.is_name(word) and not (
-            topical and any(index.source_share.get(t, 0.0) >= scoring.topic_share for t in query_terms(word, index)))
+        return index.variants.is_name(word) and not any(topic(t) for t in query_terms(word, index))
 
     if qtype == "kind":  # "which kind of index ...?": the kind is named by the section the sentence is in
         named = [kind_named(c[0], c[4], question, index) for c in candidates]

@@ -67,7 +67,7 @@ class ExtractiveAnswerer:
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
-        other = find_conflict(best, ranked[1:], qtype, self.settings.scoring, ctx.original_question or ctx.question, ctx.index)
+        other = find_conflict(best, ranked[1:], qtype, scoring, ctx.original_question or ctx.question, ctx.index)
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
         if wants_composed_answer(ctx.original_question or ctx.question):
