@@ -136,6 +136,17 @@ class ScoringSettings(Section):
     required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "organisation", "term", "default"),
                                       description="question types whose answer must hold the kind of value asked: else the best sentence "
                                                   "that does (within typed_ratio of the best score) answers, or the question is refused")
+    typed_ratio: float = Field(0.5, description="... a sentence holding the asked type needs this share of the best evidence score")
+    on_topic_cosine: float = Field(0.2, description="a generated sentence sharing no question term is off-topic below this cosine")
+    support_threshold: float = Field(0.5, description="sentence-support threshold of citation verification")
+    conflict_score_ratio: float = Field(0.6, description="a disagreeing sentence needs this share of the best evidence score")
+    conflict_lexical_ratio: float = Field(0.5, description="... and this share of its lexical coverage")
+    complement_floor: float = Field(0.85, description="a second sentence needs this share of the best score ...")
+    complement_floor_multi: float = Field(0.6, description="... or this share when the question asks several things")
+    complement_gain: float = Field(0.5, description="... and must cover this share of the question terms the first one misses")
+    compose_max: int = Field(5, ge=1, description="most sentences in a composed answer (explain, summarise, list, compare)")
+    compose_ratio: float = Field(0.75, description="a sentence joins a composed answer with at least this share of the best evidence score")
+
     @field_validator("required_types", mode="before")
     @classmethod
     def _types(cls, value: Any) -> Any:
@@ -156,17 +167,6 @@ class ScoringSettings(Section):
         if value and not EMBEDDERS.known(value):
             raise ValueError(f"unknown embedding runtime {value!r}; valid: '' (the store's), {', '.join(EMBEDDERS.names())}")
         return value
-
-    typed_ratio: float = Field(0.5, description="... a sentence holding the asked type needs this share of the best evidence score")
-    on_topic_cosine: float = Field(0.2, description="a generated sentence sharing no question term is off-topic below this cosine")
-    support_threshold: float = Field(0.5, description="sentence-support threshold of citation verification")
-    conflict_score_ratio: float = Field(0.6, description="a disagreeing sentence needs this share of the best evidence score")
-    conflict_lexical_ratio: float = Field(0.5, description="... and this share of its lexical coverage")
-    complement_floor: float = Field(0.85, description="a second sentence needs this share of the best score ...")
-    complement_floor_multi: float = Field(0.6, description="... or this share when the question asks several things")
-    complement_gain: float = Field(0.5, description="... and must cover this share of the question terms the first one misses")
-    compose_max: int = Field(5, ge=1, description="most sentences in a composed answer (explain, summarise, list, compare)")
-    compose_ratio: float = Field(0.75, description="a sentence joins a composed answer with at least this share of the best evidence score")
 
 
 class AnswerSettings(Section):
