@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import MONTHS, dates, numbers, question_type
+from .facts import ADJECTIVE, MONTHS, NUMBER_WORDS, dates, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -146,14 +146,14 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     ``is_name`` tells the corpus's proper nouns (NameVariants.is_name): a person's name is one of them,
     not any capitalised word ("JSON (JavaScript Object Notation)")."""
     if qtype == "number":  # a count or amount in the prose, not a digit of code (pop(0), '{1.2:3.4}') or a version
-        prose = " ".join(t for t in _VERSION.sub(" ", sentence).split() if not _CODE_TOKEN.search(t) and not _TERM_TOKEN.search(t))
+        prose = " ".join(t for t in _VERSION.sub(" ", sentence).split()
+                         if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t))
         if re.search(r"\bhow long\b", question, re.I):  # a duration: "6.5 hours", "a 20-year sentence"
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
-        # "how many bytes ...": a number, and the sentence speaks of bytes ("how many recent calls": recent or calls)
-        counted = [fold(w) for w in (re.findall(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)", question, re.I) or [""])[0].split()]
-        counted = [stem(w) for w in counted if w not in STOPWORDS]
-        if counted and not set(counted) & {stem(fold(w)) for w in words(sentence)}:
-            return False
+        # "how many bytes ...": a number counting bytes ("how many recent calls": recent or calls, a few words after it)
+        counted = counted_nouns(question)
+        if counted:
+            return _counts(prose, counted)
         return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
     if qtype == "date":
         if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"
@@ -180,6 +180,45 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     return False
 
 
+_COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimum |largest |smallest |total )?number of ((?:[\w-]+ ){0,1}[\w-]+)"
+                      r"|,\s*in (\w+s)\s*\??\s*$", re.I)
+
+
+def _bare(token: str) -> str:
+    """A word without the brackets and punctuation around it: "(typically" -> "typically", "bits)." -> "bits"."""
+    return token.strip("()[]{},;:.!?") or token
+
+
+def counted_nouns(question: str) -> list[str]:
+    """What a number question counts, stemmed: "how many lines of code" -> line, code; "the number of threads" -> thread;
+    "..., in bytes?" -> byte."""
+    m = _COUNTED.search(question)
+    if not m:
+        return []
+    phrase = next(g for g in m.groups() if g)
+    return [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS]
+
+
+def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
+    """A number (or a quantity word) with one of the counted nouns in the few words after it, in the same clause:
+    "123 political prisoners", "up to 128 most recent calls", "several threads"; not "threadsafety: 1; ... Threads"."""
+    wanted = set(counted)
+    for clause in re.split(r"[;:!?|()]|\.(?!\d)", prose.replace(",", "")):
+        clause = _QUANTITY.sub(" 2 ", clause)  # "the majority of the prisoners": a quantity, as a number would be
+        # past articles and adjectives ("52 more political prisoners" counts prisoners)
+        raw = [w for w in _NUMBER_WORDS_RE.findall(clause) if fold(w) not in {"of", "the", "a", "an", "more", "other"}
+               and not ADJECTIVE.search(fold(w))]
+        stems = [stem(fold(w)) for w in raw]
+        for i, tok in enumerate(raw):
+            if re.fullmatch(r"\d+(?:\.\d+)?", tok) or fold(tok) in NUMBER_WORDS:
+                if wanted & set(stems[i + 1:i + 1 + window]):
+                    return True
+    return False
+
+
+_NUMBER_WORDS_RE = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*")  # words, with "6.5" kept whole
+
+
 def _names_agent(sentence: str, question: str) -> bool:
     """"Who painted the lighthouse?" -> "... was painted red and white by the harbour guild": a passive sentence with the
     question's verb names its agent, a person or not."""
@@ -195,6 +234,8 @@ def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[st
     sentence or clause ("This section ...", "x(): Sets ..."); for a person, a corpus proper noun in name case
     (Häring, Tsikhanouskaya), not an acronym or a code name (API, KeyError)."""
     asked = {w.lower() for w in words(question)}
+    if qtype == "person" and re.search(r"[{}=]|\$ |>>>", sentence):  # a code sample: its strings are data ("Monty Python ...")
+        sentence = re.sub(r'"[^"]*"', " ", sentence)
     tokens = sentence.split()
     def opens(i: int) -> bool:  # first of a sentence or clause, or right after code ("... json.tool Expecting value")
         before = tokens[i - 1] if i > 0 else ""
@@ -202,8 +243,10 @@ def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[st
 
     names = [w for i, raw in enumerate(tokens) if not opens(i)
              for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS]
-    if qtype == "person":
-        names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w) and (is_name is None or is_name(w))]
+    if qtype == "person":  # not a table cell's word ("float-derived Enums | number"): cells name types and values
+        cells = {w for i, raw in enumerate(tokens) if "|" in raw or "|" in tokens[max(0, i - 1):i + 2] for w in words(raw)}
+        names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w) and w not in cells
+                 and (is_name is None or is_name(w))]
     return names
 
 
@@ -437,6 +480,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # to ..."), unless they say the heading is the default ("PRESERVE ROWS: ... This is the default behavior.").
         typed = [has_type(quote if qtype == "default" and not (sentence != quote and _IS_THE_DEFAULT.search(quote)) else sentence,
                           qtype, question, is_name)
+                 # a table row is judged on its cells as written ("... Enums | number"), not as quoted with its header
+                 and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name))
                  for sentence, _, _, quote, _ in candidates]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])

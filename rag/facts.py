@@ -32,7 +32,8 @@ def question_type(question: str) -> str:
                fold(question))
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?number\b"
-                 r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b", q):
+                 r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
+                 r"|,\s*in (?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|weeks|months|years|characters|lines|pages|rows|percent)\s*\??\s*$", q):
         return "number"
     if re.search(r"\b(?:which|what|since which|since what) (?:\w+ )?(?:release|version)\b", q):
         return "version"
@@ -66,7 +67,7 @@ def question_type(question: str) -> str:
 
 
 _NUMBER_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-_ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ful|ary|less|ish)$")
+ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ful|ary|less|ish)$")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def numbers(sentence: str) -> list[Value]:
         if value is None:
             continue
         # the counted noun, past articles and adjectives ("123 more political prisoners" counts prisoners)
-        unit_words = [stem(fold(t)) for t in tokens[i + 1:i + 4] if t.lower() not in {"of", "the", "a", "more"} and not _ADJECTIVE.search(t.lower())]
+        unit_words = [stem(fold(t)) for t in tokens[i + 1:i + 4] if t.lower() not in {"of", "the", "a", "more"} and not ADJECTIVE.search(t.lower())]
         approx = any(t.lower() in APPROXIMATE for t in tokens[max(0, i - 2):i])
         out.append(Value("number", (value,), unit_words[0] if unit_words else "", approx, tok))
     return out

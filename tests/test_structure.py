@@ -164,6 +164,36 @@ def test_who_wants_a_personal_name_not_an_acronym():
     assert not has_type("zoneinfo.reset_tzpath(): Sets the search path.", "person", "Who wrote zoneinfo?")
 
 
+def test_a_count_needs_its_counted_noun_next_to_a_number():
+    """"How many lines ...?" is not answered by a traceback's "line 1"; a quantity phrase counts as a number."""
+    from rag.evidence import counted_nouns, has_type
+    from rag.facts import question_type
+
+    assert counted_nouns("What is the maximum number of threads a program can create?") == ["thread"]
+    assert question_type("What is the per-item memory footprint of a deque, in bytes?") == "number"
+    assert counted_nouns("What is the per-item memory footprint of a deque, in bytes?") == ["byte"]
+    q = "How many lines of code is the pathlib module?"
+    assert not has_type('Traceback (most recent call last): File "<stdin>", line 1, in <module> File "x.py", line 798', "number", q)
+    assert has_type("The module is about 1500 lines of Python.", "number", q)
+    q = "How many prisoners were deported?"
+    assert has_type("In December, 52 more political prisoners were deported.", "number", q)  # past "more" and adjectives
+    assert has_type("The majority of the political prisoners were deported to Ukraine.", "number", q)
+    assert not has_type("Threads: 2; prisoners were deported.", "number", q)  # the number counts something else
+    assert has_type("stored with a fixed precision (typically 53 bits)", "number", "A float has how many bits?")  # brackets are prose
+
+
+def test_who_is_not_answered_by_a_table_cell_or_a_code_sample():
+    from rag.evidence import named_values
+    from rag.text import NameVariants
+
+    names = NameVariants.from_texts(["Enums are written by Enums users.", "Monty Python made films; Monty was there."])
+    q = "Who wrote the json module?"
+    assert names.is_name("Enums") and names.is_name("Monty")
+    assert named_values("int, float-derived Enums | number", "person", q, names.is_name) == []
+    assert named_values('$ python -m json.tool films.json [ { "title": "Monty Python and the Holy Grail" } ]', "person", q, names.is_name) == []
+    assert named_values("The films were made by Monty and friends.", "person", q, names.is_name) == ["Monty"]
+
+
 def test_who_wants_one_of_the_corpus_proper_nouns():
     """A name is a word the corpus writes capitalised mid-sentence (NameVariants), not any capitalised word."""
     from rag.evidence import has_type
