@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, MONTHS, NUMBER_WORDS, dates, numbers, question_type
+from .facts import ADJECTIVE, MONTHS, NUMBER_WORDS, asks_for_items, dates, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -367,12 +367,30 @@ def next_chunk(index: LexicalIndex) -> Continuation:
     return follow
 
 
-def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None) -> list[tuple[str, Passage, int, str, str]]:
+def table_items(following: list[str], max_items: int = 12) -> list[str]:
+    """The first cells of the table rows that follow a sentence ("namedtuple() | factory function ...",
+    "deque | list-like container ..."): what the table lists. A first row of capitalised one-word labels
+    ("Iterator | Arguments | Results") is its header, not an item."""
+    rows = []
+    for sentence in following:
+        if " | " not in sentence or len(rows) >= max_items:
+            break
+        rows.append([c.strip() for c in sentence.split(" | ")])
+    if rows and all(re.fullmatch(r"[A-Z][a-z]+(?: [a-z]+)?", c) for c in rows[0]):
+        rows = rows[1:]
+    items = [r[0].rstrip(" .") for r in rows if r and r[0]]
+    return items if len(items) >= 2 else []
+
+
+def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None,
+                        items: bool = False) -> list[tuple[str, Passage, int, str, str]]:
     """(sentence to quote, passage, rank, the passage's own words, the section heading it is under) for sentences worth quoting.
 
     One that opens with a pronoun carries the sentence before it; one under a
     heading of the document's structure names that heading when it does not
-    name its subject itself. Heading lines are not candidates."""
+    name its subject itself. Heading lines are not candidates. With ``items`` (the question asks for
+    several things, facts.asks_for_items), a sentence or label followed by a table names what the table
+    lists ("... container datatypes ... namedtuple(); deque; ChainMap; ...")."""
     out = []
     seen: set[str] = set()
     for rank, passage in enumerate(passages):
@@ -393,20 +411,23 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 header = cells
             elif len(cells) == len(header):  # a row says what its cells are: "Level: WARNING; Numeric value: 30."
                 sentence = "; ".join(f"{h}: {c}" for h, c in zip(header, cells)) + "."
+            listed = table_items(sentences[i + 1:]) if items and not cells else []
             # "New in version 3.11.", "The default is scram-sha-256." are answers; other short lines are not
             short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence)
-            if short or sentence.rstrip().endswith("?") or sentence in seen:
+            if (short and not listed) or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
             if i > 0 and PRONOUN_START.match(sentence) and not sentences[i - 1].rstrip().endswith("?") \
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads:
                 sentence = f"{sentences[i - 1]} {sentence}"
-            if sentence.rstrip().endswith(":"):  # a lead-in ("... the following forms:") brings what it introduces
+            if sentence.rstrip().endswith(":") and not listed:  # a lead-in ("... the following forms:") brings what it introduces
                 following, following_heads = sentences[i + 1:], heads
                 if continuation is not None and len(following) < 5:  # the list may run on into the next chunk
                     more, more_heads = continuation(passage)
                     following, following_heads = following + more, heads | more_heads
                 sentence = " ".join([sentence, *lead_in_window(following, following_heads)])
+            if listed:
+                sentence = f"{sentence.rstrip()} {'; '.join(listed)}."
             out.append((name_subject(subject, sentence), passage, rank, row if cells else sentence, subject))
     return out
 
@@ -441,7 +462,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     ``scoring.focus_weight`` of lexical coverage, the whole rewritten question the rest."""
     qterms = query_terms(question, index)
     qtype = question_type(focus or question)
-    candidates = candidate_sentences(passages, next_chunk(index))
+    candidates = candidate_sentences(passages, next_chunk(index), items=asks_for_items(focus or question))
     if not candidates:
         return []
     focus_terms = query_terms(focus, index) if focus and focus != question else []

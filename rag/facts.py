@@ -66,6 +66,18 @@ def question_type(question: str) -> str:
     return "other"
 
 
+_ITEMS = re.compile(
+    r"^\s*(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|will|may|should|has|have)\b)[\w-]+\s+){0,3}?"
+    r"(?!(?:this|its|thus|has|does|was|is|us)\b)(?:[\w-]+[^s\W]s|phenomena|criteria|data)\s+(?:do|does|did|can|could|are|were|will|may|should|is)\b"
+    r"|^\s*(?:list|name|enumerate)\s+(?:the|all|some)\b", re.I)
+
+
+def asks_for_items(question: str) -> bool:
+    """Does the question ask for several things of a kind ("Which container datatypes does collections provide?",
+    "What output formats can pg_dump produce?", "List the ...")?"""
+    return bool(_ITEMS.search(question))
+
+
 _NUMBER_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ful|ary|less|ish)$")
 

@@ -319,6 +319,26 @@ def test_a_table_row_says_what_its_cells_are():
     assert rows["Levels can also be set on loggers."] == "Levels can also be set on loggers."
 
 
+def test_a_question_for_several_things_gets_what_the_following_table_lists():
+    """"Which container datatypes does collections provide?": the sentence before the table names its first cells;
+    a header row of labels is not an item; a question for one thing quotes the sentence alone."""
+    from rag.facts import asks_for_items
+    from rag.types import Passage
+
+    text = ("collections\n\nThis module implements specialized container datatypes.\n\n"
+            "namedtuple() | factory function for tuples\n\ndeque | list-like container\n\nCounter | dict subclass for counting\n\n"
+            "Infinite iterators:\n\nIterator | Arguments | Results\n\ncount() | start | start, start+1\n\ncycle() | p | p0, p1")
+    p = Passage(id="x", text=text, source="c.html", heading="collections", headings=("collections",))
+    q = "Which specialized container datatypes does the collections module provide?"
+    assert asks_for_items(q) and asks_for_items("What output formats can pg_dump produce?")
+    assert not asks_for_items("What does this do?") and not asks_for_items("Which exception is raised for a missing key?")
+    listed = [s for s, *_ in candidate_sentences([p], items=True)]
+    assert "This module implements specialized container datatypes. namedtuple(); deque; Counter." in listed
+    assert "Infinite iterators: count(); cycle()." in listed
+    plain = [s for s, *_ in candidate_sentences([p])]
+    assert "This module implements specialized container datatypes." in plain and not any("Infinite" in s for s in plain)
+
+
 def test_the_default_named_by_a_heading_is_a_default_with_its_value():
     """"PRESERVE ROWS / No special action is taken ... This is the default behavior.": the value is the heading.
     "-p port / Defaults to the PGPORT environment variable ...": the heading is not the value."""
