@@ -54,8 +54,13 @@ def standalone_question(question: str, history: list[dict[str, str]]) -> str:
     start = len(previous) - 1
     while start > 0 and is_follow_up(previous[start]):
         start -= 1
+    resolved = resolve_references(question, history)
+    if resolved != question and PERSONAL.search(question):
+        # "How long did his talk last?" after "Who visited Minsk?" -> "Keith Kellogg": the person now named is the topic;
+        # the earlier question's words would pull retrieval back to the visit
+        return resolved
     context = list(dict.fromkeys([previous[start], previous[-1]]))
-    return " ".join(c for c in [*context, resolve_references(question, history)] if c)
+    return " ".join(c for c in [*context, resolved] if c)
 
 
 def resolve_references(question: str, history: list[dict[str, str]]) -> str:
@@ -71,7 +76,8 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
         return question
     named: list[str] = []
     if PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not ASKS_ABOUT_NAME.match(previous[-1]):
-        named = names_in(answers[-1], exclude=previous[-1])
+        # a person's name, without the titles English puts before it ("Special Envoy Keith Kellogg" -> "Keith Kellogg")
+        named = [" ".join(n.split()[-2:]) for n in names_in(answers[-1], exclude=previous[-1])]
     elif DEMONSTRATIVE.search(question):
         asked = " ".join(previous)
         named = code_names_in(answers[-1], exclude=asked) or names_in(answers[-1], exclude=asked)
