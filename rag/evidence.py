@@ -307,7 +307,18 @@ def name_subject(subject: str, sentence: str) -> str:
     Reference documentation often names the subject only in a heading
     ("exception KeyError" above "Raised when a mapping key is not found..."):
     quoted alone, the sentence would answer "which exception?" anonymously."""
-    if not subject or not looks_like_term(subject):
+    if not subject:
+        return sentence
+    if not looks_like_term(subject):
+        # "Applications using this level must ..." under "13.2.2. Repeatable Read Isolation Level": the section names it
+        title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()
+        title_words = {stem(fold(w)) for w in words(title) if fold(w) not in STOPWORDS}
+        nouns = [stem(fold(m.group(1))) for m in re.finditer(r"\b(?:this|these|such)\s+([a-z]+)\b", sentence, re.I)]
+        noun = next((n for n in nouns if n in title_words), "")
+        other = title_words - {noun}
+        if noun in title_words and other and len(title.split()) <= 8 \
+                and len(other & {stem(fold(w)) for w in words(sentence)}) < len(other) / 2:  # not named already
+            return f"{title}: {sentence}"
         return sentence
     short = subject_of(subject)
     terms_named = [t.split("(", 1)[0].strip(".,:;") for t in short.split() if _TERM_TOKEN.search(t)]

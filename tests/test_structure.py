@@ -358,3 +358,18 @@ def test_the_default_named_by_a_heading_is_a_default_with_its_value():
     typed = [e for e in ranked if e.typed]
     assert typed and typed[0].sentence.startswith("PRESERVE ROWS: "), [(e.sentence, e.typed) for e in ranked]
     assert not any(e.sentence.startswith("DELETE ROWS") for e in typed)
+
+
+def test_this_level_is_named_by_the_section_it_sits_in():
+    """"Applications using this level must ..." under "13.2.2. Repeatable Read Isolation Level" says which level only
+    through its section title: the quote names it. A sentence that names it, or a title the demonstrative is not about,
+    is quoted as written."""
+    from rag.evidence import name_subject
+
+    title = "13.2.2. Repeatable Read Isolation Level"
+    sentence = "Applications using this level must be prepared to retry transactions."
+    assert name_subject(title, sentence) == f"Repeatable Read Isolation Level: {sentence}"
+    named = "The Repeatable Read level sees a snapshot; this level is stricter."
+    assert name_subject(title, named) == named
+    assert name_subject("Description", "This level is fine.") == "This level is fine."
+    assert name_subject(title, "Queries in that transaction see this snapshot.") == "Queries in that transaction see this snapshot."
