@@ -151,6 +151,11 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         if re.search(r"\bhow long\b", question, re.I):  # a duration: "6.5 hours", "a 20-year sentence"
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
         # "how many bytes ...": a number counting bytes ("how many recent calls": recent or calls, a few words after it)
+        extreme = _EXTREME.search(question)
+        if extreme:  # "what is the largest n allowed?": a number stated as a bound ("cannot exceed 10485760", "up to 128")
+            bound = _UPPER_BOUND if extreme.group(1) else _LOWER_BOUND
+            if not bound.search(prose):
+                return False
         counted = counted_nouns(question)
         if counted:
             return _counts(prose, counted)
@@ -182,6 +187,14 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
 
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimum |largest |smallest |total )?number of ((?:[\w-]+ ){0,1}[\w-]+)"
                       r"|,\s*in (\w+s)\s*\??\s*$", re.I)
+
+
+_EXTREME = re.compile(r"\b(?:(maximum|max|largest|highest|longest|biggest|most|upper limit)|(minimum|min|smallest|lowest|shortest|fewest|least))\b"
+                      r"(?! (?:recent|recently|common|commonly|important|likely|often|popular|used)\b)", re.I)
+_UPPER_BOUND = re.compile(r"\b(?:maximum|max|largest|highest|longest|biggest|most|up to|cannot exceed|can't exceed|not exceed|must not exceed"
+                          r"|exceeding|no more than|not more than|limit(?:ed)?|upper|at the most|less than|below|under|ceiling)\b", re.I)
+_LOWER_BOUND = re.compile(r"\b(?:minimum|min|smallest|lowest|shortest|least|at least|no less than|not less than|greater than"
+                          r"|more than|above|over|floor|lower)\b", re.I)
 
 
 def _bare(token: str) -> str:

@@ -182,6 +182,17 @@ def test_a_count_needs_its_counted_noun_next_to_a_number():
     assert has_type("stored with a fixed precision (typically 53 bits)", "number", "A float has how many bits?")  # brackets are prose
 
 
+def test_a_largest_value_is_a_number_stated_as_a_bound():
+    from rag.evidence import has_type
+
+    q = "What is the largest length n allowed in a varchar(n) declaration?"
+    assert has_type("If specified, the length must be greater than zero and cannot exceed 10485760.", "number", q)
+    assert not has_type("CREATE TABLE test2 (b varchar(5)) holds 5 characters.", "number", q)  # a number, not a bound
+    assert has_type("The value must be at least 8 characters.", "number", "What is the minimum length of a password?")
+    # "the most recent calls" is not an extreme value asked for
+    assert has_type("It caches 128 calls.", "number", "How many of the most recent calls does lru_cache keep?")
+
+
 def test_who_is_not_answered_by_a_table_cell_or_a_code_sample():
     from rag.evidence import named_values
     from rag.text import NameVariants
