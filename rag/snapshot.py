@@ -28,7 +28,7 @@ from pathlib import Path
 from .lexical import LexicalIndex
 from .text import NameVariants
 
-SNAPSHOT_VERSION = 3  # 2: BM25 over heading path + text; 3: share of documents per term
+SNAPSHOT_VERSION = 4  # 2: BM25 over heading path + text; 3: share of documents per term; 4: code names split (KeyboardInterrupt)
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
 
 

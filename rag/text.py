@@ -115,7 +115,16 @@ def content_words(text: str, with_raw: bool = False) -> list:
         f = fold(w).removesuffix("'s")
         if f and f not in STOPWORDS and (len(f) > 1 or f.isdigit()):
             out.append((w, f) if with_raw else f)
+            # a code name also says its parts: KeyboardInterrupt -> keyboard, interrupt; cmp_to_key -> cmp, key
+            for part in _PARTS.findall(w) if _COMPOUND.fullmatch(w) else ():
+                p = fold(part)
+                if len(p) > 2 and p not in STOPWORDS and p != f:
+                    out.append((part, p) if with_raw else p)
     return out
+
+
+_COMPOUND = re.compile(r"[a-z]*(?:[A-Z][a-z]+){2,}\d*|[a-z]+(?:[A-Z][a-z]+)+\d*")  # KeyboardInterrupt, getLogger; not PostgreSQL
+_PARTS = re.compile(r"[A-Z]?[a-z]+")
 
 
 def terms(text: str, variants: "NameVariants | None" = None) -> list[str]:

@@ -384,3 +384,13 @@ def test_this_level_is_named_by_the_section_it_sits_in():
     assert name_subject(title, named) == named
     assert name_subject("Description", "This level is fine.") == "This level is fine."
     assert name_subject(title, "Queries in that transaction see this snapshot.") == "Queries in that transaction see this snapshot."
+
+
+def test_a_code_name_also_says_its_words():
+    """"...stops my script from the keyboard?" finds KeyboardInterrupt: a CamelCase name is indexed with its parts;
+    a brand written in mixed case (PostgreSQL) is not cut into pieces."""
+    from rag.text import content_words
+
+    assert content_words("KeyboardInterrupt") == ["keyboardinterrupt", "keyboard", "interrupt"]
+    assert content_words("getLogger OrderedDict") == ["getlogger", "logger", "ordereddict", "ordered", "dict"]
+    assert content_words("PostgreSQL HTTPServer Kellogg") == ["postgresql", "httpserver", "kellogg"]
