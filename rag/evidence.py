@@ -33,6 +33,9 @@ from .types import Passage
 DEFAULT_SCORING = ScoringSettings()
 
 
+# "Thus, dropping a column is quick ...": the reason is in the sentence before
+CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|for this reason|that is why|this is why|because of this"
+                         r"|to (?:avoid|prevent) (?:this|that))\b", re.I)
 PRONOUN_START = re.compile(r"^(?:\W*\w+,?\s+){0,2}?(he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.I)
 
 
@@ -441,9 +444,15 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if (short and not listed) or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
-            if i > 0 and PRONOUN_START.match(sentence) and not sentences[i - 1].rstrip().endswith("?") \
+            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence)) and not sentences[i - 1].rstrip().endswith("?") \
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads:
-                sentence = f"{sentences[i - 1]} {sentence}"
+                before = sentences[i - 1]
+                # a consequence may rest on the two sentences before it ("... makes the column invisible. Subsequent inserts
+                # store a null. Thus, dropping a column is quick ..."); so does one after an aside ("(Actually ...)")
+                if (before.startswith("(") or CONSEQUENCE.match(sentence)) and i > 1 and sentences[i - 2] not in heads \
+                        and len(sentences[i - 2].split()) + len(before.split()) < 60:
+                    before = f"{sentences[i - 2]} {before}"
+                sentence = f"{before} {sentence}"
             if sentence.rstrip().endswith(":") and not listed:  # a lead-in ("... the following forms:") brings what it introduces
                 following, following_heads = sentences[i + 1:], heads
                 if continuation is not None and len(following) < 5:  # the list may run on into the next chunk

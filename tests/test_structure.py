@@ -394,3 +394,20 @@ def test_a_code_name_also_says_its_words():
     assert content_words("KeyboardInterrupt") == ["keyboardinterrupt", "keyboard", "interrupt"]
     assert content_words("getLogger OrderedDict") == ["getlogger", "logger", "ordereddict", "ordered", "dict"]
     assert content_words("PostgreSQL HTTPServer Kellogg") == ["postgresql", "httpserver", "kellogg"]
+
+
+def test_a_consequence_brings_the_sentences_that_give_its_reason():
+    """"Why doesn't DROP COLUMN shrink the table?" matches "Thus, dropping a column is quick but ..."; the reason is in
+    the sentences before it, so the quote starts there (two at most, and past a parenthetical aside)."""
+    from rag.types import Passage
+
+    text = ("DROP COLUMN\n\nThe DROP COLUMN form simply makes the column invisible to SQL operations. "
+            "Later inserts store a null value for it. Thus, dropping a column is quick but does not reduce the table's size.\n\n"
+            "Old rows would appear to be in the future. (Actually the data is still there.) "
+            "To avoid this, every table must be vacuumed.")
+    p = Passage(id="x", text=text, source="a.html", heading="ALTER TABLE › DROP COLUMN", headings=("DROP COLUMN",))
+    quoted = [s for s, *_ in candidate_sentences([p])]
+    thus = next(s for s in quoted if "Thus," in s)
+    avoid = next(s for s in quoted if "To avoid this" in s)
+    assert thus.startswith("The DROP COLUMN form simply makes the column invisible")
+    assert avoid.startswith("Old rows would appear to be in the future. (Actually")
