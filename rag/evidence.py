@@ -440,7 +440,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 sentence = "; ".join(f"{h}: {c}" for h, c in zip(header, cells)) + "."
             listed = table_items(sentences[i + 1:]) if items and not cells else []
             # "New in version 3.11.", "The default is scram-sha-256." are answers; other short lines are not
-            short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence)
+            short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence) \
+                and not any(fold(w) in NUMBER_WORDS or fold(w) == "default" for w in words(sentence))  # "Default five seconds."
             if (short and not listed) or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)

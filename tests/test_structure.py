@@ -411,3 +411,24 @@ def test_a_consequence_brings_the_sentences_that_give_its_reason():
     avoid = next(s for s in quoted if "To avoid this" in s)
     assert thus.startswith("The DROP COLUMN form simply makes the column invisible")
     assert "Old rows would appear to be in the future. (Actually the data is still there.) To avoid this" in avoid
+
+
+def test_the_value_asked_may_be_in_the_next_sentences_of_the_best_ones_paragraph():
+    """"How many seconds does connect() wait?" best matches "timeout – How many seconds the connection should wait ...";
+    the number is two sentences on, in the same paragraph: that sentence follows the best one; one in another paragraph
+    or further on does not."""
+    from rag.answerers.extractive import _follows
+    from rag.evidence import Evidence
+    from rag.types import Passage
+
+    text = ("timeout (float) – How many seconds the connection should wait. If another connection writes, it is locked. "
+            "Default five seconds.\n\nAnother paragraph says 10 seconds.")
+    p = Passage(id="x", text=text, source="s.html", heading="connect", headings=())
+
+    def ev(sentence: str) -> Evidence:
+        return Evidence(sentence, p, 0, 0.5, 0.5, False, 0.5, quote=sentence)
+
+    best = ev("timeout (float) – How many seconds the connection should wait.")
+    assert _follows(best, ev("Default five seconds."))
+    assert not _follows(best, ev("Another paragraph says 10 seconds."))
+    assert not _follows(best, ev("Default five seconds."), within=1)

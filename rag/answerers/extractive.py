@@ -61,6 +61,11 @@ class ExtractiveAnswerer:
         qtype = question_type(ctx.original_question or ctx.question)
         scoring = self.settings.scoring
         if qtype in scoring.required_types and not best.typed:
+            # "timeout – How many seconds the connection should wait ... Default five seconds.": the value is in the
+            # sentences right after the best one, in its paragraph
+            after = next((e for e in ranked if e.typed and _follows(best, e)), None)
+            if after is not None:
+                return self._compose(ctx, [best, after], conflict=False)
             # "In what year ...?" answered by a sentence without a year is an answer to another question.
             floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
             best = next((e for e in ranked if e.typed and e.score >= floor), None)
@@ -114,6 +119,22 @@ class ExtractiveAnswerer:
         return Answer(text=text, citations=citations, answered=True, question=ctx.original_question or ctx.question,
                       conflict=conflict, answerer=self.name, standalone_question=ctx.question,
                       passages=[to_citation(p, markers.get(p.id, 0)) for p in ctx.passages])
+
+
+def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
+    """Is ``then`` one of the next ``within`` sentences after ``first``, in the same paragraph of the same passage?"""
+    if then.passage.id != first.passage.id:
+        return False
+    mine, theirs = first.quote or first.sentence, then.quote or then.sentence
+    for paragraph in first.passage.text.split("\n\n"):
+        sentences = split_sentences(paragraph)
+        quoted = [i for i, s in enumerate(sentences) if len(s) > 10 and s in mine]
+        if not quoted:
+            continue
+        a = max(quoted)  # the last sentence of a quoted window
+        b = next((i for i, s in enumerate(sentences) if i > a and s in theirs), None)
+        return b is not None and b - a <= within
+    return False
 
 
 def _cite(text: str, marker: int) -> str:
