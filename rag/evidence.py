@@ -317,14 +317,19 @@ def looks_like_term(heading: str) -> bool:
     return bool(termish)
 
 
-def name_subject(subject: str, sentence: str) -> str:
+def name_subject(subject: str, sentence: str, always: bool = False) -> str:
     """Prefix the heading a sentence sits under when the sentence does not name it itself.
 
     Reference documentation often names the subject only in a heading
     ("exception KeyError" above "Raised when a mapping key is not found..."):
-    quoted alone, the sentence would answer "which exception?" anonymously."""
+    quoted alone, the sentence would answer "which exception?" anonymously. ``always``: any heading, not only
+    one that names a thing (a bare note: "tomllib — Parse TOML files: New in version 3.11.")."""
     if not subject:
         return sentence
+    if always and not looks_like_term(subject):
+        title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()
+        title = subject_of(title).rstrip(" :")
+        return sentence if fold(title) in fold(sentence) else f"{title}: {sentence}"
     if not looks_like_term(subject):
         # "Applications using this level must ..." under "13.2.2. Repeatable Read Isolation Level": the section names it
         title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()
@@ -462,7 +467,12 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 sentence = " ".join([sentence, *lead_in_window(following, following_heads)])
             if listed:
                 sentence = f"{sentence.rstrip()} {'; '.join(listed)}."
-            out.append((name_subject(subject, sentence), passage, rank, row if cells else sentence, subject))
+            if len(sentence.split()) <= 6 and not cells and (_VERSION.search(sentence) or re.search(r"\bdefault", sentence, re.I)):
+                # "New in version 3.11.", "Default five seconds.": a bare note about whatever its section (or page) is on
+                named = name_subject(subject or parts[0], sentence, always=True)
+            else:
+                named = name_subject(subject, sentence)
+            out.append((named, passage, rank, row if cells else sentence, subject))
     return out
 
 

@@ -432,3 +432,15 @@ def test_the_value_asked_may_be_in_the_next_sentences_of_the_best_ones_paragraph
     assert _follows(best, ev("Default five seconds."))
     assert not _follows(best, ev("Another paragraph says 10 seconds."))
     assert not _follows(best, ev("Default five seconds."), within=1)
+
+
+def test_a_bare_version_note_names_the_page_it_is_on():
+    """"New in version 3.11." right under the page title says what was new only through the title: the quote names it.
+    Other short lines (a cross-reference, operators) are not given a title they would then match every question on."""
+    from rag.types import Passage
+
+    text = "tomllib — Parse TOML files\n\nNew in version 3.11.\n\nFor more information see Chapter 71.\n\nThis module parses TOML."
+    p = Passage(id="x", text=text, source="t.html", heading="tomllib — Parse TOML files", headings=("tomllib — Parse TOML files",))
+    quoted = [s for s, *_ in candidate_sentences([p])]
+    assert "tomllib — Parse TOML files: New in version 3.11." in quoted
+    assert "For more information see Chapter 71." in quoted
