@@ -55,7 +55,7 @@ def standalone_question(question: str, history: list[dict[str, str]]) -> str:
     while start > 0 and is_follow_up(previous[start]):
         start -= 1
     resolved = resolve_references(question, history)
-    if resolved != question and PERSONAL.search(question):
+    if resolved != question and SINGULAR.search(question):
         # "How long did his talk last?" after "Who visited Minsk?" -> "Keith Kellogg": the person now named is the topic;
         # the earlier question's words would pull retrieval back to the visit
         return resolved
@@ -97,6 +97,7 @@ def code_names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
     return list(dict.fromkeys(t for t in out if t.lower() not in asked))[:limit]
 
 
+SINGULAR = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)  # one person; "they" may be a group ("Which prisoners ...?")
 PERSONAL = re.compile(r"\b(he|him|his|she|her|hers|they|them|their)\b", re.I)
 ASKS_WHO = re.compile(r"\s*(who|whom|whose|which)\b", re.I)
 ASKS_ABOUT_NAME = re.compile(r"\s*(?i:who|what)\s+(?i:is|was|are|were)\s+[A-Z]")  # "Who is John Coale?": he is in the question

@@ -164,6 +164,8 @@ def test_he_after_a_who_question_is_the_person_the_answer_named():
     rewritten = standalone_question("How long did his talk last?", turn("Who visited Minsk on 21 June?", "U.S. Special Envoy Keith Kellogg [1]."))
     # the person now named is the topic, without his titles; the earlier question's words would pull retrieval back to the visit
     assert rewritten == "How long did his talk last? Keith Kellogg"
+    group = standalone_question("Where were they taken?", turn("Which prisoners were released in June?", "Fourteen, after Kellogg's visit."))
+    assert group.startswith("Which prisoners were released in June?")  # "they" may be the group asked about: context stays
     about = standalone_question("What did he say?", turn("Who is John Coale?", "Trump's envoy who visited Minsk in December."))
     assert about == "Who is John Coale? What did he say?"  # he is the person the question named
 
