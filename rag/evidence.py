@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, MONTHS, NUMBER_WORDS, asks_for_items, dates, numbers, question_type
+from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, asks_for_items, dates, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -222,7 +222,7 @@ def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
     for clause in re.split(r"[;:!?|()]|\.(?!\d)", prose.replace(",", "")):
         clause = _QUANTITY.sub(" 2 ", clause)  # "the majority of the prisoners": a quantity, as a number would be
         # past articles and adjectives ("52 more political prisoners" counts prisoners)
-        raw = [w for w in _NUMBER_WORDS_RE.findall(clause) if fold(w) not in {"of", "the", "a", "an", "more", "other"}
+        raw = [w for w in NUMBER_TOKEN.findall(clause) if fold(w) not in {"of", "the", "a", "an", "more", "other"}
                and not ADJECTIVE.search(fold(w))]
         stems = [stem(fold(w)) for w in raw]
         for i, tok in enumerate(raw):
@@ -230,9 +230,6 @@ def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
                 if wanted & set(stems[i + 1:i + 1 + window]):
                     return True
     return False
-
-
-_NUMBER_WORDS_RE = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*")  # words, with "6.5" kept whole
 
 
 def _names_agent(sentence: str, question: str) -> bool:
@@ -326,13 +323,12 @@ def name_subject(subject: str, sentence: str, always: bool = False) -> str:
     one that names a thing (a bare note: "tomllib — Parse TOML files: New in version 3.11.")."""
     if not subject:
         return sentence
+    title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()  # no "13.2.2."
     if always and not looks_like_term(subject):
-        title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()
         title = subject_of(title).rstrip(" :")
         return sentence if fold(title) in fold(sentence) else f"{title}: {sentence}"
     if not looks_like_term(subject):
         # "Applications using this level must ..." under "13.2.2. Repeatable Read Isolation Level": the section names it
-        title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()
         title_words = {stem(fold(w)) for w in words(title) if fold(w) not in STOPWORDS}
         nouns = [stem(fold(m.group(1))) for m in re.finditer(r"\b(?:this|these|such)\s+([a-z]+)\b", sentence, re.I)]
         noun = next((n for n in nouns if n in title_words), "")

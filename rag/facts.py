@@ -78,7 +78,7 @@ def asks_for_items(question: str) -> bool:
     return bool(_ITEMS.search(question))
 
 
-_NUMBER_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+NUMBER_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ful|ary|less|ish)$")
 
 
@@ -92,7 +92,7 @@ class Value:
 
 
 def numbers(sentence: str) -> list[Value]:
-    tokens = _NUMBER_TOKEN.findall(sentence.replace(",", ""))  # words, with "6.5" kept whole
+    tokens = NUMBER_TOKEN.findall(sentence.replace(",", ""))  # words, with "6.5" kept whole
     out = []
     for i, tok in enumerate(tokens):
         low = tok.lower()

@@ -115,7 +115,7 @@ def content_words(text: str, with_raw: bool = False) -> list:
         f = fold(w).removesuffix("'s")
         if f and f not in STOPWORDS and (len(f) > 1 or f.isdigit()):
             out.append((w, f) if with_raw else f)
-            # a code name also says its parts: KeyboardInterrupt -> keyboard, interrupt; cmp_to_key -> cmp, key
+            # a CamelCase code name also says its words: KeyboardInterrupt -> keyboard, interrupt (words() already splits snake_case)
             for part in _PARTS.findall(w) if _COMPOUND.fullmatch(w) else ():
                 p = fold(part)
                 if len(p) > 2 and p not in STOPWORDS and p != f:
