@@ -279,6 +279,18 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     return out
 
 
+def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex) -> float:
+    """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
+    document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
+    not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage."""
+    here = sentence_terms(passage.text, index)
+    total = sum(index.term_weight(t) for t in constraints)
+    if not total:
+        return 1.0
+    year = passage.date[:4] if re.match(r"(?:19|20)\d\d\b", passage.date or "") else ""
+    return sum(index.term_weight(t) for t in constraints if t in here or t == year) / total
+
+
 def topic_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> Callable[[str], bool]:
     """Is a term the corpus's topic: used by at least ``scoring.topic_share`` of its documents, in a corpus of
     at least ``scoring.topic_min_documents`` (in five articles on one story every name of the story is common)?"""
@@ -515,10 +527,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     # A passage that lacks a name, number or year the question states is about something else.
     constraints = constraint_terms(focus or question, index, scoring)
     if constraints:
-        passage_terms = {p.id: sentence_terms(p.text, index) for p in passages}
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
-        factor = [penalty + (1 - penalty) * coverage(constraint_list, passage_terms[c[1].id], index) for c in candidates]
+        met = {p.id: constraints_met(constraint_list, p, index) for p in passages}
+        factor = [penalty + (1 - penalty) * met[c[1].id] for c in candidates]
     else:
         factor = [1.0] * len(candidates)
     # Words the corpus never uses ("population", "prime") mean the question is likely about something it doesn't cover.

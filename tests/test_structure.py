@@ -290,6 +290,23 @@ def test_the_corpus_topic_name_does_not_constrain_passages():
     assert any("acme" in t for t in few), few
 
 
+def test_a_year_is_met_by_a_passage_of_a_document_dated_that_year():
+    """"... freed in June 2025?" must not pass over a 2025 article's paragraph that says only "in June"; a year the
+    document only mentions ("in 2019") still has to be in the passage, and an undated document meets no year."""
+    from rag.evidence import constraints_met
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    docs = ["Three Polish citizens were released in June.", "Exports peaked in 2019.", "Four were released in June."]
+    metas = [{"source": "a.txt", "date": "2025-07-16"}, {"source": "a.txt", "date": "2025-07-16"}, {"source": "b.txt", "date": ""}]
+    index = build_lexical_index(["a0", "a1", "b0"], docs, metas)
+    dated = Passage(id="a0", text=docs[0], source="a.txt", date="2025-07-16")
+    undated = Passage(id="b0", text=docs[2], source="b.txt")
+    assert constraints_met(["2025"], dated, index) == 1.0
+    assert constraints_met(["2019"], dated, index) == 0.0
+    assert constraints_met(["2025"], undated, index) == 0.0
+
+
 def test_a_word_opening_the_second_sentence_of_a_question_is_not_a_name():
     from rag.evidence import constraint_terms
     from rag.lexical import build_lexical_index
