@@ -279,16 +279,33 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     return out
 
 
+_PLACE_ENDING = re.compile(r"(?<=l)and$|(?:ia|a|y|e)$")
+_DEMONYM_ENDING = re.compile(r"(?:ish|ian|an|ese|i|ic|)$")
+
+
+def demonym_of(place: str, word: str) -> bool:
+    """Is ``word`` the adjective of a place name ("~poland" / "~polish", "~ukraine" / "~ukrainian", "~china" /
+    "chines")? Terms as query_terms gives them (names prefixed "~", other words stemmed)."""
+    place, word = place.lstrip("~"), word.lstrip("~")
+    root = _PLACE_ENDING.sub("", place)
+    if len(root) < 3 or word == place or not word.startswith(root):
+        return False
+    return bool(_DEMONYM_ENDING.fullmatch(word[len(root):])) or word[len(root):] in {"s", "es"}  # "chines": Chinese, stemmed
+
+
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex) -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
-    not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage."""
+    not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. A place is met by
+    its adjective ("Poland" by "Polish")."""
     here = sentence_terms(passage.text, index)
     total = sum(index.term_weight(t) for t in constraints)
     if not total:
         return 1.0
     year = passage.date[:4] if re.match(r"(?:19|20)\d\d\b", passage.date or "") else ""
-    return sum(index.term_weight(t) for t in constraints if t in here or t == year) / total
+    def met(term: str) -> bool:  # "... citizens of Poland?" is met by "Three Polish citizens ..."
+        return term in here or term == year or (term.startswith("~") and any(demonym_of(term, w) for w in here))
+    return sum(index.term_weight(t) for t in constraints if met(t)) / total
 
 
 def topic_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> Callable[[str], bool]:

@@ -307,6 +307,15 @@ def test_a_year_is_met_by_a_passage_of_a_document_dated_that_year():
     assert constraints_met(["2025"], undated, index) == 0.0
 
 
+def test_a_place_is_met_by_its_adjective():
+    """"How many citizens of Poland ...?" is answered by "Three Polish citizens ..."; "police" is not Polish."""
+    from rag.evidence import demonym_of
+
+    assert demonym_of("~poland", "~polish") and demonym_of("~ukraine", "~ukrainian") and demonym_of("~china", "chines")
+    assert demonym_of("~belarus", "~belarusian") and demonym_of("~england", "~english")
+    assert not demonym_of("~poland", "~police") and not demonym_of("~china", "~chinatown") and not demonym_of("~mark", "~market")
+
+
 def test_a_word_opening_the_second_sentence_of_a_question_is_not_a_name():
     from rag.evidence import constraint_terms
     from rag.lexical import build_lexical_index
