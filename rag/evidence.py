@@ -222,12 +222,12 @@ def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
     for clause in re.split(r"[;:!?|()]|\.(?!\d)", prose.replace(",", "")):
         clause = _QUANTITY.sub(" 2 ", clause)  # "the majority of the prisoners": a quantity, as a number would be
         # past articles and adjectives ("52 more political prisoners" counts prisoners)
-        raw = [w for w in NUMBER_TOKEN.findall(clause) if fold(w) not in {"of", "the", "a", "an", "more", "other"}
-               and not ADJECTIVE.search(fold(w))]
-        stems = [stem(fold(w)) for w in raw]
-        for i, tok in enumerate(raw):
-            if re.fullmatch(r"\d+(?:\.\d+)?", tok) or fold(tok) in NUMBER_WORDS:
-                if wanted & set(stems[i + 1:i + 1 + window]):
+        # ... or right after it, adjective and all ("Three Polish citizens" counts "Polish nationals")
+        plain = [w for w in NUMBER_TOKEN.findall(clause) if fold(w) not in {"of", "the", "a", "an", "more", "other"}]
+        for raw in ([w for w in plain if not ADJECTIVE.search(fold(w))], plain):
+            stems = [stem(fold(w)) for w in raw]
+            for i, tok in enumerate(raw):
+                if (re.fullmatch(r"\d+(?:\.\d+)?", tok) or fold(tok) in NUMBER_WORDS) and wanted & set(stems[i + 1:i + 1 + window]):
                     return True
     return False
 

@@ -180,6 +180,9 @@ def test_a_count_needs_its_counted_noun_next_to_a_number():
     assert has_type("The majority of the political prisoners were deported to Ukraine.", "number", q)
     assert not has_type("Threads: 2; prisoners were deported.", "number", q)  # the number counts something else
     assert has_type("stored with a fixed precision (typically 53 bits)", "number", "A float has how many bits?")  # brackets are prose
+    q = "What number of Polish nationals were among those released?"  # the word after the number may be the adjective
+    assert has_type("Three Polish citizens were also among those released.", "number", q)
+    assert not has_type("Three citizens were among those released; Polish media said so.", "number", q)
 
 
 def test_a_largest_value_is_a_number_stated_as_a_bound():
