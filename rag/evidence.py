@@ -293,18 +293,29 @@ def demonym_of(place: str, word: str) -> bool:
     return bool(_DEMONYM_ENDING.fullmatch(word[len(root):])) or word[len(root):] in {"s", "es"}  # "chines": Chinese, stemmed
 
 
+_SPELLED = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|the|for|and|on|de)\s+)*[A-Z][a-z]+)+")
+
+
+def spelled_out(text: str) -> set[str]:
+    """The acronyms a text spells out: "the United Nations" -> "un", "North Atlantic Treaty Organization" -> "nato"."""
+    runs = [m.group(0) for m in _SPELLED.finditer(text)]
+    runs += [part for run in runs if " and " in run for part in run.split(" and ")]  # "... Organization and the Bank of England"
+    return {"".join(w[0] for w in run.split() if w[0].isupper()).lower() for run in runs}
+
+
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex) -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
     not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. A place is met by
-    its adjective ("Poland" by "Polish")."""
+    its adjective ("Poland" by "Polish"), an acronym by its words spelled out ("UN" by "United Nations")."""
     here = sentence_terms(passage.text, index)
     total = sum(index.term_weight(t) for t in constraints)
     if not total:
         return 1.0
     year = passage.date[:4] if re.match(r"(?:19|20)\d\d\b", passage.date or "") else ""
     def met(term: str) -> bool:  # "... citizens of Poland?" is met by "Three Polish citizens ..."
-        return term in here or term == year or (term.startswith("~") and any(demonym_of(term, w) for w in here))
+        return term in here or term == year or (term.startswith("~") and any(demonym_of(term, w) for w in here)) \
+            or (term.isalpha() and 2 <= len(term) <= 5 and term in spelled_out(passage.text))  # "UN": "United Nations"
     return sum(index.term_weight(t) for t in constraints if met(t)) / total
 
 

@@ -310,12 +310,16 @@ def test_a_year_is_met_by_a_passage_of_a_document_dated_that_year():
     assert constraints_met(["2025"], undated, index) == 0.0
 
 
-def test_a_place_is_met_by_its_adjective():
-    """"How many citizens of Poland ...?" is answered by "Three Polish citizens ..."; "police" is not Polish."""
+def test_a_place_is_met_by_its_adjective_and_an_acronym_by_its_words():
+    """"How many citizens of Poland ...?" is answered by "Three Polish citizens ..."; "police" is not Polish;
+    "... at the UN?" by a passage saying "the United Nations"."""
     from rag.evidence import demonym_of
 
     assert demonym_of("~poland", "~polish") and demonym_of("~ukraine", "~ukrainian") and demonym_of("~china", "chines")
     assert demonym_of("~belarus", "~belarusian") and demonym_of("~england", "~english")
+    from rag.evidence import spelled_out
+    assert "un" in spelled_out("Belarus's permanent representative to the United Nations, Valentin Rybakov, said")
+    assert {"nato", "be"} <= spelled_out("the North Atlantic Treaty Organization and the Bank of England")
     assert not demonym_of("~poland", "~police") and not demonym_of("~china", "~chinatown") and not demonym_of("~mark", "~market")
 
 
