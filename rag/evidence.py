@@ -189,7 +189,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
 
 
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimum |largest |smallest |total )?number of ((?:[\w-]+ ){0,1}[\w-]+)"
-                      r"|,\s*in (\w+s)\s*\??\s*$", re.I)
+                      r"|,\s*in (\w+s)\s*\??\s*$|\bin ((?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|characters|lines|pages|rows))\s*\??\s*$", re.I)
 
 
 _EXTREME = re.compile(r"\b(?:(maximum|max|largest|highest|longest|biggest|most|upper limit)|(minimum|min|smallest|lowest|shortest|fewest|least))\b"

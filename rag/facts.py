@@ -33,6 +33,7 @@ def question_type(question: str) -> str:
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?number\b"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
+                 r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ )?(?:size|length|width|height|duration|count|capacity|depth)s? of\b"
                  r"|,\s*in (?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|weeks|months|years|characters|lines|pages|rows|percent)\s*\??\s*$", q):
         return "number"
     if re.search(r"\b(?:which|what|since which|since what) (?:\w+ )?(?:release|version)\b", q):
@@ -52,7 +53,9 @@ def question_type(question: str) -> str:
         return "date"
     if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b", q):
         return "default"
-    people = r"(?:person|official|envoy|journalist|leader|minister|president|author|writer|activist)s?\b"
+    people = (r"(?:person|people|official|envoy|journalist|leader|minister|president|author|writer|activist|developer|programmer"
+              r"|engineer|creator|inventor|designer|founder|maintainer|contributor|researcher|scientist|spokesman|spokeswoman"
+              r"|spokesperson|ambassador|diplomat|politician|opponent|adviser|advisor|editor|reporter)s?\b")
     if re.search(r"^\s*(who|whom|whose)\b|\b(?:which|what) " + people
                  + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + people, q):
         return "person"

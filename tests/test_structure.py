@@ -136,6 +136,10 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
      "See Section 9.14 for how to generate a UUID."),
     ("Which command returns the space to the operating system?", "term", "VACUUM FULL rewrites the table.",
      "Plain vacuum only makes the space reusable."),
+    ("What is the size of the module's source code in lines?", "number", "The module is about 1500 lines long.",
+     "Source code: Lib/pathlib.py, version 3.11."),
+    ("Which developer originally created the json module?", "person", "The module was written by Bob Ippolito.",
+     "json exposes an API familiar to users of the marshal module."),
 ])
 def test_the_asked_kind_of_value_is_recognised_in_a_sentence(question, qtype, holds, lacks):
     """Software documentation answers "which release" with a version and "which function" with a code name."""
