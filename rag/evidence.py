@@ -267,12 +267,18 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     """Terms a right answer's passage must contain: names, numbers and years stated in the question.
 
     A name most of the corpus's documents use (its topic: "PostgreSQL" in its manual, ``topic_test``) constrains
-    nothing: a passage need not repeat it."""
+    nothing: a passage need not repeat it; nor does the number after it ("PostgreSQL 15": the manual's version)."""
     topic = topic_test(index, scoring)
     out: set[str] = set()
     tokens = question.split()
+    def is_topic(token: str) -> bool:
+        found = query_terms(token, index)
+        return bool(found) and all(topic(t) for t in found)
+
     for i, raw in enumerate(tokens):
         opens = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))  # "... periodically? Give all the reasons."
+        if re.fullmatch(r"\d+(?:\.\d+)*\W*", raw) and i > 0 and is_topic(tokens[i - 1]):
+            continue  # the topic's version ("PostgreSQL 15" in its manual) is the whole corpus's, like its name
         for w in words(raw):
             if w.isdigit() or (not opens and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
                 out.update(t for t in query_terms(w, index) if not topic(t))

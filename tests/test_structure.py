@@ -293,6 +293,8 @@ def test_the_corpus_topic_name_does_not_constrain_passages():
 
     many = constraint_terms("Which Acme option sets the Widget size?", index(30))
     assert any("widget" in t for t in many) and not any("acme" in t for t in many), many
+    versioned = constraint_terms("Which Acme 15 option sets the Widget size in 2025?", index(30))
+    assert "15" not in versioned and "2025" in versioned, versioned  # the topic's version is the corpus's too
     few = constraint_terms("Which Acme option sets the Widget size?", index(5))
     assert any("acme" in t for t in few), few
 
