@@ -421,9 +421,9 @@ Continuation = Callable[[Passage], tuple[list[str], set[str]]]
 
 
 def next_chunk(index: LexicalIndex) -> Continuation:
-    """The sentences and headings of the chunks (two) that follow a passage in its document, for a lead-in
+    """The sentences and headings of the chunks that follow a passage in its document (up to 400 words), for a lead-in
     cut off by the chunk's end, without the sentences neighbouring chunks share (their overlap)."""
-    def follow(passage: Passage, chunks: int = 2) -> tuple[list[str], set[str]]:
+    def follow(passage: Passage, chunks: int = 8, max_words: int = 400) -> tuple[list[str], set[str]]:
         order = index.chunk_order()
         meta = passage.metadata or {}
         seen = set(split_sentences(passage.text))
@@ -437,6 +437,8 @@ def next_chunk(index: LexicalIndex) -> Continuation:
             fresh = [s for s in split_sentences(index.docs[row]) if s not in seen]
             sentences += fresh
             seen.update(fresh)
+            if sum(len(s.split()) for s in sentences) >= max_words:  # small chunks (one list item each) read on further
+                break
         return sentences, heads
     return follow
 
@@ -503,7 +505,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 sentence = f"{before} {sentence}"
             if sentence.rstrip().endswith(":") and not listed:  # a lead-in ("... the following forms:") brings what it introduces
                 following, following_heads = sentences[i + 1:], heads
-                if continuation is not None and len(following) < 5:  # the list may run on into the next chunk
+                if continuation is not None:  # the list may run on into the next chunk
                     more, more_heads = continuation(passage)
                     following, following_heads = following + more, heads | more_heads
                 sentence = " ".join([sentence, *lead_in_window(following, following_heads)])

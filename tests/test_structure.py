@@ -280,6 +280,22 @@ def test_a_lead_in_to_a_definition_list_names_its_items_and_stops_at_the_next_li
     assert lead and lead[0].endswith("following constants: QUOTE_ALL; QUOTE_NONE.")
 
 
+def test_a_definition_list_cut_into_one_chunk_per_item_is_read_to_its_end():
+    """"The phenomena which are prohibited at various levels are:" above four headed items, each its own small
+    chunk: the answer names all four, not the two that the next two chunks hold."""
+    from rag.evidence import next_chunk
+
+    items = ["dirty read", "nonrepeatable read", "phantom read", "serialization anomaly"]
+    blocks = [Block("Isolation", "heading", 1), Block("The phenomena which are prohibited at various levels are:")]
+    for item in items:
+        blocks += [Block(item, "heading", 2), Block(f"A transaction sees a {item} caused by a concurrent transaction.")]
+    passages, index = _passages(blocks, size=20)
+    first = next(p for p in passages if "prohibited" in p.text)
+    assert not all(i in first.text for i in items)
+    lead = [s for s, *_ in candidate_sentences([first], next_chunk(index)) if "prohibited" in s]
+    assert lead and all(i in lead[0] for i in items), lead
+
+
 def test_the_corpus_topic_name_does_not_constrain_passages():
     """"In which PostgreSQL version ...?" must not pass over a passage because it does not repeat "PostgreSQL":
     a name most documents use is the corpus's topic. In a handful of documents every name is common, so it still counts."""
