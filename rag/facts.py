@@ -156,3 +156,14 @@ def numbers_conflict(a: list[Value], b: list[Value]) -> bool:
     if not same_unit:
         return False
     return all(x.value != y.value for x, y in same_unit) and not any(x.value == y.value for x in exact_a for y in exact_b)
+
+
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:which|what|who|whom|where|when|how)\b)", re.I)
+
+
+def split_compound(question: str) -> list[str]:
+    """Two questions joined by "and": "Who visited in June, and who in December?" -> both halves."""
+    pieces = _SECOND_QUESTION.split(question.strip(), maxsplit=1)
+    if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 2:
+        return []
+    return [pieces[0].rstrip(" ,?") + "?", pieces[1][:1].upper() + pieces[1][1:]]

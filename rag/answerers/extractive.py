@@ -22,7 +22,7 @@ from typing import Iterator
 from ..conversation import resolve_references, standalone_question
 from ..evidence import Evidence, coverage, named_values, query_terms, rank_evidence, sentence_terms
 from ..text import split_sentences
-from ..facts import dates, dates_conflict, numbers, numbers_conflict, question_type
+from ..facts import dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
 from ..types import Answer, Passage
 from .base import AnswerContext, refusal, to_citation
@@ -158,9 +158,6 @@ def _label(passage: Passage) -> str:
     return passage.publisher or passage.title or passage.source
 
 
-_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:which|what|who|whom|where|when|how)\b)", re.I)
-
-
 _COMPOSED = re.compile(
     r"^\s*(?:why|explain|describe|summari[sz]e|compare|list|outline|give an overview|tell me about)\b"
     r"|^\s*how\b(?!\s+(?:many|much|long|old|often|far|big|large|fast)\b)"
@@ -206,14 +203,6 @@ _ANOTHER_QUESTION_WORD = re.compile(r"\band\b.*\b(?:which|what|who|when|where|ho
 def asks_several(question: str) -> bool:
     """Does the question ask for more than one thing ("... and where ...")? Looser than ``split_compound``."""
     return bool(_ANOTHER_QUESTION_WORD.search(question))
-
-
-def split_compound(question: str) -> list[str]:
-    """Two questions joined by "and": "Who visited in June, and who in December?" -> both halves."""
-    pieces = _SECOND_QUESTION.split(question.strip(), maxsplit=1)
-    if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 2:
-        return []
-    return [pieces[0].rstrip(" ,?") + "?", pieces[1][:1].upper() + pieces[1][1:]]
 
 
 def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: ScoringSettings,
