@@ -491,11 +491,13 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             # "New in version 3.11.", "The default is scram-sha-256." are answers; other short lines are not
             short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence) \
                 and not any(fold(w) in NUMBER_WORDS or fold(w) == "default" for w in words(sentence))  # "Default five seconds."
-            if (short and not listed) or sentence.rstrip().endswith("?") or sentence in seen:
+            label = len(sentence.split()) < 5 and re.search(r"\w/\w", sentence) and not re.search(r"[.!?]$|\d", sentence)
+            if (short and not listed) or label or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
             if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence)) and not sentences[i - 1].rstrip().endswith("?") \
-                    and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads:
+                    and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads \
+                    and sentences[i - 1].rstrip()[-1:] in '.!:;)"”’\'':  # a sentence, not a label line ("Source code: Lib/bisect.py")
                 before = sentences[i - 1]
                 # a consequence may rest on the two sentences before it ("... makes the column invisible. Subsequent inserts
                 # store a null. Thus, dropping a column is quick ..."); so does one after an aside ("(Actually ...)")
@@ -544,6 +546,32 @@ def kind_named(sentence: str, section: str, question: str, index: LexicalIndex) 
     return f"{title}: {sentence}", True
 
 
+_OVERVIEW = re.compile(r"^\s*(?:summari[sz]e|give (?:me )?(?:an? )?(?:overview|summary|short explanation|introduction)|describe"
+                       r"|what (?:is|are) (?:the )?\S+(?: \S+)?(?: module| command| function| type| class)? used for"
+                       r"|what does (?:the )?\S+(?: module| command| function| statement| package| class)? do\b)", re.I)
+
+
+def asks_overview(question: str) -> bool:
+    """"Summarize what bisect does", "What does the VACUUM command do?", "What is the bisect module used for?"."""
+    return bool(_OVERVIEW.search(question))
+
+
+def opens_section(passage: Passage, quote: str) -> bool:
+    """Is the quoted sentence the first one under a heading (label lines such as "Source code: Lib/bisect.py"
+    between them), where reference pages say what the section is about?"""
+    sentences = split_sentences(passage.text)
+    first = next((i for i, s in enumerate(sentences) if s and s in quote), None)
+    if first is None:
+        return False
+    heads = set(passage.headings)
+    for before in reversed(sentences[:first]):
+        if before in heads:
+            return True
+        if before.rstrip()[-1:] in ".!?" or len(before.split()) > 8:
+            return False
+    return False
+
+
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
                   embedder, focus: str = "", scoring: ScoringSettings = DEFAULT_SCORING) -> list[Evidence]:
     """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms weigh
@@ -555,6 +583,12 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         return []
     focus_terms = query_terms(focus, index) if focus and focus != question else []
     term_sets = [sentence_terms(c[0], index) for c in candidates]
+    leads = [False] * len(candidates)
+    if asks_overview(focus or question):  # "Summarize what the bisect module does.": a section's opening sentence says,
+        # and it is about what the page's title names: quoted with the title, scored with its words
+        leads = [c[4] == c[1].heading.split(" › ")[0] and opens_section(c[1], c[3]) for c in candidates]
+        candidates = [(name_subject(c[4], c[0], always=True), *c[1:]) if lead else c for c, lead in zip(candidates, leads)]
+        term_sets = [sentence_terms(c[0], index) if lead else t for t, c, lead in zip(term_sets, candidates, leads)]
     if focus_terms:
         w = scoring.focus_weight
         lexical = [w * coverage(focus_terms, t, index) + (1 - w) * coverage(qterms, t, index) for t in term_sets]
@@ -592,6 +626,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
                  # a table row is judged on its cells as written ("... Enums | number"), not as quoted with its header
                  and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name))
                  for sentence, _, _, quote, _ in candidates]
+    typed = [t or lead for t, lead in zip(typed, leads)]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
     order = ranked_prior[:scoring.preselect]

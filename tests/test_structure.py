@@ -499,3 +499,26 @@ def test_a_bare_version_note_names_the_page_it_is_on():
     quoted = [s for s, *_ in candidate_sentences([p])]
     assert "tomllib — Parse TOML files: New in version 3.11." in quoted
     assert "For more information see Chapter 71." in quoted
+
+
+def test_a_summary_question_is_answered_with_the_page_opening_sentence(settings, tmp_path):
+    """"Summarize what the frob module does.": the page's first sentence (under its title, past the "Source code:"
+    label line) says it, though it never names the module; function entries, each opening its own section, do not."""
+    from rag.api import Engine
+    from rag.evidence import asks_overview
+
+    assert asks_overview("Summarize what the frob module does.") and asks_overview("What does the VACUUM command do?")
+    assert not asks_overview("Which frob function sorts?")
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "frob.md").write_text(
+        "# frob — Frobnication helpers\n\nSource code: Lib/frob.py\n\n"
+        "This module provides support for keeping a list in sorted order without sorting it after each insertion. "
+        "It is called frob because frob is short. The frob source may be read as an example of the frob algorithm.\n\n"
+        "## frob.twiddle(a, x)\n\nLocate the frob insertion point for x in a to maintain the frob order.\n\n"
+        "## frob.insort(a, x)\n\nInsert x in a in frob order after running frob.twiddle on it.\n")
+    with Engine(settings.replace(corpus_dir=corpus), writer=True) as engine:
+        engine.ingest(corpus)
+        answer = engine.ask("Summarize what the frob module does.")
+    assert answer.answered and "sorted order" in answer.text, answer.text
+    assert "Source code" not in answer.text
