@@ -312,17 +312,20 @@ def spelled_out(text: str) -> set[str]:
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex) -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
-    not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. A place is met by
-    its adjective ("Poland" by "Polish"), an acronym by its words spelled out ("UN" by "United Nations")."""
+    not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. An acronym is met
+    by its words spelled out ("UN" by "United Nations"); a place half met by its adjective ("Poland" by "Polish")."""
     here = sentence_terms(passage.text, index)
     total = sum(index.term_weight(t) for t in constraints)
     if not total:
         return 1.0
     year = passage.date[:4] if re.match(r"(?:19|20)\d\d\b", passage.date or "") else ""
-    def met(term: str) -> bool:  # "... citizens of Poland?" is met by "Three Polish citizens ..."
-        return term in here or term == year or (term.startswith("~") and any(demonym_of(term, w) for w in here)) \
-            or (term.isalpha() and 2 <= len(term) <= 5 and term in spelled_out(passage.text))  # "UN": "United Nations"
-    return sum(index.term_weight(t) for t in constraints if met(t)) / total
+    def met(term: str) -> float:
+        if term in here or term == year or (term.isalpha() and 2 <= len(term) <= 5 and term in spelled_out(passage.text)):
+            return 1.0  # "UN": "United Nations"
+        if term.startswith("~") and any(demonym_of(term, w) for w in here):
+            return 0.5  # "... citizens of Poland?": "Three Polish citizens ..." (but "the Belarusian issue" is not Belarus)
+        return 0.0
+    return sum(index.term_weight(t) * met(t) for t in constraints) / total
 
 
 def topic_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> Callable[[str], bool]:
