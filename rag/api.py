@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from .conversation import normalise_history
 from .errors import BackendError, NotFoundError, UserError
 from .facts import split_compound
+from .retrieve import rare_name_passages
 from .settings import Settings
 from .types import Answer, Filters, IngestReport, Passage
 
@@ -336,6 +337,7 @@ class Engine:
         passages = retriever.search(standalone, k, vector, index, filters)
         if standalone == question:
             passages = self._add_part_passages(retriever, index, question, passages, filters)
+        passages = passages + rare_name_passages(standalone, index, {p.id for p in passages}, filters)
         scorer = self.sentence_embedder
         if scorer is not self.embedder:  # sentences are scored against the question in the scorer's own vector space
             vector = scorer.encode_cached([standalone])[0]

@@ -117,17 +117,21 @@ class Retriever:
             i = index.position.get(cid)
             if i is None:
                 continue
-            meta = index.metas[i] or {}
-            out.append(Passage(
-                id=cid, text=index.docs[i], source=str(meta.get("source", "")), title=str(meta.get("title", "")),
-                author=str(meta.get("author", "")), date=str(meta.get("date", "")), publisher=str(meta.get("publisher", "")),
-                heading=str(meta.get("heading", "")), page=int(meta.get("page", 0) or 0),
-                headings=tuple(h for h in str(meta.get("headings", "")).split("\n") if h),
-                pages=tuple(tuple(map(int, mark.split(":"))) for mark in str(meta.get("pages", "")).split(";") if ":" in mark),
-                score=fused[cid], dense_score=dense_sim.get(cid, 0.0), lexical_score=lexical_score.get(cid, 0.0),
-                metadata=meta,
-            ))
+            out.append(_passage(index, i, score=fused[cid], dense_score=dense_sim.get(cid, 0.0),
+                                lexical_score=lexical_score.get(cid, 0.0)))
         return out
+
+
+def _passage(index: LexicalIndex, i: int, **scores: float) -> Passage:
+    meta = index.metas[i] or {}
+    return Passage(
+        id=index.ids[i], text=index.docs[i], source=str(meta.get("source", "")), title=str(meta.get("title", "")),
+        author=str(meta.get("author", "")), date=str(meta.get("date", "")), publisher=str(meta.get("publisher", "")),
+        heading=str(meta.get("heading", "")), page=int(meta.get("page", 0) or 0),
+        headings=tuple(h for h in str(meta.get("headings", "")).split("\n") if h),
+        pages=tuple(tuple(map(int, mark.split(":"))) for mark in str(meta.get("pages", "")).split(";") if ":" in mark),
+        metadata=meta, **scores,
+    )
 
 
 def distinct(candidates: list[Passage], k: int) -> list[Passage]:
@@ -141,4 +145,24 @@ def distinct(candidates: list[Passage], k: int) -> list[Passage]:
         out.append(p)
         if len(out) >= k:
             break
+    return out
+
+
+def rare_name_passages(question: str, index: LexicalIndex, exclude: set[str], filters: Filters | None = None,
+                       max_chunks: int = 4) -> list[Passage]:
+    """Every passage naming a rare name the question asks about ("Yuri Zenkovich": in four chunks or fewer), that
+    retrieval did not already return: one article may give his release as April and another as May, and the
+    answer should see both even when the second passage ranks low for the rest of the question's words."""
+    if index.bm25 is None:
+        return []
+    out: list[Passage] = []
+    for term in dict.fromkeys(t for t in terms(question, index.variants) if t.startswith("~") and t in index.vocab):
+        rows = np.flatnonzero(index.bm25.get_scores([term]) > 0)
+        if len(rows) > max_chunks:
+            continue
+        for i in rows:
+            passage = _passage(index, int(i))
+            if passage.id not in exclude and (filters is None or filters.accepts(passage)):
+                exclude.add(passage.id)
+                out.append(passage)
     return out

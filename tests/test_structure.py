@@ -522,3 +522,20 @@ def test_a_summary_question_is_answered_with_the_page_opening_sentence(settings,
         answer = engine.ask("Summarize what the frob module does.")
     assert answer.answered and "sorted order" in answer.text, answer.text
     assert "Source code" not in answer.text
+
+
+def test_every_passage_naming_a_rare_name_is_added():
+    """"In which month was Yuri Zenkovich released?": all (at most four) chunks naming him join the retrieved
+    passages, so a source giving another month is seen; a name in many chunks adds nothing; filters still apply."""
+    from rag.lexical import build_lexical_index
+    from rag.retrieve import rare_name_passages
+    from rag.types import Filters
+
+    docs = ["In April, Lukashenko released Yuri Zenkovich.", "Coale facilitated the release of Yuras Zenkovich in May.",
+            *[f"Lukashenko spoke about sanctions on day {i}." for i in range(8)]]
+    metas = [{"source": "a.txt"}, {"source": "b.txt"}, *[{"source": f"c{i}.txt"} for i in range(8)]]
+    index = build_lexical_index([f"r{i}" for i in range(len(docs))], docs, metas)
+    added = rare_name_passages("In which month was Yuri Zenkovich released?", index, {"r0"})
+    assert [p.id for p in added] == ["r1"] and added[0].source == "b.txt"
+    assert rare_name_passages("What did Lukashenko say?", index, set()) == []  # in nine chunks: not rare
+    assert rare_name_passages("When was Zenkovich released?", index, set(), Filters(sources=("a.txt",)))[0].id == "r0"
