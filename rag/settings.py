@@ -140,6 +140,7 @@ class ScoringSettings(Section):
     on_topic_cosine: float = Field(0.2, description="a generated sentence sharing no question term is off-topic below this cosine")
     support_threshold: float = Field(0.5, description="sentence-support threshold of citation verification")
     conflict_score_ratio: float = Field(0.6, description="a disagreeing sentence needs this share of the best evidence score")
+    conflict_named_ratio: float = Field(0.3, description="... or this share when it names a name the best one matched")
     conflict_lexical_ratio: float = Field(0.5, description="... and this share of its lexical coverage")
     complement_floor: float = Field(0.85, description="a second sentence needs this share of the best score ...")
     complement_floor_multi: float = Field(0.6, description="... or this share when the question asks several things")

@@ -235,3 +235,25 @@ def test_how_long_wants_a_duration_not_any_number():
     assert has_type("Their conversation lasted 6.5 hours.", "number", q)
     assert has_type("He was given a 20-year sentence.", "number", q)
     assert not has_type("The conversation led to the release of 14 political prisoners.", "number", q)
+
+
+def test_a_source_naming_the_person_another_way_still_shows_its_disagreement():
+    """"In which month was Yuri Zenkovich released?": one source says April; another says May and spells him "Yuras
+    Ziankovich", so its sentence scores well below the best one (the question's first name is not in it). It names
+    the same person, so it is held to ``conflict_named_ratio`` of the best score, not ``conflict_score_ratio``."""
+    from rag.answerers.extractive import find_conflict
+    from rag.evidence import Evidence
+    from rag.settings import ScoringSettings
+    from rag.types import Passage
+
+    best = Evidence("In April, Lukashenko released Yuri Zenkovich.", Passage(id="a", text="", source="times.txt"), 0,
+                    0.74, 0.6, True, 0.72, frozenset({"releas", "~yuri", "~zenkovich"}))
+    other = Evidence("In May, Coale facilitated the release of Yuras Ziankovich.", Passage(id="b", text="", source="review.txt"),
+                     6, 0.38, 0.5, True, 0.26, frozenset({"releas", "~zenkovich"}))
+    unnamed = Evidence("In May, the envoy facilitated a release.", Passage(id="c", text="", source="other.txt"),
+                       5, 0.38, 0.5, True, 0.26, frozenset({"releas"}))
+    question = "In which month was Yuri Zenkovich released?"
+    scoring = ScoringSettings()
+    assert find_conflict(best, [unnamed, other], "date", scoring, question) is other
+    assert find_conflict(best, [unnamed], "date", scoring, question) is None  # no shared name: the usual ratio
+    assert find_conflict(best, [other], "date", scoring.model_copy(update={"conflict_named_ratio": 0.6}), question) is None

@@ -224,10 +224,14 @@ def find_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: S
     mine = extract(best.sentence)
     if not mine:
         return None
+    named = {t for t in best.covered if t.startswith("~")}
     for e in others:
         if e.passage.source == best.passage.source:
             continue
-        if e.score < scoring.conflict_score_ratio * best.score or e.lexical < scoring.conflict_lexical_ratio * best.lexical:
+        # a sentence naming a person or thing the best one matched (spelled another way, perhaps without the
+        # first name the question used) needs less of the best one's score
+        ratio = scoring.conflict_named_ratio if named & e.covered else scoring.conflict_score_ratio
+        if e.score < ratio * best.score or e.lexical < scoring.conflict_lexical_ratio * best.lexical:
             continue
         if not e.covered <= best.covered:
             continue  # it answers another part of the question ("... in June, and ... in December?")
