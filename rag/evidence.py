@@ -50,6 +50,7 @@ class Evidence:
     score: float
     covered: frozenset[str] = frozenset()  # question terms the sentence contains
     quote: str = ""  # the passage's own words (``sentence`` may name the subject from a heading before them)
+    lead: bool = False  # the page's opening sentence, weighed up for an overview question (asks_overview)
 
 
 def query_terms(text: str, index: LexicalIndex) -> list[str]:
@@ -643,6 +644,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         sentence, passage, rank, quote, _ = candidates[i]
         d = max(0.0, float(dense[j]))
         score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed[i]) * factor[i]
-        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed[i], score, frozenset(t for t in qterms if t in term_sets[i]), quote))
+        ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed[i], score, frozenset(t for t in qterms if t in term_sets[i]), quote,
+                               leads[i]))
     ranked.sort(key=lambda e: (-e.score, e.rank))
     return ranked

@@ -257,3 +257,22 @@ def test_a_source_naming_the_person_another_way_still_shows_its_disagreement():
     assert find_conflict(best, [unnamed, other], "date", scoring, question) is other
     assert find_conflict(best, [unnamed], "date", scoring, question) is None  # no shared name: the usual ratio
     assert find_conflict(best, [other], "date", scoring.model_copy(update={"conflict_named_ratio": 0.6}), question) is None
+
+
+def test_a_page_opening_sentence_joins_a_summary_without_raising_the_bar():
+    """An overview question weighs up the page's first sentence; the summary still takes the other strong
+    sentences, judged against the best of them, not against the weighed-up lead."""
+    from rag.answerers.extractive import compose
+    from rag.evidence import Evidence
+    from rag.settings import ScoringSettings
+    from rag.types import Passage
+
+    page = Passage(id="p", text="Lead sentence here. Archiving keeps WAL files. Replay restores them. Unrelated words.", source="p.html")
+
+    def ev(sentence, score, lead=False):
+        return Evidence(sentence, page, 0, 0.5, 0.5, lead, score, frozenset(), sentence, lead)
+
+    ranked = [ev("Lead sentence here.", 0.70, lead=True), ev("Archiving keeps WAL files.", 0.50), ev("Replay restores them.", 0.45),
+              ev("Unrelated words.", 0.30)]
+    chosen = [e.sentence for e in compose(ranked, ScoringSettings())]
+    assert chosen == ["Lead sentence here.", "Archiving keeps WAL files.", "Replay restores them."], chosen

@@ -184,10 +184,12 @@ def compose(ranked: list[Evidence], scoring: ScoringSettings) -> list[Evidence]:
     best = ranked[0]
     chosen: list[Evidence] = [best]
     seen = [set(best.quote.lower().split() or best.sentence.lower().split())]
+    # the page's opening sentence, weighed up for an overview, joins without raising the bar for the others
+    bar = next((e.score for e in ranked if not e.lead), best.score)
     for e in ranked[1:]:
         if len(chosen) >= scoring.compose_max:
             break
-        if e.score < max(scoring.min_evidence, scoring.compose_ratio * best.score):
+        if e.score < max(scoring.min_evidence, scoring.compose_ratio * bar):
             break
         words = set((e.quote or e.sentence).lower().split())
         if any(len(words & other) > 0.7 * min(len(words), len(other)) for other in seen):
