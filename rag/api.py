@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from .conversation import normalise_history
 from .errors import BackendError, NotFoundError, UserError
 from .facts import split_compound
-from .retrieve import rare_name_passages
+from .retrieve import following_passages, rare_name_passages
 from .settings import Settings
 from .types import Answer, Filters, IngestReport, Passage
 
@@ -335,9 +335,12 @@ class Engine:
         retriever, index = self._index()
         vector = retriever.embed_query(standalone)
         passages = retriever.search(standalone, k, vector, index, filters)
-        if standalone == question:
-            passages = self._add_part_passages(retriever, index, question, passages, filters)
-        passages = passages + rare_name_passages(standalone, index, {p.id for p in passages}, filters)
+        if self.settings.retrieval.expand:  # what the ranking alone misses: see RetrievalSettings.expand
+            if standalone == question:
+                passages = self._add_part_passages(retriever, index, question, passages, filters)
+            seen = {p.id for p in passages}
+            passages = passages + rare_name_passages(standalone, index, seen, filters) \
+                + following_passages(passages, index, seen, filters=filters)
         scorer = self.sentence_embedder
         if scorer is not self.embedder:  # sentences are scored against the question in the scorer's own vector space
             vector = scorer.encode_cached([standalone])[0]

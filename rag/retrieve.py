@@ -166,3 +166,21 @@ def rare_name_passages(question: str, index: LexicalIndex, exclude: set[str], fi
                 exclude.add(passage.id)
                 out.append(passage)
     return out
+
+
+def following_passages(passages: list[Passage], index: LexicalIndex, exclude: set[str], top: int = 2,
+                       filters: Filters | None = None) -> list[Passage]:
+    """The chunk after each of the ``top`` best passages, when retrieval did not return it: a section's opening
+    ("Infinite iterators:") often runs on past its chunk's end into the table or list that answers."""
+    order = index.chunk_order()
+    out: list[Passage] = []
+    for p in passages[:top]:
+        meta = p.metadata or {}
+        row = order.get((str(meta.get("source", "")), int(meta.get("chunk_index", -2)) + 1))
+        if row is None:
+            continue
+        nxt = _passage(index, row)
+        if nxt.id not in exclude and (filters is None or filters.accepts(nxt)):
+            exclude.add(nxt.id)
+            out.append(nxt)
+    return out

@@ -103,7 +103,9 @@ class ChunkingSettings(Section):
 
 
 class RetrievalSettings(Section):
-    top_k: int = Field(6, ge=1, le=100, description="passages retrieved per question")
+    top_k: int = Field(6, ge=1, le=100, description="passages retrieved per question (ranked)")
+    expand: bool = Field(True, description="... plus, beyond top_k: the chunk after each of the two best, every chunk naming a rare name "
+                                           "the question asks about (in 4 chunks or fewer), the two best of each half of a two-part question")
     reranker: str = Field("none", description="reranks fused candidates before filtering: none (default) or a registered reranker")
 
     @field_validator("reranker")

@@ -541,3 +541,20 @@ def test_every_passage_naming_a_rare_name_is_added():
     assert [p.id for p in added] == ["r1"] and added[0].source == "b.txt"
     assert rare_name_passages("What did Lukashenko say?", index, set()) == []  # in nine chunks: not rare
     assert rare_name_passages("When was Zenkovich released?", index, set(), Filters(sources=("a.txt",)))[0].id == "r0"
+
+
+def test_the_chunk_after_a_top_passage_joins_the_passages():
+    """"Which infinite iterators does itertools provide?": retrieval finds the page's opening chunk; the "Infinite
+    iterators:" table is in the chunk after it. The next chunk of each of the two best passages is added, once."""
+    from rag.lexical import build_lexical_index
+    from rag.retrieve import _passage, following_passages
+    from rag.types import Filters
+
+    docs = ["itertools opens here.", "Infinite iterators: count | cycle | repeat", "Later text.", "Other page.", "Other next."]
+    metas = [{"source": "it.html", "chunk_index": i} for i in range(3)] + [{"source": "o.html", "chunk_index": i} for i in range(2)]
+    index = build_lexical_index([f"r{i}" for i in range(5)], docs, metas)
+    top = [_passage(index, 0), _passage(index, 3), _passage(index, 1)]
+    added = following_passages(top, index, {p.id for p in top})
+    assert [p.id for p in added] == ["r4"]  # r1 (after r0) is already there; r4 follows r3; the third passage is past top 2
+    assert [p.id for p in following_passages([_passage(index, 0)], index, set())] == ["r1"]
+    assert following_passages([_passage(index, 0)], index, set(), filters=Filters(sources=("o.html",))) == []
