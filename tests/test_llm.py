@@ -136,3 +136,17 @@ def test_openai_backend_against_a_real_llama_cpp_server(seeded, llama_server):
         items = list(e.ask_stream("Who is Ales Bialiatski?"))
     assert isinstance(a, Answer) and a.tokens > 0
     assert isinstance(items[-1], Answer) and any(isinstance(i, str) and i for i in items[:-1])
+
+
+def test_the_prompt_keeps_to_the_model_context():
+    """Expansion can bring more passages than a small model's context holds: the prompt takes them in retrieval
+    order while they fit, always at least the first."""
+    from rag.answerers.generative import build_prompt
+    from rag.types import Passage
+
+    passages = [Passage(id=str(i), text=f"Passage {i} " + "word " * 400, source=f"{i}.txt") for i in range(10)]
+    full = build_prompt("Q?", passages)[1]["content"]
+    assert all(f"[{i + 1}]" in full for i in range(10))
+    cut = build_prompt("Q?", passages, max_chars=5000)[1]["content"]
+    assert "[1]" in cut and "[2]" in cut and "[3]" not in cut and cut.endswith("Question: Q?")
+    assert "[1]" in build_prompt("Q?", passages, max_chars=10)[1]["content"]

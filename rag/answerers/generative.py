@@ -34,11 +34,17 @@ REWRITE = ("Rewrite the user's last question as one standalone question that can
 DONT_KNOW = re.compile(r"\b(i don'?t know|not (?:contain|mention|provide|say)|no information|cannot answer|can't answer)\b", re.I)
 
 
-def build_prompt(question: str, passages: list[Passage]) -> list[dict]:
-    blocks = []
+def build_prompt(question: str, passages: list[Passage], max_chars: int = 0) -> list[dict]:
+    """System and user messages; passages in retrieval order, as many as fit in ``max_chars`` (0: all)."""
+    blocks: list[str] = []
+    used = 0
     for i, p in enumerate(passages, 1):
         label = " — ".join(x for x in (p.title, p.publisher, p.date) if x)
-        blocks.append(f"[{i}] {label}\n{p.text}")
+        block = f"[{i}] {label}\n{p.text}"
+        if max_chars and blocks and used + len(block) > max_chars:
+            break  # the passages after it (expansion, lower ranks) do not fit the model's context
+        blocks.append(block)
+        used += len(block)
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"}]
 
@@ -48,6 +54,11 @@ class GenerativeAnswerer:
         self.settings = settings
         self.llm = llm
         self.name = llm.name
+
+    def _prompt_chars(self) -> int:
+        """Room for passages in the model's context: what the answer and instructions leave, at ~3 characters a token."""
+        llm = self.settings.llm
+        return max(2000, 3 * (llm.context_size - llm.max_tokens - 300))
         self.fallback = ExtractiveAnswerer(settings)
 
     def rewrite(self, question: str, history: list[dict]) -> str:
@@ -66,7 +77,7 @@ class GenerativeAnswerer:
     def answer(self, ctx: AnswerContext) -> Answer:
         if not ctx.passages:
             return refusal(ctx, self.name)
-        raw = self.llm.complete(build_prompt(ctx.question, ctx.passages), self.settings.llm.max_tokens)
+        raw = self.llm.complete(build_prompt(ctx.question, ctx.passages, self._prompt_chars()), self.settings.llm.max_tokens)
         return self.finish(ctx, raw)
 
     def stream(self, ctx: AnswerContext) -> Iterator[str | Answer]:
@@ -74,7 +85,7 @@ class GenerativeAnswerer:
             yield refusal(ctx, self.name)
             return
         pieces = []
-        for piece in self.llm.stream(build_prompt(ctx.question, ctx.passages), self.settings.llm.max_tokens):
+        for piece in self.llm.stream(build_prompt(ctx.question, ctx.passages, self._prompt_chars()), self.settings.llm.max_tokens):
             pieces.append(piece)
             yield piece
         yield self.finish(ctx, "".join(pieces))
