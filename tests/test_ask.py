@@ -282,3 +282,20 @@ def test_a_page_opening_sentence_joins_a_summary_without_raising_the_bar():
               ev("Unrelated words.", 0.30)]
     chosen = [e.sentence for e in compose(ranked, ScoringSettings())]
     assert chosen == ["Lead sentence here.", "Archiving keeps WAL files.", "Replay restores them."], chosen
+
+
+def test_overlapping_windows_quote_each_sentence_once():
+    """"This method ... Thus this method ..." and "Thus this method ..." are both strong windows of one paragraph:
+    the composed answer says each sentence once, still cited."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.evidence import Evidence
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    page = Passage(id="p", text="It scans twice. Thus this method takes longer. It is useful in production.", source="p.html")
+    windows = ["It scans twice. Thus this method takes longer.", "Thus this method takes longer.", "It is useful in production."]
+    chosen = [Evidence(w, page, 0, 0.5, 0.5, False, 0.5, frozenset(), w) for w in windows]
+    ctx = AnswerContext(question="Why is it slower?", passages=[page], query_vector=None, index=None, embedder=None)
+    text = ExtractiveAnswerer(Settings())._compose(ctx, chosen, conflict=False).text
+    assert text == "It scans twice [1]. Thus this method takes longer [1]. It is useful in production [1].", text

@@ -113,8 +113,15 @@ class ExtractiveAnswerer:
             a, b = chosen
             text = (f"The sources disagree: according to {_label(a.passage)}, {_cite(_lower_first(a.sentence), markers[a.passage.id])} "
                     f"According to {_label(b.passage)}, {_cite(_lower_first(b.sentence), markers[b.passage.id])}")
-        else:
-            text = " ".join(_cite(e.sentence, markers[e.passage.id]) for e in chosen)
+        else:  # windows may overlap ("This method ... Thus this method ..." and "Thus this method ..."): each sentence once
+            emitted: set[str] = set()
+            pieces = []
+            for e in chosen:
+                fresh = [s for s in split_sentences(e.sentence) or [e.sentence] if s.strip() not in emitted]
+                emitted.update(s.strip() for s in fresh)
+                if fresh:
+                    pieces.append(_cite(" ".join(fresh), markers[e.passage.id]))
+            text = " ".join(pieces)
         citations = [to_citation(p, markers[p.id], tuple(highlights[p.id])) for p in order]
         return Answer(text=text, citations=citations, answered=True, question=ctx.original_question or ctx.question,
                       conflict=conflict, answerer=self.name, standalone_question=ctx.question,
