@@ -54,12 +54,12 @@ class GenerativeAnswerer:
         self.settings = settings
         self.llm = llm
         self.name = llm.name
+        self.fallback = ExtractiveAnswerer(settings)
 
     def _prompt_chars(self) -> int:
         """Room for passages in the model's context: what the answer and instructions leave, at ~3 characters a token."""
         llm = self.settings.llm
         return max(2000, 3 * (llm.context_size - llm.max_tokens - 300))
-        self.fallback = ExtractiveAnswerer(settings)
 
     def rewrite(self, question: str, history: list[dict]) -> str:
         heuristic = standalone_question(question, history)
