@@ -257,8 +257,12 @@ def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[st
 
     names = [w for i, raw in enumerate(tokens) if not opens(i)
              for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS]
-    if qtype == "person":  # not a table cell's word ("float-derived Enums | number"): cells name types and values
+    if qtype == "person":  # not a table cell's word ("float-derived Enums | number"): cells name types and values;
+        # nor code: "class Weekday(Enum):" names a class, and a person's name has no brackets
         cells = {w for i, raw in enumerate(tokens) if "|" in raw or "|" in tokens[max(0, i - 1):i + 2] for w in words(raw)}
+        cells |= {w for i, raw in enumerate(tokens)
+                  if re.search(r"[()\[\]{}=<>]", raw) or (i > 0 and tokens[i - 1] in {"class", "def", "import", "from", "as"})
+                  for w in words(raw)}
         names = [w for w in names if w[1:].islower() and not _TERM_TOKEN.search(w) and w not in cells
                  and (is_name is None or is_name(w))]
     return names

@@ -212,6 +212,8 @@ def test_who_is_not_answered_by_a_table_cell_or_a_code_sample():
     assert named_values("int, float-derived Enums | number", "person", q, names.is_name) == []
     assert named_values('$ python -m json.tool films.json [ { "title": "Monty Python and the Holy Grail" } ]', "person", q, names.is_name) == []
     assert named_values("The films were made by Monty and friends.", "person", q, names.is_name) == ["Monty"]
+    weekday = NameVariants.from_texts(["Weekday is a class.", "Use Weekday here.", "Weekday again."])
+    assert named_values(">>> class Weekday(Enum): ... MONDAY = 1", "person", "Who created the enum module?", weekday.is_name) == []
 
 
 def test_who_wants_one_of_the_corpus_proper_nouns():
