@@ -17,8 +17,6 @@ from typing import Any, Iterator
 
 from .conversation import normalise_history
 from .errors import BackendError, NotFoundError, UserError
-from .facts import split_compound
-from .retrieve import following_passages, rare_name_passages
 from .settings import Settings
 from .types import Answer, Filters, IngestReport, Passage
 
@@ -328,6 +326,7 @@ class Engine:
 
     def _prepare(self, question: str, history: list | None, top_k: int | None, filters: Filters | None = None):
         from .answerers.base import AnswerContext
+        from .retrieve import following_passages, part_passages, rare_name_passages
 
         question, k = self._check(question, top_k)
         turns = normalise_history(history)
@@ -336,30 +335,15 @@ class Engine:
         vector = retriever.embed_query(standalone)
         passages = retriever.search(standalone, k, vector, index, filters)
         if self.settings.retrieval.expand:  # what the ranking alone misses: see RetrievalSettings.expand
-            if standalone == question:
-                passages = self._add_part_passages(retriever, index, question, passages, filters)
             seen = {p.id for p in passages}
-            passages = passages + rare_name_passages(standalone, index, seen, filters) \
+            parts = part_passages(retriever, question, index, seen, filters) if standalone == question else []
+            passages = passages + parts + rare_name_passages(standalone, index, seen, filters) \
                 + following_passages(passages, index, seen, filters=filters)
         scorer = self.sentence_embedder
         if scorer is not self.embedder:  # sentences are scored against the question in the scorer's own vector space
             vector = scorer.encode_cached([standalone])[0]
         return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=index,
                              embedder=scorer, original_question=question, history=turns)
-
-    def _add_part_passages(self, retriever, index, question: str, passages: list[Passage], filters: Filters | None,
-                           per_part: int = 2) -> list[Passage]:
-        """"How many were freed in June, and how many in December?": each half is retrieved on its own too, and its
-        best passages not already found are added, so a cross-document question sees both documents."""
-        parts = split_compound(question)
-        seen = {p.id for p in passages}
-        extra: list[Passage] = []
-        for part in parts:
-            for p in retriever.search(part, per_part, None, index, filters):
-                if p.id not in seen:
-                    seen.add(p.id)
-                    extra.append(p)
-        return passages + extra
 
     def search(self, query: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """The passages ``ask`` would answer from, scored, without an answer (same checks as ``ask``)."""

@@ -28,6 +28,7 @@ import threading
 import numpy as np
 
 from . import snapshot
+from .facts import split_compound
 from .lexical import LexicalIndex, build_lexical_index
 from .rerank import RERANKERS
 from .settings import Settings
@@ -145,6 +146,19 @@ def distinct(candidates: list[Passage], k: int) -> list[Passage]:
         out.append(p)
         if len(out) >= k:
             break
+    return out
+
+
+def part_passages(retriever: Retriever, question: str, index: LexicalIndex, exclude: set[str], filters: Filters | None = None,
+                  per_part: int = 2) -> list[Passage]:
+    """"How many were freed in June, and how many in December?": each half retrieved on its own too; its best
+    passages not already found, so a cross-document question sees both documents."""
+    out: list[Passage] = []
+    for part in split_compound(question):
+        for p in retriever.search(part, per_part, None, index, filters):
+            if p.id not in exclude:
+                exclude.add(p.id)
+                out.append(p)
     return out
 
 
