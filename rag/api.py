@@ -326,7 +326,7 @@ class Engine:
 
     def _prepare(self, question: str, history: list | None, top_k: int | None, filters: Filters | None = None):
         from .answerers.base import AnswerContext
-        from .retrieve import following_passages, part_passages, rare_name_passages
+        from .retrieve import distinct, following_passages, part_passages, rare_name_passages
 
         question, k = self._check(question, top_k)
         turns = normalise_history(history)
@@ -339,6 +339,7 @@ class Engine:
             parts = part_passages(retriever, question, index, seen, filters) if standalone == question else []
             passages = passages + parts + rare_name_passages(standalone, index, seen, filters) \
                 + following_passages(passages, index, seen, filters=filters)
+            passages = distinct(passages, len(passages))  # the same text stored under two file names is offered once
         scorer = self.sentence_embedder
         if scorer is not self.embedder:  # sentences are scored against the question in the scorer's own vector space
             vector = scorer.encode_cached([standalone])[0]

@@ -75,10 +75,7 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
     if not previous or not answers or not is_follow_up(question):
         return question
     named: list[str] = []
-    about = ASKS_ABOUT_NAME.match(previous[-1])
-    if SINGULAR.search(question) and about:  # "Who is John Coale?" -> "What did he say ...?": he is the one asked about
-        named = [about.group(1)]
-    elif PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not about:
+    if PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not ASKS_ABOUT_NAME.match(previous[-1]):
         # a person's name, without the titles English puts before it ("Special Envoy Keith Kellogg" -> "Keith Kellogg")
         named = [" ".join(n.split()[-2:]) for n in names_in(answers[-1], exclude=previous[-1])]
     elif DEMONSTRATIVE.search(question):
@@ -103,7 +100,7 @@ def code_names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
 SINGULAR = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)  # one person; "they" may be a group ("Which prisoners ...?")
 PERSONAL = re.compile(r"\b(he|him|his|she|her|hers|they|them|their)\b", re.I)
 ASKS_WHO = re.compile(r"\s*(who|whom|whose|which)\b", re.I)
-ASKS_ABOUT_NAME = re.compile(r"\s*(?i:who|what)\s+(?i:is|was|are|were)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")  # "Who is John Coale?"
+ASKS_ABOUT_NAME = re.compile(r"\s*(?i:who|what)\s+(?i:is|was|are|were)\s+[A-Z]")  # "Who is John Coale?": he is in the question
 _NAME = re.compile(r"(?<![\w.])(?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+))*")
 
 

@@ -175,7 +175,7 @@ def test_he_after_a_who_question_is_the_person_the_answer_named():
     group = standalone_question("Where were they taken?", turn("Which prisoners were released in June?", "Fourteen, after Kellogg's visit."))
     assert group.startswith("Which prisoners were released in June?")  # "they" may be the group asked about: context stays
     about = standalone_question("What did he say?", turn("Who is John Coale?", "Trump's envoy who visited Minsk in December."))
-    assert about == "What did he say? John Coale"  # he is the person the question named, and now the topic
+    assert about == "Who is John Coale? What did he say?"  # he is the person the question named
 
 
 def test_that_function_is_the_one_the_previous_answer_named():
