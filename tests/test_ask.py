@@ -299,3 +299,10 @@ def test_overlapping_windows_quote_each_sentence_once():
     ctx = AnswerContext(question="Why is it slower?", passages=[page], query_vector=None, index=None, embedder=None)
     text = ExtractiveAnswerer(Settings())._compose(ctx, chosen, conflict=False).text
     assert text == "It scans twice [1]. Thus this method takes longer [1]. It is useful in production [1].", text
+
+
+def test_a_code_session_is_cited_once_not_cut_into_sentences():
+    from rag.answerers.extractive import _cite
+
+    assert _cite(">>> class Weekday(Enum): ... MONDAY = 1 ... TUESDAY = 2", 1) == ">>> class Weekday(Enum): ... MONDAY = 1 ... TUESDAY = 2 [1]"
+    assert _cite("He left. She stayed.", 2) == "He left [2]. She stayed [2]."

@@ -145,7 +145,10 @@ def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
 
 
 def _cite(text: str, marker: int) -> str:
-    """Put the marker before each sentence's final stop: 'He left [1]. She stayed [1].'"""
+    """Put the marker before each sentence's final stop: 'He left [1]. She stayed [1].' A code session
+    (">>> class Weekday(Enum): ... MONDAY = 1") is not prose: one marker after it, its dots left alone."""
+    if re.search(r">>> |^\$ |\s\.\.\.\s", text):
+        return f"{text.rstrip()} [{marker}]"
     out = []
     for s in split_sentences(text) or [text]:
         s = s.strip()
