@@ -160,7 +160,7 @@ def numbers_conflict(a: list[Value], b: list[Value]) -> bool:
     return all(x.value != y.value for x, y in same_unit) and not any(x.value == y.value for x in exact_a for y in exact_b)
 
 
-_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:which|what|who|whom|where|when|how)\b)", re.I)
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:in|on|at|for|from|since|by|with|to|under) )?(?:which|what|who|whom|where|when|how)\b)", re.I)
 
 
 def split_compound(question: str) -> list[str]:

@@ -75,7 +75,10 @@ def test_compound_split_keeps_single_questions_whole():
 
     assert split_compound("Which envoy visited in June 2025 and which one in December 2025?") == [
         "Which envoy visited in June 2025?", "Which one in December 2025?"]
+    assert split_compound("Where were they taken, and to which country were most deported?") == [
+        "Where were they taken?", "To which country were most deported?"]  # a preposition may lead the second question
     assert split_compound("Who released Bialiatski and Tsikhanouski?") == []
+    assert split_compound("Which tables were dumped in June and in May?") == []
     assert split_compound("What did the US and Belarus agree?") == []
 
 
