@@ -524,7 +524,9 @@ def test_a_summary_question_is_answered_with_the_page_opening_sentence(settings,
     with Engine(settings.replace(corpus_dir=corpus), writer=True) as engine:
         engine.ingest(corpus)
         answer = engine.ask("Summarize what the frob module does.")
+        used_for = engine.ask("What is the frob module used for?")  # an overview too: the opening joins the best sentence
     assert answer.answered and "sorted order" in answer.text, answer.text
+    assert used_for.answered and "sorted order" in used_for.text, used_for.text
     assert "Source code" not in answer.text
 
 

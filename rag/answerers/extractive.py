@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
-from ..evidence import Evidence, coverage, named_values, query_terms, rank_evidence, sentence_terms
+from ..evidence import Evidence, asks_overview, coverage, named_values, query_terms, rank_evidence, sentence_terms
 from ..text import split_sentences
 from ..facts import dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -180,8 +180,9 @@ _COMPOSED = re.compile(
 
 
 def wants_composed_answer(question: str) -> bool:
-    """Explanation, summary, list and comparison questions get several cited sentences, not one."""
-    return bool(_COMPOSED.search(question))
+    """Explanation, summary, list and comparison questions get several cited sentences, not one; so do overview
+    questions ("What is the bisect module used for?", "What does VACUUM do?": the page's opening and its best)."""
+    return bool(_COMPOSED.search(question)) or asks_overview(question)
 
 
 def compose(ranked: list[Evidence], scoring: ScoringSettings) -> list[Evidence]:
