@@ -324,8 +324,10 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
     if not total:
         return 1.0
     year = passage.date[:4] if re.match(r"(?:19|20)\d\d\b", passage.date or "") else ""
+    acronyms = spelled_out(passage.text) if any(t.isalpha() and 2 <= len(t) <= 5 and t not in here for t in constraints) else set()
+
     def met(term: str) -> float:
-        if term in here or term == year or (term.isalpha() and 2 <= len(term) <= 5 and term in spelled_out(passage.text)):
+        if term in here or term == year or term in acronyms:
             return 1.0  # "UN": "United Nations"
         if term.startswith("~") and any(demonym_of(term, w) for w in here):
             return 0.5  # "... citizens of Poland?": "Three Polish citizens ..." (but "the Belarusian issue" is not Belarus)
