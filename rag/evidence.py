@@ -144,7 +144,8 @@ _TERM_KINDS = (
 _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?)\b")
 
 
-def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None) -> bool:
+def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,
+             is_topic: Callable[[str], bool] | None = None) -> bool:
     """Does the sentence hold a value of the kind asked (facts.question_type)?
 
     ``is_name`` tells the corpus's proper nouns (NameVariants.is_name): a person's name is one of them,
@@ -160,6 +161,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             bound = _UPPER_BOUND if extreme.group(1) else _LOWER_BOUND
             if not bound.search(prose):
                 return False
+        if re.search(r"\bdefault\b", question, re.I) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
+            return True  # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit
         counted = counted_nouns(question)
         if counted:
             return _counts(prose, counted)
@@ -185,7 +188,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "place":
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
     if qtype in {"person", "organisation", "list"}:
-        return bool(named_values(sentence, qtype, question, is_name)) or (qtype == "person" and _names_agent(sentence, question))
+        return bool(named_values(sentence, qtype, question, is_name, is_topic)) or (qtype == "person" and _names_agent(sentence, question))
     return False
 
 
@@ -243,20 +246,24 @@ def _names_agent(sentence: str, question: str) -> bool:
     return bool(re.search(r"\bby (?:the |a |an )?[\w-]+", sentence)) and done in {stem(fold(w)) for w in words(sentence)}
 
 
-def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None) -> list[str]:
+def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,
+                 is_topic: Callable[[str], bool] | None = None) -> list[str]:
     """The names a sentence gives that the question does not: capitalised words that are not the first of a
-    sentence or clause ("This section ...", "x(): Sets ..."); for a person, a corpus proper noun in name case
-    (Häring, Tsikhanouskaya), not an acronym or a code name (API, KeyError)."""
+    sentence or clause ("This section ...", "x(): Sets ..."), nor the corpus's topic (``is_topic``: "SQL" in a
+    database manual names no company); for a person, a corpus proper noun in name case (Häring, Tsikhanouskaya),
+    not an acronym or a code name (API, KeyError)."""
     asked = {w.lower() for w in words(question)}
     if qtype == "person" and re.search(r"[{}=]|\$ |>>>", sentence):  # a code sample: its strings are data ("Monty Python ...")
         sentence = re.sub(r'"[^"]*"', " ", sentence)
     tokens = sentence.split()
     def opens(i: int) -> bool:  # first of a sentence or clause, or right after code ("... json.tool Expecting value")
         before = tokens[i - 1] if i > 0 else ""
-        return i == 0 or before.endswith((".", ":", ";", "!", "?")) or bool(_CODE_TOKEN.search(before) or _TERM_TOKEN.search(before))
+        ends = (".", ":", "!", "?") if qtype == "list" else (".", ":", ";", "!", "?")  # "deque; ChainMap; Counter": items
+        return i == 0 or before.endswith(ends) or bool(_CODE_TOKEN.search(before) or _TERM_TOKEN.search(before))
 
     names = [w for i, raw in enumerate(tokens) if not opens(i)
-             for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS]
+             for w in words(raw) if w[:1].isupper() and w.lower() not in asked and fold(w) not in STOPWORDS
+             and not (is_topic and is_topic(w))]
     if qtype == "person":  # not a table cell's word ("float-derived Enums | number"): cells name types and values;
         # nor code: "class Weekday(Enum):" names a class, and a person's name has no brackets
         cells = {w for i, raw in enumerate(tokens) if "|" in raw or "|" in tokens[max(0, i - 1):i + 2] for w in words(raw)}
@@ -273,13 +280,9 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
 
     A name most of the corpus's documents use (its topic: "PostgreSQL" in its manual, ``topic_test``) constrains
     nothing: a passage need not repeat it; nor does the number after it ("PostgreSQL 15": the manual's version)."""
-    topic = topic_test(index, scoring)
+    topic, is_topic = topic_test(index, scoring), topic_word_test(index, scoring)
     out: set[str] = set()
     tokens = question.split()
-    def is_topic(token: str) -> bool:
-        found = query_terms(token, index)
-        return bool(found) and all(topic(t) for t in found)
-
     for i, raw in enumerate(tokens):
         opens = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))  # "... periodically? Give all the reasons."
         if re.fullmatch(r"\d+(?:\.\d+)*\W*", raw) and i > 0 and is_topic(tokens[i - 1]):
@@ -341,6 +344,16 @@ def topic_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) 
     if not index.source_share or index.document_count() < scoring.topic_min_documents:
         return lambda term: False
     return lambda term: index.source_share.get(term, 0.0) >= scoring.topic_share
+
+
+def topic_word_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> Callable[[str], bool]:
+    """Is a word of text the corpus's topic ("PostgreSQL", "SQL" in its manual; ``topic_test`` on its terms)?"""
+    topic = topic_test(index, scoring)
+
+    def is_topic(word: str) -> bool:
+        found = query_terms(word, index)
+        return bool(found) and all(topic(t) for t in found)
+    return is_topic
 
 
 def subject_of(heading: str) -> str:
@@ -621,7 +634,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
     topic = topic_test(index, scoring)
 
-    def is_name(word: str) -> bool:  # a proper noun of the corpus, other than its topic ("Python", "PostgreSQL")
+    is_topic = topic_word_test(index, scoring)
+
+    def is_name(word: str) -> bool:  # a proper noun of the corpus, other than its topic
         return index.variants.is_name(word) and not any(topic(t) for t in query_terms(word, index))
 
     if qtype == "kind":  # "which kind of index ...?": the kind is named by the section the sentence is in
@@ -632,9 +647,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # A default's value must be in the passage's own words, not in the heading named before them ("-p port: Defaults
         # to ..."), unless they say the heading is the default ("PRESERVE ROWS: ... This is the default behavior.").
         typed = [has_type(quote if qtype == "default" and not (sentence != quote and _IS_THE_DEFAULT.search(quote)) else sentence,
-                          qtype, question, is_name)
+                          qtype, question, is_name, is_topic)
                  # a table row is judged on its cells as written ("... Enums | number"), not as quoted with its header
-                 and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name))
+                 and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name, is_topic))
                  for sentence, _, _, quote, _ in candidates]
     typed = [t or lead for t, lead in zip(typed, leads)]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]

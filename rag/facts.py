@@ -33,7 +33,7 @@ def question_type(question: str) -> str:
     if re.match(r"\s*why\b", q):
         return "other"  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
-                 r"|\b(?:which|what) (?:[\w-]+ )?number\b"
+                 r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ )?(?:size|length|width|height|duration|count|capacity|depth)s? of\b"
                  r"|,\s*in (?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|weeks|months|years|characters|lines|pages|rows|percent)\s*\??\s*$", q):
@@ -53,7 +53,8 @@ def question_type(question: str) -> str:
         return "other"  # "When is ValueError raised?", "When does the else clause run?": a condition, not a date
     if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
-    if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b", q):
+    if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
+                 r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", q):
         return "default"
     people = (r"(?:person|people|official|envoy|journalist|leader|minister|president|author|writer|activist|developer|programmer"
               r"|engineer|creator|inventor|designer|founder|maintainer|contributor|researcher|scientist|spokesman|spokeswoman"

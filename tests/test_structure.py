@@ -140,6 +140,14 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
      "Source code: Lib/pathlib.py, version 3.11."),
     ("Which developer originally created the json module?", "person", "The module was written by Bob Ippolito.",
      "json exposes an API familiar to users of the marshal module."),
+    ("Which integer corresponds to the WARNING level?", "number", "Level: WARNING; Numeric value: 30",
+     "Logs a message with level WARNING on this logger."),
+    ("By default, how many characters wide are the wrapped lines?", "number", "width (default: 70) The maximum length of wrapped lines.",
+     "Wraps the single paragraph so every line is at most width characters long."),
+    ("What width does wrap() use if none is given?", "default", "width (default: 70) The maximum length of wrapped lines.",
+     "Wraps the single paragraph so every line is at most width characters long."),
+    ("List the containers the collections module provides.", "list", "It offers namedtuple(); deque; ChainMap; Counter; OrderedDict",
+     "It offers alternatives to the built-in containers."),
 ])
 def test_the_asked_kind_of_value_is_recognised_in_a_sentence(question, qtype, holds, lacks):
     """Software documentation answers "which release" with a version and "which function" with a code name."""
@@ -214,6 +222,16 @@ def test_who_is_not_answered_by_a_table_cell_or_a_code_sample():
     assert named_values("The films were made by Monty and friends.", "person", q, names.is_name) == ["Monty"]
     weekday = NameVariants.from_texts(["Weekday is a class.", "Use Weekday here.", "Weekday again."])
     assert named_values(">>> class Weekday(Enum): ... MONDAY = 1", "person", "Who created the enum module?", weekday.is_name) == []
+
+
+def test_the_corpus_topic_names_no_company():
+    """"Support for the SQL MERGE command." in a database manual: SQL is what the corpus is about, not a company."""
+    from rag.evidence import has_type
+
+    q = "Which company sponsored the MERGE command?"
+    topic = {"SQL", "PostgreSQL"}.__contains__
+    assert not has_type("Support for the SQL MERGE command.", "organisation", q, is_topic=topic)
+    assert has_type("Support for the SQL MERGE command was funded by Initech.", "organisation", q, is_topic=topic)
 
 
 def test_who_wants_one_of_the_corpus_proper_nouns():
