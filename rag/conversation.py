@@ -81,9 +81,13 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
     elif DEMONSTRATIVE.search(question):
         asked = " ".join(previous)
         named = code_names_in(answers[-1], exclude=asked) or names_in(answers[-1], exclude=asked)
+        one = THIS_THING.search(question)
+        if len(named) == 1 and one:  # "What does that function return?" -> "What does run() return?": the noun was the thing
+            return f"{question[:one.start()]}{named[0]}{question[one.end():]}"
     return " ".join([question, *named]) if named else question
 
 
+THIS_THING = re.compile(r"\b(?:that|this)\s+(?!is\b|was\b)[a-z]+\b(?!\s+(?:of|in|for|from|to|on)\b)", re.I)  # "that function"
 DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those|the same)\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.I)
 
 

@@ -30,6 +30,7 @@ def question_type(question: str) -> str:
     # "When a mapping lacks the key, which exception is raised?": the leading clause is a condition, not the question
     q = re.sub(r"^\s*(?:when|if|after|before|once|while|since)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
                fold(question))
+    q = re.sub(r"^\s*(?:(?:and|but|so|also|then|ok|okay|now|and then|and also)\b,?\s*)+", "", q)  # a follow-up: "And which function ...?"
     if re.match(r"\s*why\b", q):
         return "other"  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"

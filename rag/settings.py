@@ -125,6 +125,8 @@ class ScoringSettings(Section):
     w_dense: float = Field(0.4, description="evidence score: weight of sentence-question cosine")
     w_type: float = Field(0.1, description="evidence score: weight of containing the asked answer type (number, date, name, place)")
     focus_weight: float = Field(0.75, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
+    repeat_penalty: float = Field(0.5, ge=0, le=1, description="follow-ups: score factor of a sentence that repeats the previous answer ...")
+    repeat_share: float = Field(0.6, ge=0, le=1, description="... at least this share of its terms being in that answer")
     rank_prior: float = Field(0.15, description="preselection bonus of a sentence from the top passage (divided by 1 + rank)")
     preselect: int = Field(10, ge=1, description="sentences embedded per question after lexical preselection")
     preselect_typed: int = Field(3, ge=0, description="... plus this many more that hold the asked kind of value (scoring.required_types)")

@@ -188,11 +188,37 @@ def test_that_function_is_the_one_the_previous_answer_named():
     history = [{"role": "user", "content": "What is the recommended way to invoke subprocesses in Python?"},
                {"role": "assistant", "content": "The documentation recommends subprocess.run() for every case it handles [1]."}]
     rewritten = standalone_question("What does that function return?", history)
-    assert rewritten.endswith("What does that function return? subprocess.run()")
+    assert rewritten.endswith("What does subprocess.run() return?")  # the noun stood for the function: it is replaced
+    two = [history[0], {"role": "assistant", "content": "Use subprocess.run(), or subprocess.Popen() for more control [1]."}]
+    assert standalone_question("What does that function return?", two).endswith(
+        "What does that function return? subprocess.run() subprocess.Popen()")  # which one is meant is left to retrieval
     level = [{"role": "user", "content": "What is the default isolation level in PostgreSQL?"},
              {"role": "assistant", "content": "Read Committed is PostgreSQL's default isolation level [1]."}]
     assert "Read Committed" in standalone_question("Can two SELECTs differ at that level?", level)
     assert "Read Committed" not in standalone_question("Which level is that?", [])  # no history, nothing added
+
+
+def test_a_follow_up_is_not_answered_with_what_the_previous_answer_said():
+    """A sentence that mostly repeats the previous answer keeps ``repeat_penalty`` of its score: the follow-up asks
+    for something new."""
+    from rag.answerers.extractive import demote_repeats
+    from rag.evidence import Evidence
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    said = "The recommended approach to invoking subprocesses is to use the run() function for all use cases it can handle."
+    new = "Wait for command to complete, then return a CompletedProcess instance."
+    index = build_lexical_index(["a", "b"], [said, new], [{"source": "s.html"}, {"source": "s.html"}])
+    passage = Passage(id="a", text=f"{said} {new}", source="s.html")
+    ranked = [Evidence(said, passage, 0, 0.8, 0.6, False, 0.7), Evidence(new, passage, 0, 0.6, 0.6, False, 0.6)]
+    history = [{"role": "user", "content": "What is the recommended way to invoke subprocesses?"},
+               {"role": "assistant", "content": "The documents recommend using the run() function for all use cases it can handle [1]."}]
+    scoring = Settings().scoring
+    out = demote_repeats(ranked, history, index, scoring)
+    assert [e.sentence for e in out] == [new, said] and out[1].score == pytest.approx(0.7 * scoring.repeat_penalty)
+    assert demote_repeats(ranked, history, index, scoring.model_copy(update={"repeat_penalty": 1.0})) == ranked
+    assert demote_repeats(ranked, history[:1], index, scoring) == ranked  # no answer yet: nothing repeated
 
 
 ACCORD = {

@@ -28,6 +28,26 @@ from ..types import Answer, Passage
 from .base import AnswerContext, refusal, to_citation
 
 
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def demote_repeats(ranked: list[Evidence], history: list[dict[str, str]], index, scoring: ScoringSettings) -> list[Evidence]:
+    """A follow-up asks for something the previous answer did not say ("What does that function return?" after
+    "... use the run() function ..."): a sentence most of whose terms that answer already has (``scoring.repeat_share``)
+    keeps ``scoring.repeat_penalty`` of its score."""
+    said = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    if not said.strip() or scoring.repeat_penalty >= 1:
+        return ranked
+    said_terms = sentence_terms(_MARKER.sub("", said), index)
+
+    def repeats(e: Evidence) -> bool:
+        terms = sentence_terms(e.quote or e.sentence, index)
+        return bool(terms) and len(terms & said_terms) >= scoring.repeat_share * len(terms)
+    out = [replace(e, score=e.score * scoring.repeat_penalty) if repeats(e) else e for e in ranked]
+    out.sort(key=lambda e: (-e.score, e.rank))
+    return out
+
+
 class ExtractiveAnswerer:
     name = "extractive"
 
@@ -47,6 +67,8 @@ class ExtractiveAnswerer:
         focus = resolve_references(ctx.original_question, ctx.history) \
             if ctx.original_question and ctx.original_question != ctx.question else ""
         ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring)
+        if focus:
+            ranked = demote_repeats(ranked, ctx.history, ctx.index, self.settings.scoring)
         return replace(self._answer(ctx, focus, ranked), confidence=round(ranked[0].score, 4) if ranked else 0.0)
 
     def _answer(self, ctx: AnswerContext, focus: str, ranked: list[Evidence]) -> Answer:
