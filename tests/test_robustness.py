@@ -221,6 +221,33 @@ def test_cp1252_utf16_and_mixed_encoding_files_are_read_without_mojibake(setting
         assert "4 May" in engine.ask("When did the café in Grodno reopen its gallery?").text
 
 
+def test_an_html_page_in_the_charset_it_declares_is_read_in_that_charset(plumbing, tmp_path):
+    """A page saved in KOI8-R or Shift_JIS says so in a <meta> tag; a UTF-8 page mislabelled Latin-1 stays UTF-8."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    russian = "Музей Брестской крепости принял триста посетителей в воскресенье, сообщили в дирекции музея."
+    japanese = "ブレスト要塞博物館は日曜日に三百人の来館者を迎えたと博物館の管理部が発表しました。"
+    (corpus / "brest-ru.html").write_bytes(
+        f'<html><head><meta charset="koi8-r"><title>Брест</title></head><body><p>{russian}</p></body></html>'.encode("koi8-r"))
+    (corpus / "brest-ja.html").write_bytes(
+        ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><title>ブレスト</title></head>'
+         f"<body><p>{japanese}</p></body></html>").encode("shift_jis"))
+    (corpus / "grodno.html").write_bytes(
+        '<html><head><meta charset="iso-8859-1"></head><body><p>The café in Grodno reopened its naïve art gallery.</p></body></html>'
+        .encode("utf-8"))
+    (corpus / "wrong-label.html").write_bytes(  # a label no codec knows
+        '<html><head><meta charset="no-such-charset"></head><body><p>The Mogilev th\xe9\xe2tre staged a new play.</p></body></html>'
+        .encode("latin-1"))
+    with Engine(plumbing, writer=True) as engine:
+        report = engine.ingest(corpus)
+        _, docs, _ = engine.store.all_documents()
+    text = " ".join(docs)
+    assert report.files_read == 4 and not report.skipped
+    assert "Брестской крепости" in text and "三百人の来館者" in text
+    assert "café in Grodno" in text and "naïve" in text and "Ã" not in text
+    assert "théâtre" in text  # an unknown label: read as UTF-8 with cp1252 bytes, as before
+
+
 def test_a_50_mb_file_is_refused_before_reading_with_the_setting_to_change_and_the_rest_is_indexed(plumbing, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

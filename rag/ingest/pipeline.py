@@ -35,7 +35,7 @@ ProgressFn = Callable[[int, int, str], None]
 #: Chunks parsed before they are embedded and written (bounds memory and the work a crash loses).
 FLUSH_CHUNKS = 1024
 #: Bump when extraction, cleaning or chunking changes what a file becomes: stored files are then re-chunked.
-INGEST_VERSION = 4
+INGEST_VERSION = 5
 
 
 def chunking_key(chunk_size: int, chunk_overlap: int) -> str:
@@ -71,8 +71,9 @@ def coverage_problem(data: bytes, doc: Document, chunks: list[Chunk]) -> str:
         return ""
     from .coverage import count_words, visible_words
     from .decode import decode
+    from .formats.html import declared_charset
 
-    visible = visible_words(decode(data))
+    visible = visible_words(decode(data, declared_charset(data)))
     if visible < COVERAGE_MIN_WORDS:
         return ""
     share = (count_words(doc.text) if chunks else 0) / visible  # every block of the cleaned document is chunked

@@ -698,8 +698,18 @@ def extract(html: str) -> Document:
     return Document(blocks, kind="html", title=title, author=author, date=date, publisher=publisher, removed=ex.removed)
 
 
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
+
+
+def declared_charset(data: bytes) -> str:
+    """The charset a page declares in its first 4 KB: ``<meta charset="koi8-r">``, ``<meta http-equiv="Content-Type"
+    content="text/html; charset=shift_jis">`` or an XML declaration's encoding ("" when none)."""
+    m = _CHARSET.search(data[:4096])
+    return (m.group(1) or m.group(2)).decode("ascii", "replace") if m else ""
+
+
 def parse(data: bytes) -> Document:
-    return extract(read_text(data))
+    return extract(read_text(data, declared_charset(data)))
 
 
 def html_to_text(html: str) -> str:

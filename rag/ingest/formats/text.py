@@ -6,8 +6,8 @@ from ..decode import decode
 from ..document import Block, Document, Unreadable
 
 
-def read_text(data: bytes) -> str:
-    text = decode(data)
+def read_text(data: bytes, declared: str = "") -> str:
+    text = decode(data, declared)
     if not text.strip():
         raise Unreadable("empty file (whitespace only)")
     return text
