@@ -40,6 +40,7 @@ class Engine:
         self._retriever = None
         self._llm = llm
         self._answerer = answerer
+        self._other_answerers: dict[str, Any] = {}  # per-call backends (answerer_for), built once each
         self._lock = threading.RLock()  # guards building and swapping the parts
         self._answer_lock = threading.Lock()  # one answer at a time (llama.cpp is not thread-safe)
         self._ingest_lock = threading.Lock()  # one ingest at a time; held apart so asks go on meanwhile
@@ -125,6 +126,7 @@ class Engine:
                 self.close()
             if new.llm != old.llm or new.answer != old.answer or new.scoring != old.scoring:
                 self._answerer = self._llm = None
+                self._other_answerers = {}
             if new.embedding != old.embedding:
                 self._embedder = self._retriever = self._sentence_embedder = None
             elif new.retrieval.reranker != old.retrieval.reranker or new.scoring != old.scoring:
@@ -324,13 +326,30 @@ class Engine:
             raise UserError(f"the store at {self.store.location} (collection {self.settings.store.collection!r}) is empty; run `rag ingest` first")
         return retriever, index
 
-    def _prepare(self, question: str, history: list | None, top_k: int | None, filters: Filters | None = None):
+    def answerer_for(self, backend: str | None = None):
+        """The answerer of ``backend`` (an LLM backend name, ``rag llms``) for one call, leaving the engine's own
+        setting alone: the chat window's dropdown must not change what the HTTP API's clients get."""
+        if not backend or backend == self.settings.llm.backend:
+            return self.answerer
+        from .llms import LLMS
+
+        if backend != "extractive":  # the model-free answerer, not an LLM backend
+            LLMS.check(backend)  # an unknown name: a UserError listing the valid ones
+        with self._lock:
+            if backend not in self._other_answerers:
+                from .answerers import make_answerer
+
+                self._other_answerers[backend] = make_answerer(self.settings.replace(llm=backend))
+            return self._other_answerers[backend]
+
+    def _prepare(self, question: str, history: list | None, top_k: int | None, filters: Filters | None = None,
+                 answerer=None):
         from .answerers.base import AnswerContext
         from .retrieve import distinct, following_passages, part_passages, rare_name_passages
 
         question, k = self._check(question, top_k)
         turns = normalise_history(history)
-        standalone = self.answerer.rewrite(question, turns)
+        standalone = (answerer or self.answerer).rewrite(question, turns)
         retriever, index = self._index()
         vector = retriever.embed_query(standalone)
         passages = retriever.search(standalone, k, vector, index, filters)
@@ -353,24 +372,26 @@ class Engine:
             retriever, index = self._index()
             return retriever.search(query, k, None, index, filters)
 
-    def ask(self, question: str, *, history: list | None = None, top_k: int | None = None, filters: Filters | None = None) -> Answer:
-        """Answer from the indexed documents; ``filters`` limits the passages (by source, by metadata)."""
+    def ask(self, question: str, *, history: list | None = None, top_k: int | None = None, filters: Filters | None = None,
+            backend: str | None = None) -> Answer:
+        """Answer from the indexed documents; ``filters`` limits the passages (by source, by metadata); ``backend``
+        answers this one question with another LLM backend than the settings name."""
         started = time.perf_counter()
         with self._answer_lock:
             with self._lock:
-                ctx = self._prepare(question, history, top_k, filters)
-                answerer = self.answerer
+                answerer = self.answerer_for(backend)
+                ctx = self._prepare(question, history, top_k, filters, answerer)
             answer = answerer.answer(ctx)
         return _timed(answer, started)
 
     def ask_stream(self, question: str, *, history: list | None = None, top_k: int | None = None,
-                   filters: Filters | None = None) -> Iterator[str | Answer]:
-        """Yield text pieces as the answer is produced, then the final ``Answer``."""
+                   filters: Filters | None = None, backend: str | None = None) -> Iterator[str | Answer]:
+        """Yield text pieces as the answer is produced, then the final ``Answer`` (arguments as for ``ask``)."""
         started = time.perf_counter()
         with self._answer_lock:  # a plain Lock: the consumer may resume this generator on another thread
             with self._lock:
-                ctx = self._prepare(question, history, top_k, filters)
-                answerer = self.answerer
+                answerer = self.answerer_for(backend)
+                ctx = self._prepare(question, history, top_k, filters, answerer)
             for item in answerer.stream(ctx):
                 if isinstance(item, Answer):
                     yield _timed(item, started)

@@ -192,6 +192,26 @@ def test_answers_are_kept_for_the_thumbs_and_the_export(seeded, tmp_path):
         app.engine.close()
 
 
+def test_the_served_windows_backend_choice_answers_its_own_question_only(seeded):
+    """Under `rag serve` the window shares its engine with the HTTP API: picking a backend in the dropdown answers
+    that question with it and leaves the engine (what API clients get) on its configured answerer."""
+    from rag.api import Engine
+    from rag.errors import UserError
+    from ui.app import ChatApp
+
+    with Engine(seeded) as shared:
+        app = ChatApp(seeded, engine=shared, engine_for=lambda name: shared)
+        _, _, _, answers = _last(app.respond(DECEMBER, [], "fake", 6, "documents", []))
+        assert answers[0]["answerer"] == "fake" and "123" in answers[0]["answer"]
+        assert shared.settings.llm.backend == "extractive"
+        assert shared.ask(DECEMBER).answerer == "extractive"  # an API client's answer: the configured answerer
+        assert shared.ask(DECEMBER, backend="fake").answerer == "fake"
+        with pytest.raises(UserError, match="valid names: .*llamacpp"):
+            shared.ask(DECEMBER, backend="no-such-backend")
+    with Engine(seeded.replace(llm="fake")) as generative:  # and back: the model-free answerer for one question
+        assert generative.ask(DECEMBER, backend="extractive").answerer == "extractive"
+
+
 def test_the_documents_table_deletes_a_document_and_its_file_without_orphans(seeded, tmp_path):
     import shutil
 

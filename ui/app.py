@@ -167,17 +167,15 @@ class ChatApp:
         yield history, "<p>Searching the documents…</p>", "", answers
         try:
             with self.lock:
-                if self.engine_for is None:
+                if self.engine_for is None:  # the window's own engine: the panel is its settings
                     self.engine.reconfigure(llm=backend, top_k=int(top_k), collection=collection or self.settings.store.collection)
                     engine = self.engine
-                else:
+                else:  # an engine `rag serve` shares with the HTTP API: the dropdown picks this answer's backend only
                     engine = self.engine_for(collection or self.settings.store.collection)
-                    if backend != engine.settings.llm.backend:
-                        engine.reconfigure(llm=backend)
                 turns = [{"role": m["role"], "content": plain_text(m["content"])} for m in normalise_history(history[:-2])]
                 streamed = ""
                 final: Answer | None = None
-                for item in engine.ask_stream(message, history=turns, top_k=int(top_k)):
+                for item in engine.ask_stream(message, history=turns, top_k=int(top_k), backend=backend):
                     if isinstance(item, Answer):
                         final = item
                     else:
