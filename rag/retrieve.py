@@ -82,16 +82,25 @@ class Retriever:
         if not index.ids:
             return []
         vector = self.embed_query(question) if query_vector is None else query_vector
-        candidates = self.candidates(question, k, vector, index)
+        candidates = self.candidates(question, k, vector, index, filters)
         candidates = self.reranker.rerank(question, candidates)
         if filters is not None:
             candidates = [p for p in candidates if filters.accepts(p)]
         return distinct(candidates, k)
 
-    def candidates(self, question: str, k: int, vector: np.ndarray, index: LexicalIndex) -> list[Passage]:
-        """Dense (Chroma cosine) and lexical (BM25) hits fused by reciprocal rank, best first."""
-        depth = min(len(index.ids), max(4 * k, self.scoring.candidate_depth))
-        dense_hits = self.store.query(vector, depth)
+    def candidates(self, question: str, k: int, vector: np.ndarray, index: LexicalIndex,
+                   filters: Filters | None = None) -> list[Passage]:
+        """Dense (Chroma cosine) and lexical (BM25) hits fused by reciprocal rank, best first. With ``filters`` both
+        search only the accepted chunks, so a narrow filter still gets ``k`` passages (not the few of them that
+        happen to rank among the whole store's best)."""
+        accepted = None
+        if filters is not None:
+            accepted = np.array([filters.accepts_metadata({**(m or {}), "source": (m or {}).get("source", "")})
+                                 for m in index.metas], dtype=bool)
+            if not accepted.any():
+                return []
+        depth = min(len(index.ids) if accepted is None else int(accepted.sum()), max(4 * k, self.scoring.candidate_depth))
+        dense_hits = self.store.query(vector, depth, where=filters.chroma_where() if filters is not None else None)
         dense_rank = {h.id: r for r, h in enumerate(dense_hits)}
         dense_sim = {h.id: 1.0 - h.distance for h in dense_hits}
 
@@ -100,6 +109,8 @@ class Retriever:
         query_terms = [t for t in terms(question, index.variants) if t in index.vocab]
         if query_terms and index.bm25 is not None:
             scores = index.bm25.get_scores(query_terms)
+            if accepted is not None:
+                scores = np.where(accepted, scores, 0.0)
             order = np.argsort(-scores)[:depth]
             for r, i in enumerate(order):
                 if scores[i] <= 0:

@@ -154,12 +154,13 @@ class ChromaStore:
             present += self._call(self.collection.get, ids=ids[start:start + 1000], include=[])["ids"]
         return present
 
-    def query(self, embedding: Iterable[float], n: int) -> list[Hit]:
+    def query(self, embedding: Iterable[float], n: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """The ``n`` nearest chunks; ``where`` (a Chroma metadata clause, ``Filters.chroma_where``) limits the search."""
         n = min(n, self.count())
         if n <= 0:
             return []
         got = self._call(self.collection.query, query_embeddings=[list(map(float, embedding))], n_results=n,
-                         include=["documents", "metadatas", "distances"])
+                         include=["documents", "metadatas", "distances"], **({"where": where} if where else {}))
         return [Hit(i, d, m, float(dist)) for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
 
     # -- writes ------------------------------------------------------------

@@ -59,9 +59,23 @@ class Filters:
     where: tuple[tuple[str, Any], ...] = ()  # (metadata key, required value) pairs
 
     def accepts(self, passage: Passage) -> bool:
-        if self.sources and passage.source not in self.sources:
+        return self.accepts_metadata({**passage.metadata, "source": passage.source})
+
+    def accepts_metadata(self, meta: dict[str, Any]) -> bool:
+        """The same test on a stored chunk's metadata (its ``source`` key included)."""
+        if self.sources and meta.get("source") not in self.sources:
             return False
-        return all(passage.metadata.get(key) == value for key, value in self.where)
+        return all(meta.get(key) == value for key, value in self.where)
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The filter as a Chroma ``where`` clause, so a nearest-neighbour query searches only the accepted chunks."""
+        clauses: list[dict[str, Any]] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        clauses += [{key: {"$eq": value}} for key, value in self.where]
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 @dataclass(frozen=True)

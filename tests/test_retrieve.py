@@ -38,3 +38,27 @@ def test_a_reranker_named_by_dotted_path_reorders_the_candidates(engine, tmp_pat
         assert fused[0].id not in {p.id for p in reranked}  # the best fused candidate is now last of many, cut by top_k
     finally:
         sys.modules.pop("reverse_rerank", None)
+
+
+def test_a_narrow_filter_still_gets_top_k_passages_from_its_sources(plumbing, tmp_path):
+    """Filters search only the accepted chunks: a question that forty other files answer better still gets
+    ``top_k`` passages from the one file asked for (filtering the whole store's best candidates left none)."""
+    from rag.api import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(40):
+        (corpus / f"harbour-{i:02d}.txt").write_text(
+            f"Harbour report {i}\n\nThe harbour of Vitebsk released {i + 3} fishing boats in December after the storm. "
+            f"The harbour master counted the boats released in December twice.\n", encoding="utf-8")
+    (corpus / "orchard.txt").write_text("Orchard notes\n\n" + "\n\n".join(
+        f"Row {i} of the orchard grew apples of a kind the gardener had grafted in spring. " * 3 for i in range(8)), encoding="utf-8")
+    with Engine(plumbing.replace(chunk_size=40, chunk_overlap=0), writer=True) as engine:
+        engine.ingest(corpus)
+        question = "How many fishing boats were released in December?"
+        assert "orchard.txt" not in {p.source for p in engine.search(question, top_k=40)}
+        only = engine.search(question, top_k=4, filters=Filters(sources=("orchard.txt",)))
+        assert len(only) == 4 and {p.source for p in only} == {"orchard.txt"}
+        by_meta = engine.search(question, top_k=4, filters=Filters(where=(("source", "harbour-07.txt"),)))
+        assert by_meta and {p.source for p in by_meta} == {"harbour-07.txt"}
+        assert engine.search(question, top_k=4, filters=Filters(sources=("no-such-file.txt",))) == []
