@@ -288,7 +288,9 @@ def create_app(settings: Settings, engines: Engines | None = None, *, ui: bool =
             chat.close()  # stops the window's folder watcher before its engine closes
         engines.close()
 
-    app = FastAPI(title="rag-cited", version="0.1.0", lifespan=lifespan, description=(
+    from fastapi_offline import FastAPIOffline  # the /docs and /redoc pages with their scripts served here, not from a CDN
+
+    app = FastAPIOffline(title="rag-cited", version="0.1.0", lifespan=lifespan, description=(
         "Cited answers from your documents. `POST /v1/chat/completions` is OpenAI-compatible (`model` = collection); "
         "answers carry `[n]` markers, a Sources list, and the extension fields `citations`, `answered`, `conflict`, `dropped`."))
     app.state.engines = engines

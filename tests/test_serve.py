@@ -10,10 +10,12 @@ without a key and the shaping of requests and replies, without a server.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import threading
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
@@ -271,8 +273,38 @@ def test_search_health_and_docs_over_plain_http(api):
     assert health.json()["status"] == "ok" and health.json()["documents"] >= 5 and health.json()["chunks"] >= 59
     docs = httpx.get(f"{api.base}/docs", timeout=30)
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    scripts = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", docs.text)
+    assert scripts and all(u.startswith("/") for u in scripts), scripts  # served here: no CDN, works offline
+    assert all(httpx.get(f"{api.base}{u}", timeout=30).status_code == 200 for u in scripts)
     schema = httpx.get(f"{api.base}/openapi.json", timeout=30).json()
     assert {"/v1/chat/completions", "/v1/models", "/v1/search", "/v1/documents", "/v1/documents/{source}", "/health"} <= set(schema["paths"])
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium not installed (scripts/install.sh --test)")
+def test_the_api_docs_page_renders_offline_in_a_browser(api):
+    """/docs in Chromium with every request beyond loopback refused: Swagger UI draws the API's operations."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+
+            def only_loopback(route):
+                if route.request.url.startswith(api.base):
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+            page.route("**/*", only_loopback)
+            page.goto(f"{api.base}/docs")
+            page.get_by_text("/v1/chat/completions").first.wait_for(timeout=30_000)
+        finally:
+            browser.close()
+    assert outside == []
 
 
 @pytest.mark.slow
