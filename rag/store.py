@@ -17,6 +17,7 @@ chunk count unchanged (a replaced file, an add plus a delete).
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -141,8 +142,13 @@ class ChromaStore:
 
     @property
     def snapshot_dir(self) -> Path | None:
-        """Where derived indexes of this collection may be saved (embedded stores only)."""
-        return None if self.server else Path(self.settings.store.dir) / ".lexical" / self.settings.store.collection
+        """Where derived indexes of this collection are saved: beside the embedded store, or (a Chroma server) in this
+        machine's ``store.dir`` under the server's address, so a restarted process loads instead of rebuilding. A
+        snapshot is used only for exactly the chunk ids and write token it was built at (snapshot.py)."""
+        root = Path(self.settings.store.dir) / ".lexical"
+        if self.server:
+            root = root / re.sub(r"[^\w.-]+", "_", self.settings.store.chroma_url.split("://", 1)[-1]).strip("_")
+        return root / self.settings.store.collection
 
     def all_documents(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         got = self._get_all(["documents", "metadatas"])

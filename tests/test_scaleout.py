@@ -226,6 +226,41 @@ def until(check, timeout: float = 60.0):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_with_a_chroma_server_a_restarted_engine_loads_the_lexical_snapshot_until_the_collection_changes(plumbing, tmp_path, monkeypatch):
+    """A real `chroma run`: the BM25 index built by one engine is saved on this machine; the next engine on the same
+    unchanged collection loads it (no rebuild), and after a write anywhere it builds a new one."""
+    import contextlib
+    import os
+
+    from rag import retrieve
+
+    from .conftest import free_port, serve, venv_bin
+
+    port = free_port()
+    corpus = corpus_with(tmp_path / "corpus", {"orchard.txt": note("hazel", 17), "gate.txt": note("alder", 4)})
+    server = plumbing.replace(corpus_dir=corpus, chroma_url=f"http://127.0.0.1:{port}", store_dir=tmp_path / "local")
+    builds: list[int] = []
+    real = retrieve.build_lexical_index
+    monkeypatch.setattr(retrieve, "build_lexical_index", lambda *a: builds.append(1) or real(*a))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, "ANONYMIZED_TELEMETRY": "False"}
+    with contextlib.ExitStack() as running:
+        running.enter_context(serve([venv_bin("chroma"), "run", "--path", str(tmp_path / "chroma-data"), "--host", "127.0.0.1",
+                                     "--port", str(port)], port, 90, env=env, log=tmp_path / "chroma.log"))
+        with Engine(server, writer=True) as first:
+            first.ingest()
+            assert any("17 hazel" in t for t in texts(first, "How many hazel trees?")) and len(builds) == 1
+        assert list((tmp_path / "local" / ".lexical").glob(f"127.0.0.1_{port}/documents/*"))
+        with Engine(server) as restarted:
+            assert any("17 hazel" in t for t in texts(restarted, "How many hazel trees?"))
+            assert len(builds) == 1  # loaded, not rebuilt
+        (corpus / "well.txt").write_text(note("birch", 9), encoding="utf-8")
+        with Engine(server, writer=True) as writer:
+            writer.ingest()
+        with Engine(server) as after:
+            assert any("9 birch" in t for t in texts(after, "How many birch trees?")) and len(builds) == 2
+
+
 def test_two_serve_processes_on_one_chroma_server_answer_as_one_service(tmp_path, settings):
     import contextlib
     import os
