@@ -98,6 +98,44 @@ def sentence_terms(sentence: str, index: LexicalIndex) -> set[str]:
     return set(query_terms(sentence, index))
 
 
+def descriptors(question: str, index: LexicalIndex) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """The words a question puts before a name to say who it is ("... did *Belarusian opposition figure* Siarhei
+    Tsikhanouski first hear ...?"), and a full name's given names, as (terms, name terms): a sentence that names the
+    person (by surname: "Tsikhanouski said ...") need not repeat how the question described them."""
+    tokens = question.split()
+    out = []
+    i = 0
+    while i < len(tokens):
+        bare = tokens[i].strip(".,;:!?()\"'“”‘’")
+        if not (bare[:1].isupper() and i > 0 and index.variants.is_name(bare)):
+            i += 1
+            continue
+        end = i
+        while end + 1 < len(tokens) and tokens[end].strip(".,;:!?")[-1:].isalnum() and tokens[end + 1][:1].isupper():
+            end += 1  # "Siarhei Tsikhanouski"
+        run: list[str] = []
+        j = i - 1
+        while j >= 0 and len(run) < 4:
+            w = tokens[j]
+            f = fold(w.strip(".,;:!?()\"'“”‘’"))
+            if not w[-1:].isalnum() or f in STOPWORDS or f in QUESTION_WORDS or w.endswith(("'s", "’s")) or not f.isalpha():
+                break
+            run.insert(0, w)
+            j -= 1
+        if run and any(w[:1].islower() for w in run):  # a role noun among them ("figure", "envoy")
+            name = frozenset(query_terms(" ".join(tokens[i:end + 1]), index))
+            described = frozenset(query_terms(" ".join(run), index)) - name
+            if name and described:
+                out.append((described, name))
+        if end > i:  # "Siarhei Tsikhanouski": a passage saying "Tsikhanouski" names him too
+            surname = frozenset(query_terms(tokens[end], index))
+            given = frozenset(query_terms(" ".join(tokens[i:end]), index)) - surname
+            if surname and given:
+                out.append((given, surname))
+        i = end + 1
+    return out
+
+
 def coverage(qterms: list[str], sterms: set[str], index: LexicalIndex) -> float:
     if not qterms:
         return 0.0
@@ -317,12 +355,14 @@ def spelled_out(text: str) -> set[str]:
     return {"".join(w[0] for w in run.split() if w[0].isupper()).lower() for run in runs}
 
 
-def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex) -> float:
+def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex,
+                    described: list[tuple[frozenset[str], frozenset[str]]] = ()) -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
     not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. An acronym is met
     by its words spelled out ("UN" by "United Nations"); a place half met by its adjective ("Poland" by "Polish")."""
     here = sentence_terms(passage.text, index)
+    here = here.union(*(d for d, name in described if name & here))  # "opposition figure X": the passage names X
     total = sum(index.term_weight(t) for t in constraints)
     if not total:
         return 1.0
@@ -612,17 +652,21 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         leads = [c[4] == c[1].heading.split(" › ")[0] and opens_section(c[1], c[3]) for c in candidates]
         candidates = [(name_subject(c[4], c[0], always=True), *c[1:]) if lead else c for c, lead in zip(candidates, leads)]
         term_sets = [sentence_terms(c[0], index) if lead else t for t, c, lead in zip(term_sets, candidates, leads)]
+    described = descriptors(focus or question, index)
+    # a sentence naming the person is not asked for the words that described them (they leave the question's terms)
+    unasked = [frozenset().union(*(d for d, name in described if name & t)) - t if described else frozenset() for t in term_sets]
     if focus_terms:
         w = scoring.focus_weight
-        lexical = [w * coverage(focus_terms, t, index) + (1 - w) * coverage(qterms, t, index) for t in term_sets]
+        lexical = [w * coverage([q for q in focus_terms if q not in u], t, index) + (1 - w) * coverage([q for q in qterms if q not in u], t, index)
+                   for t, u in zip(term_sets, unasked)]
     else:
-        lexical = [coverage(qterms, t, index) for t in term_sets]
+        lexical = [coverage([q for q in qterms if q not in u], t, index) for t, u in zip(term_sets, unasked)]
     # A passage that lacks a name, number or year the question states is about something else.
     constraints = constraint_terms(focus or question, index, scoring)
     if constraints:
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
-        met = {p.id: constraints_met(constraint_list, p, index) for p in passages}
+        met = {p.id: constraints_met(constraint_list, p, index, described) for p in passages}
         factor = [penalty + (1 - penalty) * met[c[1].id] for c in candidates]
     else:
         factor = [1.0] * len(candidates)

@@ -368,6 +368,30 @@ def test_a_place_is_met_by_its_adjective_and_an_acronym_by_its_words():
     assert not demonym_of("~poland", "~police") and not demonym_of("~china", "~chinatown") and not demonym_of("~mark", "~market")
 
 
+def test_words_describing_a_named_person_are_not_asked_of_a_passage_that_names_them():
+    """"When did Belarusian opposition figure Siarhei Tsikhanouski first hear ...?": "opposition figure" and his given
+    name describe whom the question is about; a passage saying "Tsikhanouski said ..." names him all the same."""
+    from rag.evidence import constraint_terms, constraints_met, descriptors, query_terms
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    docs = ["In Vilnius Tsikhanouski said he had heard talk of his potential release in August 2024.",
+            "In June Siarhei Tsikhanouski was freed, and then Tsikhanouski thanked the Belarusian opposition.",
+            "A photo shows a Belarusian opposition figure at a protest in Warsaw."]
+    index = build_lexical_index(["a", "b", "c"], docs, [{"source": f"{n}.txt"} for n in "abc"])
+    q = "When did Belarusian opposition figure Siarhei Tsikhanouski first hear talk of his release?"
+    found = descriptors(q, index)
+    surname = frozenset(query_terms("Tsikhanouski", index))
+    assert (frozenset(query_terms("Belarusian opposition figure", index)), frozenset(query_terms("Siarhei Tsikhanouski", index))) in found
+    assert (frozenset(query_terms("Siarhei", index)), surname) in found
+    constraints = sorted(constraint_terms(q, index))
+    said = Passage(id="a", text=docs[0], source="a.txt")
+    photo = Passage(id="c", text=docs[2], source="c.txt")
+    assert constraints_met(constraints, said, index, found) == 1.0 > constraints_met(constraints, said, index)
+    assert constraints_met(constraints, photo, index, found) < 0.5  # describes someone, names no one
+    assert descriptors("Who did Tsikhanouski thank?", index) == []  # nothing before the name, one-word name
+
+
 def test_a_word_opening_the_second_sentence_of_a_question_is_not_a_name():
     from rag.evidence import constraint_terms
     from rag.lexical import build_lexical_index
