@@ -609,7 +609,8 @@ def kind_named(sentence: str, section: str, question: str, index: LexicalIndex) 
     return f"{title}: {sentence}", True
 
 
-_OVERVIEW = re.compile(r"^\s*(?:summari[sz]e|give (?:me )?(?:an? )?(?:overview|summary|short explanation|introduction)|describe"
+_OVERVIEW = re.compile(r"^\s*(?:(?:can|could|would) you |please )?(?:summari[sz]e|give (?:me )?(?:an? )?(?:overview|summary|short explanation|introduction)|describe"
+                       r"|explain what (?:\S+ ){1,4}(?:does|do|is|are|accomplishes|achieves)\b|tell me about"
                        r"|what (?:is|are) (?:the )?\S+(?: \S+)?(?: module| command| function| type| class)? used for"
                        r"|what does (?:the )?\S+(?: module| command| function| statement| package| class)? do\b)", re.I)
 

@@ -556,6 +556,8 @@ def test_a_summary_question_is_answered_with_the_page_opening_sentence(settings,
 
     assert asks_overview("Summarize what the frob module does.") and asks_overview("What does the VACUUM command do?")
     assert not asks_overview("Which frob function sorts?")
+    assert asks_overview("Can you explain what running VACUUM accomplishes?") and asks_overview("Tell me about the frob module.")
+    assert not asks_overview("Explain why VACUUM is needed.")  # a reason, not an overview
     corpus = tmp_path / "docs"
     corpus.mkdir()
     (corpus / "frob.md").write_text(
