@@ -313,6 +313,15 @@ def test_a_page_opening_sentence_joins_a_summary_without_raising_the_bar():
     assert chosen == ["Lead sentence here.", "Archiving keeps WAL files.", "Replay restores them."], chosen
 
 
+def test_questions_for_several_things_get_a_composed_answer():
+    from rag.answerers.extractive import wants_composed_answer
+
+    assert wants_composed_answer("What output formats can pg_dump produce?")  # a plural thing asked for
+    assert wants_composed_answer("Why must tables be vacuumed?") and wants_composed_answer("Summarize the December release.")
+    assert not wants_composed_answer("What format does pg_dump use by default?")
+    assert not wants_composed_answer("Which exception is raised for a missing key?")
+
+
 def test_overlapping_windows_quote_each_sentence_once():
     """"This method ... Thus this method ..." and "Thus this method ..." are both strong windows of one paragraph:
     the composed answer says each sentence once, still cited."""
