@@ -191,7 +191,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "number":  # a count or amount in the prose, not a digit of code (pop(0), '{1.2:3.4}') or a version
         prose = " ".join(t for t in _VERSION.sub(" ", sentence).split()
                          if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t))
-        if re.search(r"\bhow long\b", question, re.I):  # a duration: "6.5 hours", "a 20-year sentence"
+        if re.search(r"\bhow long\b|\bduration\b|\bwhat length of (?:\w+ )?(?:time|term|sentence|stay|period)\b", question, re.I):
+            # a duration: "6.5 hours", "a 20-year sentence"
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
         # "how many bytes ...": a number counting bytes ("how many recent calls": recent or calls, a few words after it)
         extreme = _EXTREME.search(question)

@@ -144,6 +144,8 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
      "Logs a message with level WARNING on this logger."),
     ("By default, how many characters wide are the wrapped lines?", "number", "width (default: 70) The maximum length of wrapped lines.",
      "Wraps the single paragraph so every line is at most width characters long."),
+    ("What length of prison term was the activist given?", "number", "He was freed after serving five years of a nearly 20-year sentence.",
+     "The release of 14 political prisoners included the activist."),
     ("What width does wrap() use if none is given?", "default", "width (default: 70) The maximum length of wrapped lines.",
      "Wraps the single paragraph so every line is at most width characters long."),
     ("List the containers the collections module provides.", "list", "It offers namedtuple(); deque; ChainMap; Counter; OrderedDict",
