@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, asks_for_items, dates, numbers, question_type
+from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, asks_for_items, dates, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -122,7 +122,8 @@ def descriptors(question: str, index: LexicalIndex) -> list[tuple[frozenset[str]
                 break
             run.insert(0, w)
             j -= 1
-        if run and any(w[:1].islower() for w in run):  # a role noun among them ("figure", "envoy")
+        head = fold(run[-1].strip(".,;:!?()\"'“”‘’")) if run else ""
+        if head.removesuffix("s") in ROLE_NOUNS or head in ROLE_NOUNS:  # ending in a role noun ("figure", "envoy")
             name = frozenset(query_terms(" ".join(tokens[i:end + 1]), index))
             described = frozenset(query_terms(" ".join(run), index)) - name
             if name and described:

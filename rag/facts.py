@@ -26,6 +26,17 @@ MONTHS["sept"] = 9
 QUESTION_TYPES = ("number", "version", "kind", "term", "date", "default", "person", "place", "organisation", "list", "other")
 
 
+#: Nouns for a person by what they do: "which official ...?" asks for a person.
+PERSON_NOUNS = frozenset(
+    "person people official envoy journalist leader minister president author writer activist developer programmer engineer "
+    "creator inventor designer founder maintainer contributor researcher scientist spokesman spokeswoman spokesperson "
+    "ambassador diplomat politician opponent adviser advisor editor reporter".split())
+#: ... and the role nouns that end a description put before a name ("opposition *figure* Siarhei Tsikhanouski").
+ROLE_NOUNS = PERSON_NOUNS | frozenset(
+    "figure dissident blogger lawyer deputy chief secretary representative head member citizen prisoner laureate winner "
+    "general director chairman chairwoman commander governor mayor senator envoy professor doctor".split())
+
+
 def question_type(question: str) -> str:
     # "When a mapping lacks the key, which exception is raised?": the leading clause is a condition, not the question
     q = re.sub(r"^\s*(?:when|if|after|before|once|while|since)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
@@ -57,9 +68,7 @@ def question_type(question: str) -> str:
     if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                  r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", q):
         return "default"
-    people = (r"(?:person|people|official|envoy|journalist|leader|minister|president|author|writer|activist|developer|programmer"
-              r"|engineer|creator|inventor|designer|founder|maintainer|contributor|researcher|scientist|spokesman|spokeswoman"
-              r"|spokesperson|ambassador|diplomat|politician|opponent|adviser|advisor|editor|reporter)s?\b")
+    people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"
     if re.search(r"^\s*(who|whom|whose)\b|\b(?:which|what) " + people
                  + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + people, q):
         return "person"

@@ -219,6 +219,8 @@ def test_a_follow_up_is_not_answered_with_what_the_previous_answer_said():
     assert [e.sentence for e in out] == [new, said] and out[1].score == pytest.approx(0.7 * scoring.repeat_penalty)
     assert demote_repeats(ranked, history, index, scoring.model_copy(update={"repeat_penalty": 1.0})) == ranked
     assert demote_repeats(ranked, history[:1], index, scoring) == ranked  # no answer yet: nothing repeated
+    typed = [Evidence(said, passage, 0, 0.8, 0.6, True, 0.7), ranked[1]]  # holds the asked kind of value ("taken to Vilnius")
+    assert demote_repeats(typed, history, index, scoring) == typed
 
 
 ACCORD = {

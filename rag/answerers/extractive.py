@@ -34,7 +34,7 @@ _MARKER = re.compile(r"\s*\[\d+\]")
 def demote_repeats(ranked: list[Evidence], history: list[dict[str, str]], index, scoring: ScoringSettings) -> list[Evidence]:
     """A follow-up asks for something the previous answer did not say ("What does that function return?" after
     "... use the run() function ..."): a sentence most of whose terms that answer already has (``scoring.repeat_share``)
-    keeps ``scoring.repeat_penalty`` of its score."""
+    keeps ``scoring.repeat_penalty`` of its score, unless it holds the kind of value the follow-up asks for."""
     said = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
     if not said.strip() or scoring.repeat_penalty >= 1:
         return ranked
@@ -43,7 +43,9 @@ def demote_repeats(ranked: list[Evidence], history: list[dict[str, str]], index,
     def repeats(e: Evidence) -> bool:
         terms = sentence_terms(e.quote or e.sentence, index)
         return bool(terms) and len(terms & said_terms) >= scoring.repeat_share * len(terms)
-    out = [replace(e, score=e.score * scoring.repeat_penalty) if repeats(e) else e for e in ranked]
+    # a repeated sentence holding the kind of value now asked ("Where were they taken?": "... taken to Vilnius") may
+    # well be the answer: only the others are demoted
+    out = [replace(e, score=e.score * scoring.repeat_penalty) if not e.typed and repeats(e) else e for e in ranked]
     out.sort(key=lambda e: (-e.score, e.rank))
     return out
 
