@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .facts import THING_NOUNS
 from .text import TERM_TOKEN, content_words
 
 FOLLOW_UP_WORDS = re.compile(r"\b(they|them|their|theirs|he|him|his|she|her|hers|it|its|that|those|these|this|there|then|the same|else|also|too)\b", re.I)
@@ -87,7 +88,7 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
     return " ".join([question, *named]) if named else question
 
 
-THIS_THING = re.compile(r"\b(?:that|this)\s+(?!is\b|was\b)[a-z]+\b(?!\s+(?:of|in|for|from|to|on)\b)", re.I)  # "that function"
+THIS_THING = re.compile(r"\b(?:that|this)\s+(?:" + "|".join(sorted(THING_NOUNS)) + r")\b(?!\s+(?:of|in|for|from|to|on)\b)", re.I)
 DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those|the same)\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.I)
 
 

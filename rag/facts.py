@@ -26,6 +26,9 @@ MONTHS["sept"] = 9
 QUESTION_TYPES = ("number", "version", "kind", "term", "date", "default", "person", "place", "organisation", "list", "other")
 
 
+#: Nouns for a named thing of software: "which function ...?" asks for a code name; "that function" is one.
+THING_NOUNS = frozenset("function method class module parameter argument option setting command exception keyword attribute "
+                        "variable switch flag file operator statement clause view directory".split())
 #: Nouns for a person by what they do: "which official ...?" asks for a person.
 PERSON_NOUNS = frozenset(
     "person people official envoy journalist leader minister president author writer activist developer programmer engineer "
@@ -55,8 +58,7 @@ def question_type(question: str) -> str:
     if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
                  r"|\bwhat(?:'s| is) (?:it|this|that) called\b", q):
         return "kind"
-    term_nouns = (r"(?:function|method|class|module|parameter|argument|option|setting|command|exception|keyword|attribute"
-                  r"|variable|switch|flag|file|operator|statement|clause|view|directory)s?\b")
+    term_nouns = r"(?:" + "|".join(sorted(THING_NOUNS)) + r")s?\b"
     if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} "
                  + term_nouns + r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}" + term_nouns, q):
         return "term"

@@ -196,6 +196,8 @@ def test_that_function_is_the_one_the_previous_answer_named():
              {"role": "assistant", "content": "Read Committed is PostgreSQL's default isolation level [1]."}]
     assert "Read Committed" in standalone_question("Can two SELECTs differ at that level?", level)
     assert "Read Committed" not in standalone_question("Which level is that?", [])  # no history, nothing added
+    said = standalone_question("Does it say that tables are locked?", history)
+    assert "that tables are locked" in said  # "that" opening a clause names no function: nothing is replaced
 
 
 def test_a_follow_up_is_not_answered_with_what_the_previous_answer_said():
