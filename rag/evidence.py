@@ -98,6 +98,9 @@ def sentence_terms(sentence: str, index: LexicalIndex) -> set[str]:
     return set(query_terms(sentence, index))
 
 
+_PUNCT = ".,;:!?()\"'“”‘’"  # around a word of a question
+
+
 def descriptors(question: str, index: LexicalIndex) -> list[tuple[frozenset[str], frozenset[str]]]:
     """The words a question puts before a name to say who it is ("... did *Belarusian opposition figure* Siarhei
     Tsikhanouski first hear ...?"), and a full name's given names, as (terms, name terms): a sentence that names the
@@ -106,7 +109,7 @@ def descriptors(question: str, index: LexicalIndex) -> list[tuple[frozenset[str]
     out = []
     i = 0
     while i < len(tokens):
-        bare = tokens[i].strip(".,;:!?()\"'“”‘’")
+        bare = tokens[i].strip(_PUNCT)
         if not (bare[:1].isupper() and i > 0 and index.variants.is_name(bare)):
             i += 1
             continue
@@ -117,12 +120,12 @@ def descriptors(question: str, index: LexicalIndex) -> list[tuple[frozenset[str]
         j = i - 1
         while j >= 0 and len(run) < 4:
             w = tokens[j]
-            f = fold(w.strip(".,;:!?()\"'“”‘’"))
+            f = fold(w.strip(_PUNCT))
             if not w[-1:].isalnum() or f in STOPWORDS or f in QUESTION_WORDS or w.endswith(("'s", "’s")) or not f.isalpha():
                 break
             run.insert(0, w)
             j -= 1
-        head = fold(run[-1].strip(".,;:!?()\"'“”‘’")) if run else ""
+        head = fold(run[-1].strip(_PUNCT)) if run else ""
         if head.removesuffix("s") in ROLE_NOUNS or head in ROLE_NOUNS:  # ending in a role noun ("figure", "envoy")
             name = frozenset(query_terms(" ".join(tokens[i:end + 1]), index))
             described = frozenset(query_terms(" ".join(run), index)) - name
