@@ -23,6 +23,24 @@ def test_question_set_covers_every_category():
         assert counts.get(category, 0) >= 5, category
 
 
+@pytest.mark.parametrize("name", ["python311", "postgresql15", "sqlite3"])
+def test_every_corpus_set_is_well_formed(name):
+    """At least 50 questions of the issue's kinds, unique ids, gold pages listed in corpus.txt, two rewordings each,
+    follow-up turns carrying their history."""
+    folder = ROOT / "eval" / "sets" / name
+    questions = load_questions(folder / "questions.jsonl")
+    pages = {line.strip() for line in (folder / "corpus.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")}
+    assert len(questions) >= 50 and len({q.id for q in questions}) == len(questions)
+    kinds = {q.category for q in questions}
+    assert {"explanation", "summary", "cross_doc", "paraphrase", "dialogue", "unanswerable_entity", "unanswerable_offtopic"} <= kinds
+    for q in questions:
+        assert set(q.sources) <= pages, q.id
+        assert len(q.paraphrases) == 2 and q.gold, q.id
+        assert (q.expect == "refuse") == (not q.sources), q.id
+    assert sum(bool(q.history) for q in questions if q.category == "dialogue") >= 4
+
+
 def test_bad_question_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "q.jsonl"
     bad.write_text('{"id": "x", "question": "hi", "category": "c", "expect": "maybe"}\n')
