@@ -464,7 +464,8 @@ def lead_in_window(following: list[str], heads: set[str], max_sentences: int = 5
 
     Sentences: up to five within 80 words, stopping at a heading. When the lead-in is followed by
     headings (a definition list: "csv.QUOTE_ALL", "Range Partitioning", each above its description),
-    the items are those headings, named in one line, up to eight, stopping at a numbered section."""
+    the items are those headings, named in one line, up to eight, stopping at a numbered section; so are
+    short label lines each followed by its description ("NULL. The value is a NULL value. INTEGER. ...")."""
     if following and following[0] in heads:
         items = []
         for sentence in following:
@@ -475,6 +476,23 @@ def lead_in_window(following: list[str], heads: set[str], max_sentences: int = 5
             elif sentence.rstrip().endswith(":"):  # the next lead-in ("... the following exception:") starts another list
                 break
         return ["; ".join(dict.fromkeys(items)) + "."] if items else []
+
+    def label(sentence: str) -> bool:  # "NULL.", "INTEGER.": an item's name on its own line, its description after it
+        return len(sentence.split()) <= 3 and sentence.rstrip()[-1:] in ".:" and sentence not in heads
+    if len(following) > 1 and label(following[0]) and not label(following[1]):
+        items, after_label = [], False
+        for sentence in following:
+            if sentence in heads or len(items) >= max_items:
+                break
+            if label(sentence):
+                items.append(sentence.rstrip(" .:"))
+                after_label = True
+            elif after_label:
+                after_label = False  # the item's description
+            else:
+                break  # a paragraph after a description: the list is over
+        if len(items) >= 2:
+            return ["; ".join(dict.fromkeys(items)) + "."]
     out: list[str] = []
     words_used = 0
     for sentence in following:
@@ -596,6 +614,18 @@ _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics
                   "notes description details parameters options reference".split()}
 
 
+_LIST_OF_THREE = re.compile(r"(?:[\w()'-]+(?: [\w()'-]+)?, ){2,}(?:and |or )?[\w()'-]+")
+
+
+def holds_items(quote: str) -> bool:
+    """Does a passage's text list several things: a lead-in with what it introduces ("... one of the following storage
+    classes: NULL. The value is ... INTEGER. ..."), items split by semicolons, or "A, B and C"?"""
+    _, colon, rest = quote.partition(": ")
+    if colon and len(re.findall(r"[.;]\s", rest)) >= 2:
+        return True
+    return quote.count("; ") >= 2 or bool(_LIST_OF_THREE.search(quote))
+
+
 def kind_named(sentence: str, section: str, question: str, index: LexicalIndex) -> tuple[str, bool]:
     """For "which kind of index ...?" / "what do you call ...?": does the sentence (or its section) name a kind of the
     asked thing, and the sentence to quote. The section title names it ("11.8. Partial Indexes": a kind of index) when
@@ -702,6 +732,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
                  and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name, is_topic))
                  for sentence, _, _, quote, _ in candidates]
     typed = [t or lead for t, lead in zip(typed, leads)]
+    if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
+        typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
     order = ranked_prior[:scoring.preselect]

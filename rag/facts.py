@@ -87,7 +87,8 @@ def question_type(question: str) -> str:
 _ITEMS = re.compile(
     r"^\s*(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|will|may|should|has|have)\b)[\w-]+\s+){0,3}?"
     r"(?!(?:this|its|thus|has|does|was|is|us)\b)(?:[\w-]+[^s\W]s|phenomena|criteria|data)\s+(?:do|does|did|can|could|are|were|will|may|should|is)\b"
-    r"|^\s*(?:list|name|enumerate)\s+(?:the|all|some)\b", re.I)
+    r"|^\s*(?:list|name|enumerate)\s+(?:the|all|some)\b"
+    r"|^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+|all\s+the\s+)?(?:[\w-]+\s+){0,2}?(?!(?:this|its|thus|us)\b)[\w-]+[^s\W]s\b", re.I)
 
 
 def asks_for_items(question: str) -> bool:

@@ -305,6 +305,24 @@ def test_a_lead_in_to_a_definition_list_names_its_items_and_stops_at_the_next_li
     assert lead and lead[0].endswith("following constants: QUOTE_ALL; QUOTE_NONE.")
 
 
+def test_a_lead_in_to_label_lines_names_the_labels_and_a_sentence_listing_things_answers_for_several():
+    """"... one of the following storage classes: NULL. The value is a NULL value. INTEGER. ..." names its items;
+    "What are the storage classes?" asks for several things, so a sentence that lists them holds the answer."""
+    from rag.evidence import holds_items, lead_in_window
+    from rag.facts import asks_for_items
+
+    following = ["NULL.", "The value is a NULL value.", "INTEGER.", "The value is a signed integer.", "REAL.",
+                 "The value is a floating point value.", "TEXT.", "The value is a text string.", "BLOB.",
+                 "The value is a blob of data.", "Any column can store any class."]
+    assert lead_in_window(following, set()) == ["NULL; INTEGER; REAL; TEXT; BLOB."]
+    assert lead_in_window(["The first reason is speed.", "The second is size."], set()) == \
+        ["The first reason is speed.", "The second is size."]  # sentences, not labels: read as they are
+    assert asks_for_items("What are the storage classes in SQLite?") and not asks_for_items("What is the storage class of 1.5?")
+    assert holds_items("Each value has one of the following storage classes: NULL; INTEGER; REAL; TEXT; BLOB.")
+    assert holds_items("SQLite has five classes: NULL, INTEGER, REAL, TEXT and BLOB.")
+    assert not holds_items("Any column may be used to store a value of any storage class.")
+
+
 def test_a_definition_list_cut_into_one_chunk_per_item_is_read_to_its_end():
     """"The phenomena which are prohibited at various levels are:" above four headed items, each its own small
     chunk: the answer names all four, not the two that the next two chunks hold."""
