@@ -120,7 +120,13 @@ def content_words(text: str, with_raw: bool = False) -> list:
                 p = fold(part)
                 if len(p) > 2 and p not in STOPWORDS and p != f:
                     out.append((part, p) if with_raw else p)
+            unit = _NUMBER_UNIT.fullmatch(w)  # a number written with its unit also says both: 7200RPM -> 7200, rpm
+            for part in unit.groups() if unit else ():
+                out.append((part, fold(part)) if with_raw else fold(part))
     return out
+
+
+_NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)([A-Za-z]{2,5})")  # 7200RPM, 64KB, 10ms; not 3D or 2x
 
 
 _COMPOUND = re.compile(r"[a-z]*(?:[A-Z][a-z]+){2,}\d*|[a-z]+(?:[A-Z][a-z]+)+\d*")  # KeyboardInterrupt, getLogger; not PostgreSQL

@@ -518,6 +518,8 @@ def test_a_code_name_also_says_its_words():
     assert content_words("KeyboardInterrupt") == ["keyboardinterrupt", "keyboard", "interrupt"]
     assert content_words("getLogger OrderedDict") == ["getlogger", "logger", "ordereddict", "ordered", "dict"]
     assert content_words("PostgreSQL HTTPServer Kellogg") == ["postgresql", "httpserver", "kellogg"]
+    # a number written with its unit says both: "a 7200 RPM disk?" finds "a 7200RPM disk drive"
+    assert content_words("7200RPM 64KB 3D") == ["7200rpm", "7200", "rpm", "64kb", "64", "kb", "3d"]
 
 
 def test_a_consequence_brings_the_sentences_that_give_its_reason():
