@@ -28,7 +28,7 @@ QUESTION_TYPES = ("number", "version", "kind", "term", "date", "default", "perso
 
 #: Nouns for a named thing of software: "which function ...?" asks for a code name; "that function" is one.
 THING_NOUNS = frozenset("function method class module parameter argument option setting command exception keyword attribute "
-                        "variable switch flag file operator statement clause view directory".split())
+                        "variable switch flag file operator statement clause view directory pragma".split())
 #: Nouns for a person by what they do: "which official ...?" asks for a person.
 PERSON_NOUNS = frozenset(
     "person people official envoy journalist leader minister president author writer activist developer programmer engineer "
@@ -41,6 +41,11 @@ ROLE_NOUNS = PERSON_NOUNS | frozenset(
 
 
 def question_type(question: str) -> str:
+    # "PRAGMA table_info doesn't list them. Which pragma does?": the question is the sentence that asks
+    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p]
+    asking = [p for p in parts if p.endswith("?")]
+    if len(parts) > 1 and len(asking) == 1:
+        question = asking[0]
     # "When a mapping lacks the key, which exception is raised?": the leading clause is a condition, not the question
     q = re.sub(r"^\s*(?:when|if|after|before|once|while|since)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
                fold(question))

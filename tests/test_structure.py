@@ -167,6 +167,9 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     assert question_type("When does the else clause of a for loop run?") == "other"  # a condition, not a date
     assert question_type("When was PostgreSQL 15 released?") == "date"
     assert question_type("And which function does the opposite?") == "term"  # a follow-up's "And" changes nothing
+    # the question is the sentence that asks: "X doesn't list them. Which pragma does?"
+    assert question_type("PRAGMA table_info doesn't list my generated columns. Which pragma does show them?") == "term"
+    assert question_type("I have a big table. How many rows can it hold?") == "number"
     assert question_type("Why are default argument values shared between calls?") == "other"  # a reason, not a default
     assert question_type("Why must tables be vacuumed every two billion transactions?") == "other"
 
