@@ -102,7 +102,7 @@ def asks_for_items(question: str) -> bool:
     return bool(_ITEMS.search(question))
 
 
-NUMBER_TOKEN = re.compile(r"\d+\.\d+|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+NUMBER_TOKEN = re.compile(r"\d+\.\d+|\d+(?=[A-Za-z]{2,5}\b)|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)  # 7200RPM: 7200, RPM
 ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ful|ary|less|ish)$")
 
 

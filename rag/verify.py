@@ -40,6 +40,7 @@ class SentenceCheck:
     support: float
     supported: bool
     best_marker: int | None  # the retrieved passage that supports it best
+    best_markers: tuple[int, ...] = ()  # the passages that support it: best_marker, or the two best together
 
 
 def strip_markers(text: str) -> str:
@@ -83,11 +84,11 @@ def _numbers_ok(claim: str, passage_text: str) -> bool:
     return claimed <= stated
 
 
-def support(claim: str, passage_texts: list[str], index: LexicalIndex, embedder) -> float:
+def support(claim: str, passage_texts: list[str], index: LexicalIndex, embedder, check_numbers: bool = True) -> float:
     if not passage_texts:
         return 0.0
     joined = "\n".join(passage_texts)
-    if not _numbers_ok(claim, joined):
+    if check_numbers and not _numbers_ok(claim, joined):
         return 0.0
     qterms = query_terms(claim, index)
     lexical = coverage(qterms, sentence_terms(joined, index), index) if qterms else 0.0
@@ -103,15 +104,19 @@ def check_sentence(sentence: str, markers: tuple[int, ...], passages: dict[int, 
                    threshold: float) -> SentenceCheck:
     cited = [passages[m] for m in markers if m in passages]
     score = support(sentence, cited, index, embedder)
-    best_marker, best_score = None, -1.0
+    best_marker: int | None = None
+    best: tuple[int, ...] = ()
     if score < threshold:
-        for marker, text in passages.items():
-            s = support(sentence, [text], index, embedder)
-            if s > best_score:
-                best_marker, best_score = marker, s
-        if best_score < threshold:
-            best_marker = None
-    return SentenceCheck(sentence, markers, score, score >= threshold, best_marker)
+        alone = sorted(((support(sentence, [text], index, embedder), marker) for marker, text in passages.items()), reverse=True)
+        if alone and alone[0][0] >= threshold:
+            best_marker, best = alone[0][1], (alone[0][1],)
+        elif len(alone) > 1:  # a sentence joining two passages' facts ("X, so Y"): the two closest together, both cited
+            closest = sorted(((support(sentence, [text], index, embedder, check_numbers=False), marker)
+                              for marker, text in passages.items()), reverse=True)  # each may hold only some of its numbers
+            pair = (closest[0][1], closest[1][1])
+            if support(sentence, [passages[m] for m in pair], index, embedder) >= threshold:
+                best_marker, best = pair[0], pair
+    return SentenceCheck(sentence, markers, score, score >= threshold, best_marker, best)
 
 
 def citation_quality(sentence: str, markers: tuple[int, ...], passages: dict[int, str], index: LexicalIndex, embedder,

@@ -57,6 +57,26 @@ def test_wrongly_cited_sentence_is_recited_to_the_supporting_passage(with_llm):
     assert "123" in a.citations[0].text
 
 
+def test_a_sentence_joining_two_passages_is_cited_to_both_and_a_unit_written_on_its_number_counts(engine):
+    """A generated sentence may join two retrieved passages' facts: supported by neither alone, it is re-cited to
+    the two best together; a fact neither states is still dropped. "7200 RPM" is the number "7200RPM" states."""
+    from rag.lexical import build_lexical_index
+    from rag.verify import check_sentence
+
+    texts = {1: "Each value stored in the database has one of five storage classes: NULL, INTEGER, REAL, TEXT and BLOB.",
+             2: "A transaction needs two rotations of the platter, which on a 7200RPM disk drive limits you to about 60 transactions per second.",
+             3: "The harbour of Vitebsk was rebuilt after the storm."}
+    index = build_lexical_index([f"c{i}" for i in texts], list(texts.values()), [{"source": f"{i}.html"} for i in texts])
+    alone = check_sentence("A 7200 RPM disk drive allows about 60 transactions per second.", (3,), texts, index, engine.embedder, 0.5)
+    assert not alone.supported and alone.best_markers == (2,)
+    joined = check_sentence("A value has one of five storage classes, and a 7200 RPM disk allows about 60 "
+                            "transactions per second.", (), texts, index, engine.embedder, 0.5)  # each number is in one passage
+    assert set(joined.best_markers) == {1, 2}
+    invented = check_sentence("A value has one of five storage classes, and a 5400 RPM disk allows about 40 "
+                              "transactions per second.", (), texts, index, engine.embedder, 0.5)
+    assert invented.best_markers == ()
+
+
 def test_unverified_mode_keeps_the_text(engine, with_llm):
     engine.reconfigure(verify_citations=False)
     llm = FakeLLM({"population": "The population of Belarus is 1.1 million [1]."})

@@ -109,8 +109,8 @@ class GenerativeAnswerer:
             check = check_sentence(sentence, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
             if check.supported:
                 kept.append((sentence, markers))
-            elif check.best_marker is not None:
-                kept.append((sentence, (check.best_marker,)))
+            elif check.best_markers:
+                kept.append((sentence, check.best_markers))
             else:
                 dropped.append(sentence)
         if not kept:
