@@ -39,8 +39,11 @@ class SentenceCheck:
     markers: tuple[int, ...]
     support: float
     supported: bool
-    best_marker: int | None  # the retrieved passage that supports it best
-    best_markers: tuple[int, ...] = ()  # the passages that support it: best_marker, or the two best together
+    best_markers: tuple[int, ...] = ()  # the retrieved passages that support it: the best one, or the two closest together
+
+    @property
+    def best_marker(self) -> int | None:
+        return self.best_markers[0] if self.best_markers else None
 
 
 def strip_markers(text: str) -> str:
@@ -104,19 +107,20 @@ def check_sentence(sentence: str, markers: tuple[int, ...], passages: dict[int, 
                    threshold: float) -> SentenceCheck:
     cited = [passages[m] for m in markers if m in passages]
     score = support(sentence, cited, index, embedder)
-    best_marker: int | None = None
     best: tuple[int, ...] = ()
     if score < threshold:
-        alone = sorted(((support(sentence, [text], index, embedder), marker) for marker, text in passages.items()), reverse=True)
+        def ranked(check_numbers: bool) -> list[tuple[float, int]]:  # best first; a tie goes to the earlier passage
+            return sorted(((support(sentence, [text], index, embedder, check_numbers), marker) for marker, text in passages.items()),
+                          key=lambda t: (-t[0], t[1]))
+        alone = ranked(True)
         if alone and alone[0][0] >= threshold:
-            best_marker, best = alone[0][1], (alone[0][1],)
+            best = (alone[0][1],)
         elif len(alone) > 1:  # a sentence joining two passages' facts ("X, so Y"): the two closest together, both cited
-            closest = sorted(((support(sentence, [text], index, embedder, check_numbers=False), marker)
-                              for marker, text in passages.items()), reverse=True)  # each may hold only some of its numbers
+            closest = ranked(False)  # each may hold only some of its numbers
             pair = (closest[0][1], closest[1][1])
             if support(sentence, [passages[m] for m in pair], index, embedder) >= threshold:
-                best_marker, best = pair[0], pair
-    return SentenceCheck(sentence, markers, score, score >= threshold, best_marker, best)
+                best = pair
+    return SentenceCheck(sentence, markers, score, score >= threshold, best)
 
 
 def citation_quality(sentence: str, markers: tuple[int, ...], passages: dict[int, str], index: LexicalIndex, embedder,
