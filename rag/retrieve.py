@@ -95,8 +95,7 @@ class Retriever:
         happen to rank among the whole store's best)."""
         accepted = None
         if filters is not None:
-            accepted = np.array([filters.accepts_metadata({**(m or {}), "source": (m or {}).get("source", "")})
-                                 for m in index.metas], dtype=bool)
+            accepted = np.array([filters.accepts_metadata(m or {}) for m in index.metas], dtype=bool)
             if not accepted.any():
                 return []
         depth = min(len(index.ids) if accepted is None else int(accepted.sum()), max(4 * k, self.scoring.candidate_depth))
