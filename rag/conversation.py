@@ -65,9 +65,10 @@ def standalone_question(question: str, history: list[dict[str, str]]) -> str:
 
 
 def resolve_references(question: str, history: list[dict[str, str]]) -> str:
-    """The latest question with what its "he" or "that function" stands for, when the previous answer named it.
+    """The latest question with what its "he", "it" or "that function" stands for.
 
     "Who visited Minsk?" -> "Keith Kellogg ..." -> "How long did *his* talk last?": he is the answer's person.
+    "What is WAL mode?" -> "How do I turn *it* on?": it is what the previous question asked about.
     "What is the recommended way to run a command?" -> "... use subprocess.run() ..." -> "What does *that function*
     return?": the thing is the one the answer named (its code names first, else its proper names)."""
     question = question.strip()
@@ -79,6 +80,9 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
     if PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not ASKS_ABOUT_NAME.match(previous[-1]):
         # a person's name, without the titles English puts before it ("Special Envoy Keith Kellogg" -> "Keith Kellogg")
         named = [" ".join(n.split()[-2:]) for n in names_in(answers[-1], exclude=previous[-1])]
+    elif IT.search(question) and (subject := ASKS_ABOUT_THING.match(previous[-1])):
+        # "What is WAL mode?" -> "How do I turn *it* on?": it is the thing the previous question asked about
+        return IT.sub(lambda m: subject.group(1) + ("'s" if m.group(0).lower() == "its" else ""), question, count=1)
     elif DEMONSTRATIVE.search(question):
         asked = " ".join(previous)
         named = code_names_in(answers[-1], exclude=asked) or names_in(answers[-1], exclude=asked)
@@ -88,6 +92,10 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
     return " ".join([question, *named]) if named else question
 
 
+IT = re.compile(r"\b(?:it|its)\b(?!\s+(?:(?:is|was)\s+)?(?:true|possible|necessary|recommended|safe|ok|okay)\b)", re.I)
+# "What is WAL mode in SQLite?", "What does json.dumps do?", "What are generated columns?": the thing asked about
+ASKS_ABOUT_THING = re.compile(r"\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?([\w.()'-]+(?:\s+[\w.()'-]+){0,3}?)"
+                              r"(?:\s+(?:in|of|for)\s+\w+)?(?:\s+(?:do|work|mean|used for))?\s*\?\s*$", re.I)
 THIS_THING = re.compile(r"\b(?:that|this)\s+(?:" + "|".join(sorted(THING_NOUNS)) + r")\b(?!\s+(?:of|in|for|from|to|on)\b)", re.I)
 DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those|the same)\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.I)
 

@@ -181,6 +181,24 @@ def test_he_after_a_who_question_is_the_person_the_answer_named():
     assert about == "Who is John Coale? What did he say?"  # he is the person the question named
 
 
+def test_it_is_the_thing_the_previous_question_asked_about():
+    """"What is WAL mode in SQLite?" then "How do I turn it on?": it is WAL mode (the previous question's subject),
+    not a word of the answer; "it" in "Is it true that ..." stands for nothing."""
+    from rag.conversation import resolve_references
+
+    def turn(question, answer):
+        return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+    assert resolve_references("How do I turn it on?", turn("What is WAL mode in SQLite?", "A journal mode [1].")) == \
+        "How do I turn WAL mode on?"
+    assert resolve_references("What is its default maxsize?", turn("What does functools.lru_cache do?", "It caches [1].")) == \
+        "What is functools.lru_cache's default maxsize?"
+    assert resolve_references("Is it true that tables lock?", turn("What is VACUUM?", "It reclaims space [1].")) == \
+        "Is it true that tables lock?"
+    assert resolve_references("Where was it signed?", turn("Who signed the accord?", "Two delegations [1].")) == \
+        "Where was it signed?"  # a who-question asks about no thing
+
+
 def test_that_function_is_the_one_the_previous_answer_named():
     """"What does that function return?" after an answer naming subprocess.run(): retrieval must see subprocess.run()."""
     from rag.conversation import standalone_question
