@@ -202,8 +202,13 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         extreme = _EXTREME.search(question)
         if extreme:  # "what is the largest n allowed?": a number stated as a bound ("cannot exceed 10485760", "up to 128")
             bound = _UPPER_BOUND if extreme.group(1) else _LOWER_BOUND
-            if not bound.search(prose):
+            # a negated bound is the other one: "does not support joins containing more than 64 tables" caps them at 64
+            negated = _NEGATED_BOUND.search(prose)
+            if not (bound.search(prose) or (negated and (negated.group(1) if extreme.group(1) else negated.group(2)))):
                 return False
+        rate = _RATE.search(question)
+        if rate and _per_unit(_VERSION.sub(" ", sentence), rate.group(1)):  # "how many commits a second?": "about 60 transactions per second"
+            return True
         if re.search(r"\bdefault\b", question, re.I) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
             return True  # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit
         counted = counted_nouns(question)
@@ -245,6 +250,18 @@ _UPPER_BOUND = re.compile(r"\b(?:maximum|max|largest|highest|longest|biggest|mos
                           r"|exceeding|no more than|not more than|limit(?:ed)?|upper|at the most|less than|below|under|ceiling)\b", re.I)
 _LOWER_BOUND = re.compile(r"\b(?:minimum|min|smallest|lowest|shortest|least|at least|no less than|not less than|greater than"
                           r"|more than|above|over|floor|lower)\b", re.I)
+
+
+#: "not ... more than N" bounds from above, "not ... fewer than N" from below (within one clause).
+_NEGATED_BOUND = re.compile(r"\b(?:not|never|cannot|can't|won't)\b[^.;:]{0,60}?\b(?:(more|greater|larger|longer) than|(less|fewer|smaller|shorter) than)\b", re.I)
+#: A rate question: "how many ... a second / per day / each hour ...?" and the unit it is per.
+_RATE = re.compile(r"\bhow (?:many|much)\b.*?\b(?:a|an|per|each|every)\s+(second|minute|hour|day|week|month|year)\b", re.I)
+
+
+def _per_unit(prose: str, unit: str) -> bool:
+    """A number stated per the asked unit, whatever it counts: "60 transactions per second", "100K hits/day",
+    "500 requests a day"."""
+    return bool(re.search(r"\d[\d.,]*\s*[KkMm]?\b[^.;:]{0,40}?(?:\bper|\ba|\beach|/)\s*" + unit + r"\b", prose, re.I))
 
 
 def _bare(token: str) -> str:

@@ -214,6 +214,21 @@ def test_a_largest_value_is_a_number_stated_as_a_bound():
     assert has_type("The value must be at least 8 characters.", "number", "What is the minimum length of a password?")
     # "the most recent calls" is not an extreme value asked for
     assert has_type("It caches 128 calls.", "number", "How many of the most recent calls does lru_cache keep?")
+    # a negated bound is the other bound: "not ... more than 64" caps at 64
+    q = "What is the maximum number of tables allowed in one join?"
+    assert has_type("The engine does not support joins containing more than 64 tables.", "number", q)
+    assert not has_type("The engine supports joins containing more than 64 tables.", "number", q)
+    assert not has_type("It does not support joins of fewer than 2 tables.", "number", q)
+
+
+def test_a_rate_question_takes_a_number_per_the_asked_unit():
+    from rag.evidence import has_type
+
+    q = "About how many commits a second can it manage on a spinning disk?"
+    assert has_type("A 7200RPM disk drive limits you to about 60 transactions per second.", "number", q)  # counts another word
+    assert has_type("The site handles about 100K hits/day.", "number", "How many hits per day can a website handle?")
+    assert not has_type("The site handles 100K hits a month.", "number", "How many hits per day can a website handle?")
+    assert not has_type("It took 60 seconds to reach the second disk.", "number", q)  # no rate
 
 
 def test_who_is_not_answered_by_a_table_cell_or_a_code_sample():
