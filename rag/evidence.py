@@ -353,6 +353,17 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     return out
 
 
+def code_names(question: str, index: LexicalIndex) -> set[str]:
+    """The code names a question states ("iif()", "sqlite3.connect", "--schema-only"), as terms: a value for
+    "In which release was iif() added?" must be about iif()."""
+    out: set[str] = set()
+    for raw in question.split():
+        bare = raw.strip(".,;:!?\"'“”‘’")
+        if bare and _TERM_TOKEN.search(bare) and not _ACRONYM.fullmatch(bare):
+            out.update(query_terms(bare, index))
+    return out
+
+
 _PLACE_ENDING = re.compile(r"(?<=l)and$|(?:ia|a|y|e)$")
 _DEMONYM_ENDING = re.compile(r"(?:ish|ian|an|ese|i|ic|)$")
 

@@ -366,3 +366,29 @@ def test_a_code_session_is_cited_once_not_cut_into_sentences():
 
     assert _cite(">>> class Weekday(Enum): ... MONDAY = 1 ... TUESDAY = 2", 1) == ">>> class Weekday(Enum): ... MONDAY = 1 ... TUESDAY = 2 [1]"
     assert _cite("He left. She stayed.", 2) == "He left [2]. She stayed [2]."
+
+
+def test_a_version_about_another_function_does_not_answer_when_a_function_was_added():
+    """"In which release was iif() added?" when the pages say what iif() does and when *substring()* came: the
+    version belongs to another function, so the question is refused. When iif()'s own passage gives a version
+    (in another sentence), that version answers."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.embedders.fake import FakeEmbedder
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    def ask(texts: list[str]):
+        passages = [Passage(id=f"p{i}", text=t, source="funcs.html", heading="Core Functions") for i, t in enumerate(texts)]
+        index = build_lexical_index([p.id for p in passages], texts, [{"source": "funcs.html"}] * len(texts))
+        embedder, q = FakeEmbedder(), "In which release was the iif() function added?"
+        ctx = AnswerContext(question=q, passages=passages, query_vector=embedder.encode([q])[0], index=index, embedder=embedder)
+        # the hashed-word fake embedder scores low: the refusal floor is lowered so that only the rule refuses
+        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+
+    iif = "The iif(X,Y,Z) function returns the value Y if X is true, and Z otherwise."
+    other = "The substring() function is an alias for substr() beginning with version 3.34."
+    assert not ask([iif, other]).answered
+    answer = ask([iif + " Support for it was added in version 3.32.", other])
+    assert answer.answered and "3.32" in answer.text and "3.34" not in answer.text, answer.text

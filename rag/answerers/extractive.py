@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
-from ..evidence import Evidence, asks_overview, coverage, named_values, query_terms, rank_evidence, sentence_terms
+from ..evidence import Evidence, asks_overview, coverage, code_names, named_values, query_terms, rank_evidence, sentence_terms
 from ..text import split_sentences
 from ..facts import asks_for_items, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -92,7 +92,11 @@ class ExtractiveAnswerer:
                 return self._compose(ctx, [best, after], conflict=False)
             # "In what year ...?" answered by a sentence without a year is an answer to another question.
             floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-            best = next((e for e in ranked if e.typed and e.score >= floor), None)
+            # ... and a value about another thing is no answer: a code name the question states and the best
+            # sentence matched ("the iif() function ..."), the typed one's passage must name too
+            named = code_names(ctx.original_question or ctx.question, ctx.index) & best.covered
+            best = next((e for e in ranked if e.typed and e.score >= floor
+                         and named <= e.covered | sentence_terms(f"{e.passage.heading}\n{e.passage.text}", ctx.index)), None)
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
