@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import fold, stem, words
+from .text import expand_contractions, fold, stem, words
 
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -41,6 +41,7 @@ ROLE_NOUNS = PERSON_NOUNS | frozenset(
 
 
 def question_type(question: str) -> str:
+    question = expand_contractions(question)
     # "PRAGMA table_info doesn't list them. Which pragma does?": the question is the sentence that asks
     parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p]
     asking = [p for p in parts if p.endswith("?")]
@@ -99,7 +100,7 @@ _ITEMS = re.compile(
 def asks_for_items(question: str) -> bool:
     """Does the question ask for several things of a kind ("Which container datatypes does collections provide?",
     "What output formats can pg_dump produce?", "List the ...")?"""
-    return bool(_ITEMS.search(question))
+    return bool(_ITEMS.search(expand_contractions(question)))
 
 
 NUMBER_TOKEN = re.compile(r"\d+\.\d+|\d+(?=[A-Za-z]{2,5}\b)|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)  # 7200RPM: 7200, RPM

@@ -91,6 +91,14 @@ def fold(text: str) -> str:
     return "".join(c for c in normalized if not unicodedata.combining(c)).lower().replace("’", "'")
 
 
+_CONTRACTED = re.compile(r"\b(what|who|where|when|how|which|that|it|there)['’](s|re)\b", re.I)
+
+
+def expand_contractions(question: str) -> str:
+    """"What's the difference ...?" -> "What is the difference ...?": question patterns are written out in full."""
+    return _CONTRACTED.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", question)
+
+
 def words(text: str) -> list[str]:
     """Raw word tokens (keeps case)."""
     return _WORD.findall(text)

@@ -341,6 +341,10 @@ def test_questions_for_several_things_get_a_composed_answer():
     assert wants_composed_answer("What output formats can pg_dump produce?")  # a plural thing asked for
     assert wants_composed_answer("Why must tables be vacuumed?") and wants_composed_answer("Summarize the December release.")
     assert not wants_composed_answer("What format does pg_dump use by default?")
+    # a contraction asks the same: "What's the difference ...?" is "What is the difference ...?"
+    assert wants_composed_answer("What's the difference between the VIRTUAL and STORED kinds?")
+    assert wants_composed_answer("What’s the purpose of VACUUM?")
+    assert not wants_composed_answer("What's the default port?")
     assert not wants_composed_answer("Which exception is raised for a missing key?")
 
 

@@ -649,3 +649,14 @@ def test_the_chunk_after_a_top_passage_joins_the_passages():
     assert [p.id for p in added] == ["r4"]  # r1 (after r0) is already there; r4 follows r3; the third passage is past top 2
     assert [p.id for p in following_passages([_passage(index, 0)], index, set())] == ["r1"]
     assert following_passages([_passage(index, 0)], index, set(), filters=Filters(sources=("o.html",))) == []
+
+
+def test_contracted_questions_get_the_type_of_the_full_wording():
+    from rag.facts import asks_for_items, question_type
+    from rag.text import expand_contractions
+
+    assert expand_contractions("What's new? Who’s he? Where're they? It's fine.") == "What is new? Who is he? Where are they? It is fine."
+    assert expand_contractions("the function's name") == "the function's name"  # a possessive stays
+    assert question_type("What's the default port?") == question_type("What is the default port?") == "default"
+    assert question_type("Who's the author of the module?") == "person"
+    assert asks_for_items("What're the storage classes?")
