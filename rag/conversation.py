@@ -76,6 +76,12 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
     answers = [m["content"] for m in history if m["role"] == "assistant"]
     if not previous or not answers or not is_follow_up(question):
         return question
+    ordinal = ORDINAL.search(question)
+    if ordinal:  # "BEGIN can start a DEFERRED, IMMEDIATE or EXCLUSIVE transaction." -> "And how is *the last one* different?"
+        items = next((found for turn in [*reversed(answers), *reversed(previous)] if (found := enumerated(turn))), [])
+        position = {"first": 0, "second": 1, "third": 2, "last": -1, "final": -1}[ordinal.group(1).lower()]
+        if items and (position < len(items)):
+            return f"{question[:ordinal.start()]}{items[position]}{question[ordinal.end():]}"
     named: list[str] = []
     if PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not ASKS_ABOUT_NAME.match(previous[-1]):
         # a person's name, without the titles English puts before it ("Special Envoy Keith Kellogg" -> "Keith Kellogg")
@@ -98,6 +104,19 @@ ASKS_ABOUT_THING = re.compile(r"\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:an?\s+
                               r"(?:\s+(?:in|of|for)\s+\w+)?(?:\s+(?:do|work|mean|used for))?\s*\?\s*$", re.I)
 THIS_THING = re.compile(r"\b(?:that|this)\s+(?:" + "|".join(sorted(THING_NOUNS)) + r")\b(?!\s+(?:of|in|for|from|to|on)\b)", re.I)
 DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those|the same)\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.I)
+
+
+ORDINAL = re.compile(r"\bthe (first|second|third|last|final)(?: one| option| kind| item)?\b(?! (?:time|step|row|line|page|statement|argument|parameter)s?\b)", re.I)
+_ENUMERATION = re.compile(r"([\w().-]+)((?:, [\w().-]+)+),? (?:and|or) ([\w().-]+)")
+
+
+def enumerated(text: str) -> list[str]:
+    """The items of the first list of three or more in a turn: "a DEFERRED, IMMEDIATE or EXCLUSIVE transaction" ->
+    DEFERRED, IMMEDIATE, EXCLUSIVE."""
+    m = _ENUMERATION.search(re.sub(r"\s*\[\d+\]", "", text))
+    if not m:
+        return []
+    return [m.group(1), *[i.strip() for i in m.group(2).split(", ") if i.strip()], m.group(3)]
 
 
 def code_names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, asks_for_items, dates, numbers, question_type
+from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, asks_for_items, core_question, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, expand_contractions, fold, split_sentences, stem, words
+from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -680,7 +680,7 @@ _OVERVIEW = re.compile(r"^\s*(?:(?:can|could|would) you |please )?(?:summari[sz]
 
 def asks_overview(question: str) -> bool:
     """"Summarize what bisect does", "What does the VACUUM command do?", "What is the bisect module used for?"."""
-    return bool(_OVERVIEW.search(expand_contractions(question)))
+    return bool(_OVERVIEW.search(core_question(question)))
 
 
 def opens_section(passage: Passage, quote: str) -> bool:

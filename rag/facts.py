@@ -40,17 +40,27 @@ ROLE_NOUNS = PERSON_NOUNS | frozenset(
     "general director chairman chairwoman commander governor mayor senator envoy professor doctor".split())
 
 
-def question_type(question: str) -> str:
-    question = expand_contractions(question)
-    # "PRAGMA table_info doesn't list them. Which pragma does?": the question is the sentence that asks
-    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p]
+_LEADING_CONJUNCTION = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay|now|and then|and also)\b,?\s*)+", re.I)
+
+
+def core_question(question: str) -> str:
+    """The words that ask: contractions written out ("What's" -> "What is"), the asking sentence of several
+    ("PRAGMA table_info doesn't list them. Which pragma does?"), a follow-up's leading "And" left off."""
+    question = expand_contractions(question.strip())
+    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question) if p]
     asking = [p for p in parts if p.endswith("?")]
     if len(parts) > 1 and len(asking) == 1:
         question = asking[0]
+    rest = _LEADING_CONJUNCTION.sub("", question)
+    return rest[:1].upper() + rest[1:] if rest else question
+
+
+def question_type(question: str) -> str:
+    question = core_question(question)
     # "When a mapping lacks the key, which exception is raised?": the leading clause is a condition, not the question
     q = re.sub(r"^\s*(?:when|if|after|before|once|while|since)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
                fold(question))
-    q = re.sub(r"^\s*(?:(?:and|but|so|also|then|ok|okay|now|and then|and also)\b,?\s*)+", "", q)  # a follow-up: "And which function ...?"
+    q = _LEADING_CONJUNCTION.sub("", q)  # "If so, and which ...": after the condition
     if re.match(r"\s*why\b", q):
         return "other"  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
@@ -100,7 +110,7 @@ _ITEMS = re.compile(
 def asks_for_items(question: str) -> bool:
     """Does the question ask for several things of a kind ("Which container datatypes does collections provide?",
     "What output formats can pg_dump produce?", "List the ...")?"""
-    return bool(_ITEMS.search(expand_contractions(question)))
+    return bool(_ITEMS.search(core_question(question)))
 
 
 NUMBER_TOKEN = re.compile(r"\d+\.\d+|\d+(?=[A-Za-z]{2,5}\b)|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)  # 7200RPM: 7200, RPM

@@ -396,3 +396,22 @@ def test_a_version_about_another_function_does_not_answer_when_a_function_was_ad
     assert not ask([iif, other]).answered
     answer = ask([iif + " Support for it was added in version 3.32.", other])
     assert answer.answered and "3.32" in answer.text and "3.34" not in answer.text, answer.text
+
+
+def test_the_last_one_is_the_last_item_the_conversation_listed():
+    """"BEGIN can start a DEFERRED, IMMEDIATE or EXCLUSIVE transaction." ... "And how is the last one different from
+    IMMEDIATE?": the last one is EXCLUSIVE, and a "how is X different" follow-up gets a composed answer."""
+    from rag.answerers.extractive import wants_composed_answer
+    from rag.conversation import enumerated, resolve_references
+
+    history = [{"role": "user", "content": "What kinds of transactions can BEGIN start?"},
+               {"role": "assistant", "content": "BEGIN can start a DEFERRED, IMMEDIATE or EXCLUSIVE transaction [1]."},
+               {"role": "user", "content": "Which one is the default?"},
+               {"role": "assistant", "content": "DEFERRED is the default: it becomes a read or write transaction [1]."}]
+    assert resolve_references("And how is the last one different from IMMEDIATE?", history) == "And how is EXCLUSIVE different from IMMEDIATE?"
+    assert resolve_references("What does the first one do?", history) == "What does DEFERRED do?"
+    assert resolve_references("What happens the first time it runs?", history) == "What happens the first time it runs?"  # not an item
+    assert enumerated("pg_dump writes plain, custom, directory and tar archives [1].") == ["plain", "custom", "directory", "tar"]
+    assert enumerated("It becomes a read or write transaction.") == []  # two are no list to count in
+    assert wants_composed_answer("And how is EXCLUSIVE different from IMMEDIATE?")
+    assert not wants_composed_answer("And how many are there?")

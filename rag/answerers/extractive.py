@@ -21,8 +21,8 @@ from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
 from ..evidence import Evidence, asks_overview, coverage, code_names, named_values, query_terms, rank_evidence, sentence_terms
-from ..text import expand_contractions, split_sentences
-from ..facts import asks_for_items, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
+from ..text import split_sentences
+from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
 from ..types import Answer, Passage
 from .base import AnswerContext, refusal, to_citation
@@ -211,7 +211,7 @@ def wants_composed_answer(question: str) -> bool:
     """Explanation, summary, list and comparison questions get several cited sentences, not one; so do overview
     questions ("What is the bisect module used for?", "What does VACUUM do?": the page's opening and its best) and
     questions for several things of a kind ("What output formats can pg_dump produce?", facts.asks_for_items)."""
-    return bool(_COMPOSED.search(expand_contractions(question))) or asks_overview(question) or asks_for_items(question)
+    return bool(_COMPOSED.search(core_question(question))) or asks_overview(question) or asks_for_items(question)
 
 
 def compose(ranked: list[Evidence], scoring: ScoringSettings) -> list[Evidence]:
