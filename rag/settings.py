@@ -232,6 +232,7 @@ class UISettings(Section):
     port: int = Field(7860, ge=1, le=65535, description="port of the chat window")
     user: str = Field("", description="login user (with password; empty = no login)")
     password: str = Field("", description="login password", repr=False)
+    refresh_seconds: float = Field(5.0, ge=0, description="how often the chat window checks the store for writes by others (API uploads, other processes) to refresh its documents table; 0 = only on reload")
 
 
 class ServeSettings(Section):

@@ -363,6 +363,41 @@ def test_bad_uploads_are_refused_and_change_nothing(api):
         assert httpx.get(f"{api.base}/health").json()["chunks"] == chunks
 
 
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium not installed (scripts/install.sh --test)")
+def test_an_open_chat_window_shows_documents_api_clients_add_and_remove(api):
+    """Under `rag serve` an API client uploads while a chat window is open: its documents table and corpus line
+    follow the store within seconds (ui.refresh_seconds), without a reload; and again when the client deletes."""
+    from playwright.sync_api import sync_playwright
+
+    name = "uploads/refresh_probe.txt"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(api.base) else route.abort())
+            page.goto(f"{api.base}/")
+            page.locator("input[type=text]").first.fill("anyone")  # the window's login (the API key is its password)
+            page.locator("input[type=password]").fill(KEY)
+            page.keyboard.press("Enter")
+            page.wait_for_selector("#question textarea", timeout=60_000)
+            page.click("#documents > button.label-wrap")
+            page.wait_for_selector("#docs-table [role=row]", timeout=30_000)
+            assert name not in page.inner_text("#docs-table")
+            documents = int(re.search(r"(\d+) documents", page.inner_text("#status")).group(1))
+            with http(api) as c:
+                r = c.post("/v1/documents", files={"files": ("refresh probe.txt", b"The Hrodna ferry carried 61 cyclists on 4 May.", "text/plain")})
+                assert r.status_code == 201 and r.json()["indexed"] == [name], r.text
+                page.wait_for_function(f"document.querySelector('#docs-table').innerText.includes({name!r})", timeout=30_000)
+                assert f"{documents + 1} documents" in page.inner_text("#status")
+                assert c.delete(f"/v1/documents/{name}").status_code == 200
+                page.wait_for_function(f"!document.querySelector('#docs-table').innerText.includes({name!r})", timeout=30_000)
+                assert f"{documents} documents" in page.inner_text("#status")
+        finally:
+            browser.close()
+
+
 @pytest.mark.slow
 def test_the_chat_window_is_served_at_the_root_behind_the_key(api):
     from gradio_client import Client

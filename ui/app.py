@@ -298,6 +298,14 @@ class ChatApp:
         if self._exports is not None:
             shutil.rmtree(self._exports, ignore_errors=True)
 
+    def store_key(self) -> str:
+        """Changes with every write to the store, by anyone (an API upload under `rag serve`, another process):
+        the window polls it to keep its documents table and corpus line current without a reload."""
+        try:
+            return repr(self.engine.store.change_key())
+        except Exception:  # a store being rebuilt or unreachable: try again at the next tick
+            return ""
+
     def watch_passes(self) -> int:
         w = self.watcher
         return -1 if w is None else w.passes
@@ -379,6 +387,8 @@ def build_app(settings: Settings, engine: Engine | None = None, engine_for: Call
             watch_status = gr.Markdown(app.watch_status(), elem_id="watch-status")
         shown_passes = gr.State(-1)
         timer = gr.Timer(2.0, active=False)
+        shown_store = gr.State("")
+        store_timer = gr.Timer(settings.ui.refresh_seconds, active=settings.ui.refresh_seconds > 0)
 
         inputs = [box, chatbot, backend, top_k, collection, answers]
         outputs = [chatbot, sources, status, answers]
@@ -429,11 +439,19 @@ def build_app(settings: Settings, engine: Engine | None = None, engine_for: Call
 
         timer.tick(poll, [shown_passes], [watch_status, docs, status, shown_passes], api_name=False)
 
+        def refresh(seen):
+            key = app.store_key()
+            if not key or key == seen:
+                return gr.skip(), gr.skip(), seen
+            return app.document_rows(), app.status(), key
+
+        store_timer.tick(refresh, [shown_store], [docs, status, shown_store], api_name=False, show_progress="hidden")
+
         def on_load():
             on = app.watcher is not None
-            return app.document_rows(), on, app.watch_status(), gr.Timer(active=on)
+            return app.document_rows(), on, app.watch_status(), gr.Timer(active=on), app.store_key()
 
-        demo.load(on_load, None, [docs, watching, watch_status, timer], api_name=False)
+        demo.load(on_load, None, [docs, watching, watch_status, timer, shown_store], api_name=False)
     demo.chat_app = app  # for tests and callers that need the engine
     return demo
 
