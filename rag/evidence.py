@@ -557,6 +557,17 @@ def next_chunk(index: LexicalIndex) -> Continuation:
     return follow
 
 
+def asking_paragraphs(text: str, max_words: int = 60) -> set[str]:
+    """Sentences of a short paragraph that ends by asking ("(12) I deleted a lot of data but the file did not get any
+    smaller. Is this a bug?"): a FAQ's question, whose statements describe the problem rather than answer it."""
+    out: set[str] = set()
+    for paragraph in text.split("\n\n"):
+        sentences = split_sentences(paragraph)
+        if len(sentences) > 1 and sentences[-1].rstrip().endswith("?") and len(paragraph.split()) <= max_words:
+            out.update(sentences)
+    return out
+
+
 def table_items(following: list[str], max_items: int = 12) -> list[str]:
     """The first cells of the table rows that follow a sentence ("namedtuple() | factory function ...",
     "deque | list-like container ..."): what the table lists. A first row of capitalised one-word labels
@@ -586,6 +597,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
     for rank, passage in enumerate(passages):
         sentences = split_sentences(passage.text)
         heads = set(passage.headings)
+        asked = asking_paragraphs(passage.text)
         parts = passage.heading.split(" › ")
         subject = parts[-1] if len(parts) > 1 else ""  # the section the passage starts in (not the document title)
         header: list[str] = []  # the first row of the table being read ("Level | Numeric value")
@@ -606,6 +618,18 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence) \
                 and not any(fold(w) in NUMBER_WORDS or fold(w) == "default" for w in words(sentence))  # "Default five seconds."
             label = len(sentence.split()) < 5 and re.search(r"\w/\w", sentence) and not re.search(r"[.!?]$|\d", sentence)
+            if sentence in asked:  # a FAQ's question is quoted with the start of its answer, never alone
+                if (i > 0 and sentences[i - 1] in asked) or sentence in seen:
+                    continue
+                seen.add(sentence)
+                window = [s for s in sentences[i:] if s in asked][:4]
+                answer = [s for s in sentences[i + len(window):i + len(window) + 3] if s not in heads and s not in asked]
+                while len(answer) > 1 and sum(len(a.split()) for a in answer[:-1]) >= 40:
+                    answer.pop()
+                if answer:
+                    text = " ".join(window + answer)
+                    out.append((text, passage, rank, text, subject))
+                continue
             if (short and not listed) or label or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)

@@ -660,3 +660,25 @@ def test_contracted_questions_get_the_type_of_the_full_wording():
     assert question_type("What's the default port?") == question_type("What is the default port?") == "default"
     assert question_type("Who's the author of the module?") == "person"
     assert asks_for_items("What're the storage classes?")
+
+
+def test_a_faq_question_is_quoted_with_the_start_of_its_answer():
+    """"(12) I deleted a lot of data but the file did not get smaller. Is this a bug?" describes a problem: alone it
+    answers nothing. It is a candidate only together with the sentences that answer it; a long paragraph that
+    merely ends with a question keeps its statements."""
+    from rag.evidence import candidate_sentences
+    from rag.types import Passage
+
+    faq = ("(12) I deleted a lot of data but the database file did not get any smaller. Is this a bug?\n\n"
+           "No. Deleted space is added to a free-list and reused later. It is not returned to the operating system.\n\n"
+           "Run VACUUM to shrink the file.")
+    quoted = [c[0] for c in candidate_sentences([Passage(id="f", text=faq, source="faq.html")])]
+    assert "(12) I deleted a lot of data but the database file did not get any smaller." not in quoted
+    assert quoted[0].startswith("(12) I deleted") and "Is this a bug? No. Deleted space is added" in quoted[0], quoted
+    assert "Run VACUUM to shrink the file." in quoted  # the answer's sentences are candidates of their own too
+    assert any(q.startswith("No. Deleted space") and q.endswith("It is not returned to the operating system.") for q in quoted)
+
+    long = " ".join(f"Sentence number {n} explains one more detail of the storage format in plain words." for n in range(6))
+    essay = f"{long} Why would anyone want that?"
+    kept = [c[0] for c in candidate_sentences([Passage(id="e", text=essay, source="essay.html")])]
+    assert "Sentence number 0 explains one more detail of the storage format in plain words." in kept
