@@ -734,6 +734,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         return []
     focus_terms = query_terms(focus, index) if focus and focus != question else []
     term_sets = [sentence_terms(c[0], index) for c in candidates]
+    places = [q for q in dict.fromkeys(qterms + focus_terms) if q.startswith("~")]
+    if places:  # "... citizens of Poland?": "Three Polish citizens ..." names the place by its adjective
+        term_sets = [t | {q for q in places if q not in t and any(demonym_of(q, w) for w in t if w.startswith("~"))} for t in term_sets]
     leads = [False] * len(candidates)
     if asks_overview(focus or question):  # "Summarize what the bisect module does.": a section's opening sentence says,
         # and it is about what the page's title names: quoted with the title, scored with its words

@@ -682,3 +682,20 @@ def test_a_faq_question_is_quoted_with_the_start_of_its_answer():
     essay = f"{long} Why would anyone want that?"
     kept = [c[0] for c in candidate_sentences([Passage(id="e", text=essay, source="essay.html")])]
     assert "Sentence number 0 explains one more detail of the storage format in plain words." in kept
+
+
+def test_a_place_is_named_by_its_adjective_in_a_sentence():
+    """"How many citizens of Poland were released?": "Three Polish citizens were released" names Poland."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    texts = ["Three Polish citizens were released on Saturday.", "The talks with Poland went on; Belarus released fourteen people."]
+    passages = [Passage(id=str(i), text=t, source=f"{i}.txt") for i, t in enumerate(texts)]
+    index = build_lexical_index(["0", "1"], texts, [{"source": "0.txt"}, {"source": "1.txt"}])
+    embedder, q = FakeEmbedder(), "How many citizens of Poland were released?"
+    ranked = rank_evidence(q, passages, embedder.encode([q])[0], index, embedder)
+    polish = next(e for e in ranked if e.sentence.startswith("Three Polish"))
+    assert "~poland" in polish.covered, polish.covered
+    assert ranked[0] is polish
