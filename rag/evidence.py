@@ -240,6 +240,19 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     return False
 
 
+_GENERIC_ATTRIBUTE = {"value", "values", "setting", "settings", "size", "behaviour", "behavior", "option", "choice", "mode", "one", "used", "is", "the"}
+
+
+def defaulted_attribute(question: str) -> set[str]:
+    """What a default question asks the default of, stemmed: "the default *timeout* of sqlite3.connect()" -> timeout;
+    "the default value of *work_mem*" -> work_mem (and its parts); empty when the question does not say."""
+    m = re.search(r"\bdefault\s+(?:(?:value|setting|size|behaviou?r|choice|mode)\s+(?:of|for)\s+(?:the\s+)?)?([\w.-]+)", question, re.I)
+    if not m or fold(m.group(1)) in _GENERIC_ATTRIBUTE or fold(m.group(1)) in STOPWORDS:
+        return set()
+    word = m.group(1).strip(".-")
+    return {stem(fold(word))} | {stem(fold(w)) for w in re.split(r"[._-]", word) if len(w) > 2 and fold(w) not in STOPWORDS}
+
+
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimum |largest |smallest |total )?number of ((?:[\w-]+ ){0,1}[\w-]+)"
                       r"|,\s*in (\w+s)\s*\??\s*$|\bin ((?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|characters|lines|pages|rows))\s*\??\s*$", re.I)
 
@@ -557,6 +570,21 @@ def next_chunk(index: LexicalIndex) -> Continuation:
     return follow
 
 
+_ITEM_LABEL = re.compile(r"^([\w.*-]+(?:\(\))?(?: \([^)]{1,40}\))?) [–—-] \S")
+
+
+def item_labels(text: str) -> dict[str, str]:
+    """The later sentences of a list item that opens with its label ("timeout (float) – How many seconds ... Default
+    five seconds."), mapped to that label: a bare note there is about the item, not about the section."""
+    out: dict[str, str] = {}
+    for paragraph in text.split("\n\n"):
+        m = _ITEM_LABEL.match(paragraph.strip())
+        if m:
+            for sentence in split_sentences(paragraph)[1:]:
+                out.setdefault(sentence, m.group(1))
+    return out
+
+
 def asking_paragraphs(text: str, max_words: int = 60) -> set[str]:
     """Sentences of a short paragraph that ends by asking ("(12) I deleted a lot of data but the file did not get any
     smaller. Is this a bug?"): a FAQ's question, whose statements describe the problem rather than answer it."""
@@ -598,6 +626,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
         sentences = split_sentences(passage.text)
         heads = set(passage.headings)
         asked = asking_paragraphs(passage.text)
+        labels = item_labels(passage.text)
         parts = passage.heading.split(" › ")
         subject = parts[-1] if len(parts) > 1 else ""  # the section the passage starts in (not the document title)
         header: list[str] = []  # the first row of the table being read ("Level | Numeric value")
@@ -652,8 +681,10 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if listed:
                 sentence = f"{sentence.rstrip()} {'; '.join(listed)}."
             if len(sentence.split()) <= 6 and not cells and (_VERSION.search(sentence) or re.search(r"\bdefault", sentence, re.I)):
-                # "New in version 3.11.", "Default five seconds.": a bare note about whatever its section (or page) is on
-                named = name_subject(subject or parts[0], sentence, always=True)
+                # "New in version 3.11.", "Default five seconds.": a bare note about whatever its item ("timeout (float) – How
+                # many seconds ... Default five seconds."), section or page is on
+                label = labels.get(sentence, "")
+                named = f"{label}: {sentence}" if label else name_subject(subject or parts[0], sentence, always=True)
             else:
                 named = name_subject(subject, sentence)
             out.append((named, passage, rank, row if cells else sentence, subject))
@@ -786,6 +817,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
                  # a table row is judged on its cells as written ("... Enums | number"), not as quoted with its header
                  and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name, is_topic))
                  for sentence, _, _, quote, _ in candidates]
+    if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
+        # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
+        typed = [t and bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", f"{c[4]} {c[0]}")}) for t, c in zip(typed, candidates)]
     typed = [t or lead for t, lead in zip(typed, leads)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]

@@ -699,3 +699,25 @@ def test_a_place_is_named_by_its_adjective_in_a_sentence():
     polish = next(e for e in ranked if e.sentence.startswith("Three Polish"))
     assert "~poland" in polish.covered, polish.covered
     assert ranked[0] is polish
+
+
+def test_a_default_answers_only_for_the_thing_whose_default_is_asked():
+    """"What is the default timeout of connect()?": "(the default is 1000000000)" of a length limit is not it; the
+    note "Default five seconds." closing the item "timeout (float) – How many seconds ..." is, named by that item."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import candidate_sentences, defaulted_attribute, rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    assert defaulted_attribute("What is the default timeout of sqlite3.connect()?") == {"timeout"}
+    assert defaulted_attribute("What is the default value of the port setting?") == {"port"}
+    assert defaulted_attribute("Which ON COMMIT behaviour is the default?") == set()  # nothing named: any default
+    text = ("Parameters:\n\ntimeout (float) – How many seconds the connection should wait if the database is locked. "
+            "Default five seconds.\n\nQuery the maximum length of a statement for a connection (the default is 1000000000).")
+    passage = Passage(id="c", text=text, source="sqlite3.html", heading="sqlite3.connect()", headings=("Parameters:",))
+    quoted = [c[0] for c in candidate_sentences([passage])]
+    assert "timeout (float): Default five seconds." in quoted, quoted
+    index = build_lexical_index(["c"], [text], [{"source": "sqlite3.html"}])
+    embedder, q = FakeEmbedder(), "What is the default timeout of sqlite3.connect()?"
+    typed = [e.sentence for e in rank_evidence(q, [passage], embedder.encode([q])[0], index, embedder) if e.typed]
+    assert typed == ["timeout (float): Default five seconds."], typed
