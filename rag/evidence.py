@@ -235,9 +235,29 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             or any(_VALUE_TOKEN.search(t) for t in sentence.split()))
     if qtype == "place":
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
-    if qtype in {"person", "organisation", "list"}:
+    if qtype == "organisation":
+        return any(_names_organisation(sentence, name) for name in named_values(sentence, qtype, question, is_name, is_topic))
+    if qtype in {"person", "list"}:
         return bool(named_values(sentence, qtype, question, is_name, is_topic)) or (qtype == "person" and _names_agent(sentence, question))
     return False
+
+
+_ORG_WORD = r"(?:Inc|Corp|Corporation|Ltd|LLC|GmbH|Co|Company|Foundation|University|Institute|Agency|Ministry|Party|Council|Committee|Association|Society|Bank|Group|Center|Centre|Library|Office|Department|Service|Times|News|Post|Press)"
+
+
+def _names_organisation(sentence: str, name: str) -> bool:
+    """Is a capitalised word of the sentence the name of an organisation: part of a run of capitalised words ("the
+    Center for New Ideas", "Library of Congress"), an acronym (RFE/RL, NATO), next to a word organisations are
+    named with (Acme Inc, Warsaw University), or the agent of a deed ("funded by Initech")? Not a lone product or
+    format word ("support for Zstandard")."""
+    n = re.escape(name)
+    cap = r"[A-Z][\w&'’-]*"
+    if re.fullmatch(r"[A-Z]{2,}", name):  # an acronym: "RFE/RL", "funded by the EU."; not a keyword ("the SQL MERGE command")
+        return bool(re.search(rf"\b{n}[/&][A-Z]|[A-Z][/&]{n}\b|\b(?:by|at|from)\s+(?:the\s+)?{n}(?=\s*[.,;:)]|\s*$|\s+(?:and|or|in|on)\b)", sentence))
+    if re.search(rf"(?:\b{cap}\s+(?:(?:of|for|the|de)\s+)*{n}\b|\b{n}(?:\s+(?:(?:of|for|the|de)\s+)*{cap})+)", sentence):
+        run = re.search(rf"((?:{cap}\s+(?:(?:of|for|the|de)\s+)*)*{n}(?:\s+(?:(?:of|for|the|de)\s+)*{cap})*)", sentence)
+        return bool(run) and len([w for w in run.group(1).split() if w[:1].isupper()]) >= 2 and not re.search(r"\d", run.group(1))
+    return bool(re.search(rf"\b{n}\s+{_ORG_WORD}\b|\b{_ORG_WORD}\s+(?:of\s+)?{n}\b|\bby\s+(?:the\s+)?{n}\b", sentence))
 
 
 _GENERIC_ATTRIBUTE = {"value", "values", "setting", "settings", "size", "behaviour", "behavior", "option", "choice", "mode", "one", "used", "is", "the"}

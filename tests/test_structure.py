@@ -255,6 +255,21 @@ def test_the_corpus_topic_names_no_company():
     assert has_type("Support for the SQL MERGE command was funded by Initech.", "organisation", q, is_topic=topic)
 
 
+def test_an_organisation_is_named_like_one():
+    """A lone capitalised word is no organisation ("support for Zstandard compression", keywords "INSERT, UPDATE and
+    DELETE"); a run of capitalised words, an acronym used as a name, an organisation word or a deed's agent is."""
+    from rag.evidence import has_type
+
+    q = "Which company sponsored the MERGE command?"
+    assert not has_type("More options for compression, including support for Zstandard and Brotli.", "organisation", q)
+    assert not has_type("MERGE allows combinations of INSERT, UPDATE and DELETE subcommands.", "organisation", q)
+    assert not has_type("Support for the SQL MERGE command.", "organisation", q)  # even where SQL is not the topic
+    q = "Which organisation did the journalist work for?"
+    for sentence in ("He worked for RFE/RL until 2020.", "She directs the Center for New Ideas.", "It was funded by the EU.",
+                     "The grant came from Acme Inc last year.", "The work was paid by Initech."):
+        assert has_type(sentence, "organisation", q), sentence
+
+
 def test_who_wants_one_of_the_corpus_proper_nouns():
     """A name is a word the corpus writes capitalised mid-sentence (NameVariants), not any capitalised word."""
     from rag.evidence import has_type
