@@ -36,6 +36,8 @@ DEFAULT_SCORING = ScoringSettings()
 # "Thus, dropping a column is quick ...": the reason is in the sentence before
 CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|for this reason|that is why|this is why|because of this"
                          r"|to (?:avoid|prevent) (?:this|that))\b", re.I)
+# "However, the default in PostgreSQL is ...": the sentence before is qualified, corrected or contradicted
+CONTRAST = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|in practice|in fact|actually|that said|even so)\b", re.I)
 PRONOUN_START = re.compile(r"^(?:\W*\w+,?\s+){0,2}?(he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.I)
 
 
@@ -605,6 +607,14 @@ def item_labels(text: str) -> dict[str, str]:
     return out
 
 
+def paragraph_of(text: str, count: int) -> list[int]:
+    """The paragraph number of each of the text's ``count`` sentences (split_sentences order)."""
+    out: list[int] = []
+    for number, paragraph in enumerate(re.split(r"\n\s*\n", text)):
+        out.extend([number] * len(split_sentences(paragraph)))
+    return out if len(out) == count else list(range(count))  # unaligned: every sentence its own paragraph
+
+
 def asking_paragraphs(text: str, max_words: int = 60) -> set[str]:
     """Sentences of a short paragraph that ends by asking ("(12) I deleted a lot of data but the file did not get any
     smaller. Is this a bug?"): a FAQ's question, whose statements describe the problem rather than answer it."""
@@ -646,6 +656,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
         sentences = split_sentences(passage.text)
         heads = set(passage.headings)
         asked = asking_paragraphs(passage.text)
+        paragraph = paragraph_of(passage.text, len(sentences))
         labels = item_labels(passage.text)
         parts = passage.heading.split(" › ")
         subject = parts[-1] if len(parts) > 1 else ""  # the section the passage starts in (not the document title)
@@ -692,6 +703,11 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                         and len(sentences[i - 2].split()) + len(before.split()) < 60:
                     before = f"{sentences[i - 2]} {before}"
                 sentence = f"{before} {sentence}"
+            if i + 1 < len(sentences) and CONTRAST.match(sentences[i + 1]) and paragraph[i] == paragraph[i + 1] \
+                    and sentences[i + 1] not in heads and len(sentences[i + 1].split()) < 40:
+                # "SQL specifies that the default is ON COMMIT DELETE ROWS. However, the default in PostgreSQL is ...":
+                # quoted alone, the first would say what the next one corrects
+                sentence = f"{sentence} {sentences[i + 1]}"
             if sentence.rstrip().endswith(":") and not listed:  # a lead-in ("... the following forms:") brings what it introduces
                 following, following_heads = sentences[i + 1:], heads
                 if continuation is not None:  # the list may run on into the next chunk

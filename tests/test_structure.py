@@ -736,3 +736,18 @@ def test_a_default_answers_only_for_the_thing_whose_default_is_asked():
     embedder, q = FakeEmbedder(), "What is the default timeout of sqlite3.connect()?"
     typed = [e.sentence for e in rank_evidence(q, [passage], embedder.encode([q])[0], index, embedder) if e.typed]
     assert typed == ["timeout (float): Default five seconds."], typed
+
+
+def test_a_sentence_is_quoted_with_the_however_that_corrects_it():
+    """"SQL specifies that the default is DELETE ROWS. However, the default in PostgreSQL is PRESERVE ROWS.": quoting
+    the first alone would state what the next one corrects. Only within one paragraph."""
+    from rag.evidence import candidate_sentences
+    from rag.types import Passage
+
+    text = ("If the clause is omitted, SQL specifies that the default behavior is ON COMMIT DELETE ROWS. "
+            "However, the default behavior in PostgreSQL is ON COMMIT PRESERVE ROWS.\n\n"
+            "Temporary tables are dropped at the end of a session.\n\nHowever, views on them stay until the session ends.")
+    quoted = [c[0] for c in candidate_sentences([Passage(id="t", text=text, source="create-table.html")])]
+    assert ("If the clause is omitted, SQL specifies that the default behavior is ON COMMIT DELETE ROWS. "
+            "However, the default behavior in PostgreSQL is ON COMMIT PRESERVE ROWS.") in quoted, quoted
+    assert "Temporary tables are dropped at the end of a session." in quoted  # the next paragraph's "However" is not its own
