@@ -142,12 +142,34 @@ def numbers(sentence: str) -> list[Value]:
                 continue  # "21 June"
         elif low in NUMBER_WORDS and low not in {"one", "zero"}:
             value = float(NUMBER_WORDS[low])
+        elif re.fullmatch(r"\d+[kK]|\d+M", tok):  # "100K hits/day", "2M rows"
+            value = float(tok[:-1]) * (1e6 if tok[-1] == "M" else 1e3)
         if value is None:
             continue
         # the counted noun, past articles and adjectives ("123 more political prisoners" counts prisoners)
         unit_words = [stem(fold(t)) for t in tokens[i + 1:i + 4] if t.lower() not in {"of", "the", "a", "more"} and not ADJECTIVE.search(t.lower())]
         approx = any(t.lower() in APPROXIMATE for t in tokens[max(0, i - 2):i])
         out.append(Value("number", (value,), unit_words[0] if unit_words else "", approx, tok))
+    return out
+
+
+_COUNT_WORD = re.compile(r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+_THEN_LIST = re.compile(r"\s+(?:[\w-]+\s+){0,3}?[\w-]+:\s*([^.;:]+)")
+
+
+def listed_counts(sentence: str) -> set[float]:
+    """Numbers that count the items the sentence then lists ("one of five storage classes: NULL, INTEGER, REAL, TEXT
+    or BLOB"): they say no more than the list does."""
+    out: set[float] = set()
+    for m in _COUNT_WORD.finditer(sentence):
+        listed = _THEN_LIST.match(sentence, m.end())
+        if not listed:
+            continue
+        word = m.group(1).lower()
+        count = float(word) if word.isdigit() else float(NUMBER_WORDS[word])
+        items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed.group(1).strip()) if i.strip()]
+        if len(items) >= 2 and len(items) == count:
+            out.add(count)
     return out
 
 

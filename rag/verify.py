@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .evidence import coverage, query_terms, sentence_terms
-from .facts import numbers
+from .facts import listed_counts, numbers
 from .lexical import LexicalIndex
 from .text import split_sentences
 
@@ -80,7 +80,8 @@ _BARE_REPLY = re.compile(r"(?i)(?:yes|no|indeed|correct|right|not quite|exactly)
 
 
 def _numbers_ok(claim: str, passage_text: str) -> bool:
-    claimed = {v.value for v in numbers(claim)}
+    # a count of the items the claim itself lists ("five storage classes: NULL, INTEGER, ...") is checked as those items
+    claimed = {v.value for v in numbers(claim)} - {(n,) for n in listed_counts(claim)}
     if not claimed:
         return True
     stated = {v.value for v in numbers(passage_text)}

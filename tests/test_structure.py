@@ -751,3 +751,24 @@ def test_a_sentence_is_quoted_with_the_however_that_corrects_it():
     assert ("If the clause is omitted, SQL specifies that the default behavior is ON COMMIT DELETE ROWS. "
             "However, the default behavior in PostgreSQL is ON COMMIT PRESERVE ROWS.") in quoted, quoted
     assert "Temporary tables are dropped at the end of a session." in quoted  # the next paragraph's "However" is not its own
+
+
+def test_numbers_with_k_and_counts_of_listed_items_are_checked_as_written():
+    """"100K hits/day" states 100,000; "five storage classes: NULL, INTEGER, REAL, TEXT or BLOB" counts what it lists, so
+    verification checks the items, not a "five" the page never writes. A wrong count or a figure not stated still fails."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.facts import listed_counts, numbers
+    from rag.lexical import build_lexical_index
+    from rag.verify import support
+
+    assert [v.value for v in numbers("fewer than 100K hits/day, 2M rows")] == [(100000.0,), (2000000.0,)]
+    assert listed_counts("one of five storage classes: NULL, INTEGER, REAL, TEXT or BLOB.") == {5.0}
+    assert listed_counts("one of six storage classes: NULL, INTEGER, REAL, TEXT or BLOB.") == set()
+    page = ("Each value stored in the database has one of the following storage classes: NULL, INTEGER, REAL, TEXT, BLOB. "
+            "Any site that gets fewer than 100K hits/day should work fine.")
+    index, embedder = build_lexical_index(["p"], [page], [{"source": "p.html"}]), FakeEmbedder()
+    assert support("Every value has one of five storage classes: NULL, INTEGER, REAL, TEXT or BLOB.", [page], index, embedder) > 0.5
+    assert support("Every value has one of six storage classes: NULL, INTEGER, REAL, TEXT or BLOB.", [page], index, embedder) == 0.0
+    assert support("There are five storage classes.", [page], index, embedder) == 0.0
+    assert support("Sites with fewer than 100,000 hits a day work fine.", [page], index, embedder) > 0.5
+    assert support("Sites with fewer than 200,000 hits a day work fine.", [page], index, embedder) == 0.0
