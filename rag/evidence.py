@@ -476,6 +476,19 @@ def subject_of(heading: str) -> str:
 _ACRONYM = re.compile(r"[A-Z][A-Z]+")
 
 
+#: The sections every manual page has (man-pages(7)), and their usual companions: section titles, not things.
+STANDARD_SECTIONS = frozenset((
+    "name", "synopsis", "configuration", "description", "options", "exit status", "return value", "errors", "environment",
+    "files", "versions", "attributes", "conforming to", "standards", "history", "notes", "caveats", "bugs", "example",
+    "examples", "author", "authors", "reporting bugs", "copyright", "see also", "discussion", "output", "usage",
+    "overview", "introduction", "summary", "details", "arguments", "parameters"))
+
+
+def is_standard_section(heading: str) -> bool:
+    """"DESCRIPTION", "OPTIONS", "SEE ALSO", "Examples": a manual page's standard sections say where, not what."""
+    return " ".join(heading.lower().strip(" :").split()) in STANDARD_SECTIONS
+
+
 def looks_like_term(heading: str) -> bool:
     """A heading that names a thing (KeyError, abs(x), json.dumps, SKIP_LOCKED, --schema-only, \\watch),
     not a section title ("Description", "Concrete exceptions", "26.3.1. Setting Up WAL Archiving").
@@ -483,7 +496,7 @@ def looks_like_term(heading: str) -> bool:
     A numbered heading is a section title; so is a longer heading in which an acronym is the only
     term-like word ("Setting Up WAL Archiving")."""
     tokens = heading.split()
-    if tokens and SECTION_LABEL.fullmatch(tokens[0]):
+    if (tokens and SECTION_LABEL.fullmatch(tokens[0])) or is_standard_section(heading):
         return False
     termish = [t for t in tokens if _TERM_TOKEN.search(t)]
     if len(tokens) > 3 and all(_ACRONYM.fullmatch(t) for t in termish):
@@ -720,7 +733,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 # "New in version 3.11.", "Default five seconds.": a bare note about whatever its item ("timeout (float) – How
                 # many seconds ... Default five seconds."), section or page is on
                 label = labels.get(sentence, "")
-                named = f"{label}: {sentence}" if label else name_subject(subject or parts[0], sentence, always=True)
+                named = f"{label}: {sentence}" if label else name_subject(
+                    subject if subject and not is_standard_section(subject) else parts[0], sentence, always=True)
             else:
                 named = name_subject(subject, sentence)
             out.append((named, passage, rank, row if cells else sentence, subject))

@@ -772,3 +772,19 @@ def test_numbers_with_k_and_counts_of_listed_items_are_checked_as_written():
     assert support("There are five storage classes.", [page], index, embedder) == 0.0
     assert support("Sites with fewer than 100,000 hits a day work fine.", [page], index, embedder) > 0.5
     assert support("Sites with fewer than 200,000 hits a day work fine.", [page], index, embedder) == 0.0
+
+
+def test_a_manual_pages_standard_sections_are_not_subjects():
+    """"DESCRIPTION", "OPTIONS", "SEE ALSO": every manual page has them; a sentence under one is not about a thing
+    called DESCRIPTION, so it is not quoted as "DESCRIPTION: ..."; a bare note there names the page instead."""
+    from rag.evidence import candidate_sentences, looks_like_term, name_subject
+    from rag.types import Passage
+
+    assert not looks_like_term("DESCRIPTION") and not looks_like_term("SEE ALSO") and not looks_like_term("Options:")
+    assert looks_like_term("VACUUM") and looks_like_term("SKIP_LOCKED")  # a keyword is still a thing
+    sentence = "Use git stash when you want a clean working directory."
+    assert name_subject("DESCRIPTION", sentence) == sentence
+    page = Passage(id="s", text="DESCRIPTION\n\nUse git stash when you want a clean working directory.\n\nNew in version 2.13.",
+                   source="git-stash.html", heading="git-stash(1) Manual Page › DESCRIPTION", headings=("DESCRIPTION",))
+    quoted = [c[0] for c in candidate_sentences([page])]
+    assert sentence in quoted and "git-stash(1) Manual Page: New in version 2.13." in quoted, quoted
