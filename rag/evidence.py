@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, asks_for_items, core_question, dates, numbers, question_type
+from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -172,6 +172,22 @@ def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     return out
 
 
+def _named_by_its_noun(sentence: str, folded_question: str) -> bool:
+    """"Which attribute makes Git expand $Id$?": "When *the attribute ident* is set ..." or "*the ident attribute*" names
+    one by the asked noun, in plain words."""
+    asked = set(re.findall(r"[\w-]+", folded_question))
+    noun = next((n for n in sorted(THING_NOUNS) if n in asked or f"{n}s" in asked), "")
+    if not noun:
+        return False
+    for m in re.finditer(rf"\bthe\s+{noun}\s+([\w.-]+)|\bthe\s+([\w.-]+)\s+{noun}\b", sentence, re.I):
+        word = fold(m.group(1) or m.group(2))
+        plain = word.isalpha()  # "the following attribute", "the named option" describe; "working-tree-encoding" names
+        if word not in asked and word not in STOPWORDS and word not in QUESTION_WORDS \
+                and not (plain and (ADJECTIVE.search(word) or word.endswith(("ed", "ing")))):
+            return True
+    return False
+
+
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
@@ -230,7 +246,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             if noun.search(q):
                 return any(shape.search(t) for t in terms + [t.strip(".,:;()") for t in sentence.split()]
                            if fold(t.strip(".,:;()")) not in set(q.split()))
-        return bool(terms)
+        return bool(terms) or _named_by_its_noun(sentence, q)
     if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
         return bool(re.search(r"\bdefault", sentence, re.I)) and (
             bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))

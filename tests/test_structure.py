@@ -788,3 +788,15 @@ def test_a_manual_pages_standard_sections_are_not_subjects():
                    source="git-stash.html", heading="git-stash(1) Manual Page › DESCRIPTION", headings=("DESCRIPTION",))
     quoted = [c[0] for c in candidate_sentences([page])]
     assert sentence in quoted and "git-stash(1) Manual Page: New in version 2.13." in quoted, quoted
+
+
+def test_a_thing_named_in_plain_words_by_its_noun_answers_which_thing():
+    """"Which attribute makes Git expand $Id$?": "When the attribute ident is set ..." names the attribute without any
+    code-like spelling; "the working-tree-encoding attribute" too; "the following attribute" names none."""
+    from rag.evidence import has_type
+
+    q = "Which gitattributes attribute makes Git expand $Id$ on checkout?"
+    assert has_type("When the attribute ident is set for a path, Git replaces $Id$ upon checkout.", "term", q)
+    assert has_type("Set the working-tree-encoding attribute to re-encode files.", "term", q)
+    for sentence in ("When the attribute is set, Git replaces it.", "The following attribute applies.", "The same attribute applies."):
+        assert not has_type(sentence, "term", q), sentence
