@@ -34,9 +34,13 @@ def normalise_history(history: list | None) -> list[dict[str, str]]:
     return out
 
 
+#: "which one", "give one", "the other one": *one* standing for a thing an earlier turn named
+ONE = re.compile(r"\b(?:which|that|this|the other|another|give|pass|specify|use|choose|pick|get|want|need)\s+one\b(?!\s+of\b)", re.I)
+
+
 def is_follow_up(question: str) -> bool:
-    """Does a question lean on an earlier turn (a pronoun, "there", "and ...", or hardly any content words)?"""
-    return bool(FOLLOW_UP_WORDS.search(question)) or len(content_words(question)) <= 2 \
+    """Does a question lean on an earlier turn (a pronoun, "which one", "there", "and ...", or hardly any content words)?"""
+    return bool(FOLLOW_UP_WORDS.search(question)) or bool(ONE.search(question)) or len(content_words(question)) <= 2 \
         or question.lower().startswith(("and ", "what about", "how about"))
 
 

@@ -84,6 +84,8 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
     if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
+                 r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name)\b"
+                 r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming) (?:one|it|any|a|an)\b|\bleave (?:it|that|them) out\b"
                  r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", q):
         return "default"
     people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"

@@ -415,3 +415,17 @@ def test_the_last_one_is_the_last_item_the_conversation_listed():
     assert enumerated("It becomes a read or write transaction.") == []  # two are no list to count in
     assert wants_composed_answer("And how is EXCLUSIVE different from IMMEDIATE?")
     assert not wants_composed_answer("And how many are there?")
+
+
+def test_which_one_if_i_dont_give_one_is_a_follow_up_asking_for_a_default():
+    """After "What does git reset --soft do?": "Which mode do I get if I don't give one at all?" leans on the earlier
+    turn (its *one* is a mode of that command) and asks for the default."""
+    from rag.conversation import is_follow_up, standalone_question
+    from rag.facts import question_type
+
+    q = "Which mode do I get if I don't give one at all?"
+    assert is_follow_up(q) and question_type(q) == "default"
+    assert question_type("What port is used if you do not specify one?") == "default"
+    history = [{"role": "user", "content": "What does git reset --soft HEAD^ do?"}, {"role": "assistant", "content": "It keeps the index."}]
+    assert standalone_question(q, history).startswith("What does git reset --soft HEAD^ do?")
+    assert not is_follow_up("Which one of the three isolation levels is the strictest in PostgreSQL?")
