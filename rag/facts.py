@@ -65,6 +65,7 @@ def question_type(question: str) -> str:
         return "other"  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
+                 r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ )?(?:size|length|width|height|duration|count|capacity|depth)s? of\b"
                  r"|,\s*in (?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|weeks|months|years|characters|lines|pages|rows|percent)\s*\??\s*$", q):

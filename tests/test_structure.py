@@ -800,3 +800,11 @@ def test_a_thing_named_in_plain_words_by_its_noun_answers_which_thing():
     assert has_type("Set the working-tree-encoding attribute to re-encode files.", "term", q)
     for sentence in ("When the attribute is set, Git replaces it.", "The following attribute applies.", "The same attribute applies."):
         assert not has_type(sentence, "term", q), sentence
+
+
+def test_an_exit_code_is_a_number_an_error_code_need_not_be():
+    from rag.facts import question_type
+
+    assert question_type("With git bisect run, what exit code should my script return when a commit cannot be tested?") == "number"
+    assert question_type("Which exit status does grep return when nothing matches?") == "number"
+    assert question_type("What error code is returned when the database is busy?") != "number"  # SQLITE_BUSY is a name
