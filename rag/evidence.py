@@ -38,6 +38,16 @@ CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|
                          r"|to (?:avoid|prevent) (?:this|that))\b", re.I)
 # "However, the default in PostgreSQL is ...": the sentence before is qualified, corrected or contradicted
 CONTRAST = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|in practice|in fact|actually|that said|even so)\b", re.I)
+_THIS_NOUN = re.compile(r"\b(?:this|these|such)\s+([a-z][\w-]+)", re.I)
+
+
+def refers_back(sentence: str, before: str) -> bool:
+    """"... exits with *this code* ..." after "The special exit code 125 should be used ...": a demonstrative whose noun
+    the sentence before uses points at what that sentence says."""
+    nouns = {stem(fold(m.group(1))) for m in _THIS_NOUN.finditer(sentence)} - {stem(w) for w in STOPWORDS}
+    return bool(nouns) and bool(nouns & {stem(fold(w)) for w in words(before)})
+
+
 PRONOUN_START = re.compile(r"^(?:\W*\w+,?\s+){0,2}?(he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.I)
 
 
@@ -722,7 +732,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if (short and not listed) or label or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
-            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence)) and not sentences[i - 1].rstrip().endswith("?") \
+            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or refers_back(sentence, sentences[i - 1])) \
+                    and not sentences[i - 1].rstrip().endswith("?") \
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads \
                     and sentences[i - 1].rstrip()[-1:] in '.!:;)"”’\'':  # a sentence, not a label line ("Source code: Lib/bisect.py")
                 before = sentences[i - 1]

@@ -808,3 +808,18 @@ def test_an_exit_code_is_a_number_an_error_code_need_not_be():
     assert question_type("With git bisect run, what exit code should my script return when a commit cannot be tested?") == "number"
     assert question_type("Which exit status does grep return when nothing matches?") == "number"
     assert question_type("What error code is returned when the database is busy?") != "number"  # SQLITE_BUSY is a name
+
+
+def test_this_noun_brings_the_sentence_that_says_what_it_is():
+    """"If the script exits with this code, the revision is skipped." says which code only through the sentence before
+    ("The special exit code 125 should be used ..."): the two are quoted together. A demonstrative whose noun the
+    sentence before does not use brings nothing."""
+    from rag.evidence import candidate_sentences, refers_back
+    from rag.types import Passage
+
+    first = "The special exit code 125 should be used when the current source code cannot be tested."
+    second = "If the script exits with this code, the current revision will be skipped."
+    assert refers_back(second, first)
+    assert not refers_back("In this case the build is retried.", first)
+    quoted = [c[0] for c in candidate_sentences([Passage(id="b", text=f"{first} {second}", source="git-bisect.html")])]
+    assert f"{first} {second}" in quoted, quoted
