@@ -44,8 +44,13 @@ _THIS_NOUN = re.compile(r"\b(?:this|these|such)\s+([a-z][\w-]+)", re.I)
 def refers_back(sentence: str, before: str) -> bool:
     """"... exits with *this code* ..." after "The special exit code 125 should be used ...": a demonstrative whose noun
     the sentence before uses points at what that sentence says."""
+    if _DO_SO.search(sentence):  # "The easiest way to do so is: ..." after "... introduce yourself to Git ..."
+        return True
     nouns = {stem(fold(m.group(1))) for m in _THIS_NOUN.finditer(sentence)} - {stem(w) for w in STOPWORDS}
     return bool(nouns) and bool(nouns & {stem(fold(w)) for w in words(before)})
+
+
+_DO_SO = re.compile(r"\b(?:do|doing|does|did|done)\s+(?:so|this|that)\b(?!\s+[a-z]+\b(?<!\bis\b))", re.I)
 
 
 PRONOUN_START = re.compile(r"^(?:\W*\w+,?\s+){0,2}?(he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.I)
@@ -752,6 +757,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 following, following_heads = sentences[i + 1:], heads
                 if continuation is not None:  # the list may run on into the next chunk
                     more, more_heads = continuation(passage)
+                    if following and more and more[0].startswith(following[-1]):
+                        following = following[:-1]  # a code block cut by the chunk's end, whole in the next chunk
                     following, following_heads = following + more, heads | more_heads
                 sentence = " ".join([sentence, *lead_in_window(following, following_heads)])
             if listed:

@@ -823,3 +823,31 @@ def test_this_noun_brings_the_sentence_that_says_what_it_is():
     assert not refers_back("In this case the build is retried.", first)
     quoted = [c[0] for c in candidate_sentences([Passage(id="b", text=f"{first} {second}", source="git-bisect.html")])]
     assert f"{first} {second}" in quoted, quoted
+
+
+def test_do_so_brings_what_it_does():
+    """"It is a good idea to introduce yourself to Git ... The easiest way to do so is: $ git config --global user.name
+    ...": the sentence that says how is quoted with the one that says what."""
+    from rag.evidence import candidate_sentences, refers_back
+    from rag.types import Passage
+
+    assert refers_back("The easiest way to do so is:", "Introduce yourself.") and refers_back("To do this, run VACUUM.", "x")
+    assert not refers_back("Do this command first.", "Introduce yourself.")
+    text = ("It is a good idea to introduce yourself to Git with your name and email address. The easiest way to do so is:\n\n"
+            '$ git config --global user.name "Your Name"\n\nOther text follows here in a new paragraph.')
+    quoted = [c[0] for c in candidate_sentences([Passage(id="g", text=text, source="gittutorial.html")])]
+    assert any(q.startswith("It is a good idea") and "user.name" in q for q in quoted), quoted
+
+
+def test_a_code_block_cut_by_the_chunk_end_is_quoted_once():
+    """The chunk ends after the block's first line and the next chunk holds the whole block: the lead-in quotes the
+    block once, not its first line and then the block."""
+    from rag.evidence import candidate_sentences
+    from rag.types import Passage
+
+    first = '$ git config --global user.name "Your Name"'
+    whole = f"{first} $ git config --global user.email you@example.com"
+    passage = Passage(id="g", text=f"Introduce yourself to Git. The easiest way to do so is:\n\n{first}", source="gittutorial.html")
+    quoted = [c[0] for c in candidate_sentences([passage], lambda p: ([whole, "Importing a new project"], {"Importing a new project"}))]
+    window = next(q for q in quoted if q.startswith("Introduce yourself"))
+    assert window.count("user.name") == 1 and "user.email" in window, window
