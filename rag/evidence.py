@@ -838,16 +838,35 @@ def opens_section(passage: Passage, quote: str) -> bool:
     return False
 
 
+_META = r"(?:docs?|documentation|manual|man ?page|help|(?:web ?)?pages?|articles?|texts?|guide|tutorial|faq|reference)"
+_ANSWER_FORM = re.compile(
+    rf"\b(?:according to|as (?:stated|described|explained|documented) in|as per|per)\s+(?:the\s+|this\s+|these\s+|your\s+)?"
+    rf"((?:[\w.-]+\s+){{0,4}}?){_META}(?:['’]s?)?(?:\s*,)?"
+    rf"|\b(?:in|from)\s+(?:the|this|these|your)\s+{_META}(?:['’]s?)?(?=\s*[,?.]|\s+(?:how|what|which|who|when|where|why|is|are|does|do|can)\b)"
+    r"|\b(?:in brief|briefly|in short|in a nutshell|in (?:simple|plain) (?:terms|words|english)|in a (?:few|couple of) (?:words|sentences)"
+    r"|quickly|roughly speaking|in general terms)\b,?"
+    r"|\b(?:give|write|provide)(?: me)? (?:an? )?(?:short |brief |quick )?(?:overview|summary|explanation|description) of\b", re.I)
+
+
+def answer_content(question: str) -> str:
+    """The question without the words that say how or from where to answer rather than what ("in brief", "according to
+    the docs", "give a short overview of"): a page never says "briefly" about itself. A named page keeps its name
+    ("according to the temporary files page" -> "temporary files")."""
+    if not question:
+        return question
+    return " ".join(_ANSWER_FORM.sub(lambda m: m.group(1) or " ", question).split())
+
+
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
                   embedder, focus: str = "", scoring: ScoringSettings = DEFAULT_SCORING) -> list[Evidence]:
     """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms weigh
     ``scoring.focus_weight`` of lexical coverage, the whole rewritten question the rest."""
-    qterms = query_terms(question, index)
+    qterms = query_terms(answer_content(question), index)
     qtype = question_type(focus or question)
     candidates = candidate_sentences(passages, next_chunk(index), items=asks_for_items(focus or question))
     if not candidates:
         return []
-    focus_terms = query_terms(focus, index) if focus and focus != question else []
+    focus_terms = query_terms(answer_content(focus), index) if focus and focus != question else []
     term_sets = [sentence_terms(c[0], index) for c in candidates]
     places = [q for q in dict.fromkeys(qterms + focus_terms) if q.startswith("~")]
     if places:  # "... citizens of Poland?": "Three Polish citizens ..." names the place by its adjective
@@ -877,7 +896,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     else:
         factor = [1.0] * len(candidates)
     # Words the corpus never uses ("population", "prime") mean the question is likely about something it doesn't cover.
-    asked = query_terms(focus or question, index)
+    asked = query_terms(answer_content(focus or question), index)
     if asked:
         total = sum(index.term_weight(t) for t in asked)
         unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total

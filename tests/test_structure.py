@@ -851,3 +851,24 @@ def test_a_code_block_cut_by_the_chunk_end_is_quoted_once():
     quoted = [c[0] for c in candidate_sentences([passage], lambda p: ([whole, "Importing a new project"], {"Importing a new project"}))]
     window = next(q for q in quoted if q.startswith("Introduce yourself"))
     assert window.count("user.name") == 1 and "user.email" in window, window
+
+
+def test_words_about_the_answers_form_or_source_do_not_count_as_its_content():
+    """"In brief", "according to the docs", "give a short overview of" say how or from where to answer: a passage
+    never says "briefly" about itself, so those words must not drag a right sentence's coverage down."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import answer_content, rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    assert answer_content("In brief, which integration branches does the project keep?") == "which integration branches does the project keep?"
+    assert answer_content("According to the temporary files page, how many kinds are there?") == "temporary files how many kinds are there?"
+    assert answer_content("How many hits a day, per the docs?").startswith("How many hits a day")
+    assert answer_content("What is the short format?") == "What is the short format?"  # "short" as content stays
+    text = "The project keeps four integration branches: maint, master, next and seen."
+    passage = Passage(id="w", text=text, source="gitworkflows.html")
+    index, embedder = build_lexical_index(["w"], [text], [{"source": "gitworkflows.html"}]), FakeEmbedder()
+
+    def lexical(q: str) -> float:
+        return rank_evidence(q, [passage], embedder.encode([q])[0], index, embedder)[0].lexical
+    assert lexical("In brief, which integration branches does the project keep?") == lexical("Which integration branches does the project keep?")
