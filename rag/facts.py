@@ -87,7 +87,9 @@ def question_type(question: str) -> str:
     if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                  r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name)\b"
                  r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming) (?:one|it|any|a|an)\b|\bleave (?:it|that|them) out\b"
-                 r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", q):
+                 r"|\b(?:if|when) (?:i|you|we) (?:leave out|omit)\b"
+                 r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", f"{fold(question)} {q}"):
+        # (the condition counts here: "If I leave out the mode, which one applies?")
         return "default"
     people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"
     if re.search(r"^\s*(who|whom|whose)\b|\b(?:which|what) " + people

@@ -426,6 +426,8 @@ def test_which_one_if_i_dont_give_one_is_a_follow_up_asking_for_a_default():
     q = "Which mode do I get if I don't give one at all?"
     assert is_follow_up(q) and question_type(q) == "default"
     assert question_type("What port is used if you do not specify one?") == "default"
+    assert question_type("And if I leave out the mode entirely, which one applies?") == "default"  # the condition asks
+    assert question_type("When a mapping lacks the key, which exception is raised?") == "term"  # a condition only
     history = [{"role": "user", "content": "What does git reset --soft HEAD^ do?"}, {"role": "assistant", "content": "It keeps the index."}]
     assert standalone_question(q, history).startswith("What does git reset --soft HEAD^ do?")
     assert not is_follow_up("Which one of the three isolation levels is the strictest in PostgreSQL?")
