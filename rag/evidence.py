@@ -419,14 +419,16 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     return out
 
 
-def code_names(question: str, index: LexicalIndex) -> set[str]:
+def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> set[str]:
     """The code names a question states ("iif()", "sqlite3.connect", "--schema-only"), as terms: a value for
-    "In which release was iif() added?" must be about iif()."""
+    "In which release was iif() added?" must be about iif(). Not the corpus's topic ("PostgreSQL" in its manual,
+    written like a class name): as in ``constraint_terms``, a passage need not repeat it."""
+    topic = topic_test(index, scoring)
     out: set[str] = set()
     for raw in question.split():
         bare = raw.strip(".,;:!?\"'“”‘’")
         if bare and _TERM_TOKEN.search(bare) and not _ACRONYM.fullmatch(bare):
-            out.update(query_terms(bare, index))
+            out.update(t for t in query_terms(bare, index) if not topic(t))
     return out
 
 

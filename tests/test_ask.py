@@ -431,3 +431,15 @@ def test_which_one_if_i_dont_give_one_is_a_follow_up_asking_for_a_default():
     history = [{"role": "user", "content": "What does git reset --soft HEAD^ do?"}, {"role": "assistant", "content": "It keeps the index."}]
     assert standalone_question(q, history).startswith("What does git reset --soft HEAD^ do?")
     assert not is_follow_up("Which one of the three isolation levels is the strictest in PostgreSQL?")
+
+
+def test_the_corpus_topic_is_no_code_name_a_value_must_name():
+    """"When was PostgreSQL 15 released?" in PostgreSQL's manual: "PostgreSQL" is written like a class name but is what
+    every page is about, so "Release date: 2022-10-13" need not repeat it (as constraint terms already treat the topic)."""
+    from rag.evidence import code_names
+    from rag.lexical import build_lexical_index
+
+    texts = [f"PostgreSQL page {i} explains feature number {i} in detail." for i in range(24)]
+    index = build_lexical_index([str(i) for i in range(24)], texts, [{"source": f"p{i}.html"} for i in range(24)])
+    assert code_names("When was PostgreSQL 15 released?", index) == set()
+    assert code_names("In which release was iif() added to PostgreSQL?", index) == {"iif"}

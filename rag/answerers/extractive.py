@@ -94,7 +94,7 @@ class ExtractiveAnswerer:
             floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
             # ... and a value about another thing is no answer: a code name the question states and the best
             # sentence matched ("the iif() function ..."), the typed one's passage must name too
-            named = code_names(ctx.original_question or ctx.question, ctx.index) & best.covered
+            named = code_names(ctx.original_question or ctx.question, ctx.index, scoring) & best.covered
             best = next((e for e in ranked if e.typed and e.score >= floor
                          and named <= e.covered | sentence_terms(f"{e.passage.heading}\n{e.passage.text}", ctx.index)), None)
             if best is None:
