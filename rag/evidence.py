@@ -187,11 +187,26 @@ def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     return out
 
 
+_ASKED_THING = re.compile(r"^\s*(?:which|what)(?:\s+[\w-]+){0,3}?\s+(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b"
+                          r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}?(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b")
+
+
+def asked_thing(folded_question: str) -> str:
+    """The noun of the thing a "which <noun>" question asks for ("which attribute ...?" -> attribute), '' if none."""
+    m = _ASKED_THING.search(folded_question)
+    if not m:
+        return ""
+    noun = m.group(1) or m.group(2)
+    head = re.match(r"\s+([a-z]+)\b", folded_question[m.end():])  # "operator class": the last noun is the head
+    word = head.group(1) if head else ""
+    return next((w for w in (word, word[:-1], word[:-2]) if w in THING_NOUNS), noun) if word else noun
+
+
 def _named_by_its_noun(sentence: str, folded_question: str) -> bool:
     """"Which attribute makes Git expand $Id$?": "When *the attribute ident* is set ..." or "*the ident attribute*" names
     one by the asked noun, in plain words."""
     asked = set(re.findall(r"[\w-]+", folded_question))
-    noun = next((n for n in sorted(THING_NOUNS) if n in asked or f"{n}s" in asked), "")
+    noun = asked_thing(folded_question) or next((n for n in sorted(THING_NOUNS) if n in asked or f"{n}s" in asked), "")
     if not noun:
         return False
     for m in re.finditer(rf"\bthe\s+{noun}\s+([\w.-]+)|\bthe\s+([\w.-]+)\s+{noun}\b", sentence, re.I):
@@ -257,8 +272,9 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "term":
         q = fold(question)
         terms = _terms(sentence, question, keywords=bool(_KEYWORD_NOUN.search(q)))
+        asked_noun = asked_thing(q)  # "Which attribute replaces $Id$ when files are checked out?" asks for an attribute
         for noun, shape in _TERM_KINDS:
-            if noun.search(q):
+            if noun.search(asked_noun or q):
                 return any(shape.search(t) for t in terms + [t.strip(".,:;()") for t in sentence.split()]
                            if fold(t.strip(".,:;()")) not in set(q.split()))
         return bool(terms) or _named_by_its_noun(sentence, q)

@@ -872,3 +872,16 @@ def test_words_about_the_answers_form_or_source_do_not_count_as_its_content():
     def lexical(q: str) -> float:
         return rank_evidence(q, [passage], embedder.encode([q])[0], index, embedder)[0].lexical
     assert lexical("In brief, which integration branches does the project keep?") == lexical("Which integration branches does the project keep?")
+
+
+def test_the_asked_thing_is_the_noun_after_which_not_any_noun_in_the_question():
+    """"Which attribute replaces $Id$ ... when files are checked out?" asks for an attribute: "files" later in the
+    question does not make it ask for a file name. A compound's last noun is its head ("operator class")."""
+    from rag.evidence import asked_thing, has_type
+
+    assert asked_thing("which attribute replaces $id$ when files are checked out?") == "attribute"
+    assert asked_thing("what is the name of the second gin operator class for jsonb?") == "class"
+    assert asked_thing("which file tells postgresql to start recovery?") == "file"
+    q = "Which attribute replaces $Id$ with the blob hash when files are checked out?"
+    assert has_type("When the attribute ident is set for a path, Git replaces $Id$ upon checkout.", "term", q)
+    assert not has_type("Git replaces it upon checkout.", "term", q)
