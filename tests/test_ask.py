@@ -397,6 +397,17 @@ def test_a_version_about_another_function_does_not_answer_when_a_function_was_ad
     answer = ask([iif + " Support for it was added in version 3.32.", other])
     assert answer.answered and "3.32" in answer.text and "3.34" not in answer.text, answer.text
 
+    # ... also when the sentence with a version is the best match of all
+    def ask_q(question: str, texts: list[str]):
+        passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading="Functions") for i, t in enumerate(texts)]
+        index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
+        embedder = FakeEmbedder()
+        ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
+        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+    keywords = "Beginning with version 3.23.0, the engine provides the TRUE and FALSE keywords."
+    assert not ask_q("Since which version does the engine provide iif()?", [keywords, iif]).answered
+    assert ask_q("Since which version does the engine provide the TRUE keyword?", [keywords, iif]).answered
+
 
 def test_the_last_one_is_the_last_item_the_conversation_listed():
     """"BEGIN can start a DEFERRED, IMMEDIATE or EXCLUSIVE transaction." ... "And how is the last one different from

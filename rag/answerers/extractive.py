@@ -84,6 +84,18 @@ class ExtractiveAnswerer:
         best = ranked[0]
         qtype = question_type(ctx.original_question or ctx.question)
         scoring = self.settings.scoring
+
+        def names_it(e: Evidence, named: set[str]) -> bool:  # the sentence or its passage names these code names
+            return named <= e.covered | sentence_terms(f"{e.passage.heading}\n{e.passage.text}", ctx.index)
+        if qtype in scoring.required_types and best.typed:
+            # "Since which version does SQLite provide iif()?": a version stated about TRUE and FALSE is no answer
+            named = code_names(ctx.original_question or ctx.question, ctx.index, scoring)
+            if named and not names_it(best, named):
+                floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+                best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named)), None)
+                if best is None:
+                    return refusal(ctx, self.name)
+                ranked = [best] + [e for e in ranked if e is not best]
         if qtype in scoring.required_types and not best.typed:
             # "timeout – How many seconds the connection should wait ... Default five seconds.": the value is in the
             # sentences right after the best one, in its paragraph
@@ -95,8 +107,7 @@ class ExtractiveAnswerer:
             # ... and a value about another thing is no answer: a code name the question states and the best
             # sentence matched ("the iif() function ..."), the typed one's passage must name too
             named = code_names(ctx.original_question or ctx.question, ctx.index, scoring) & best.covered
-            best = next((e for e in ranked if e.typed and e.score >= floor
-                         and named <= e.covered | sentence_terms(f"{e.passage.heading}\n{e.passage.text}", ctx.index)), None)
+            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named)), None)
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
