@@ -286,9 +286,25 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
     if qtype == "organisation":
         return any(_names_organisation(sentence, name) for name in named_values(sentence, qtype, question, is_name, is_topic))
-    if qtype in {"person", "list"}:
-        return bool(named_values(sentence, qtype, question, is_name, is_topic)) or (qtype == "person" and _names_agent(sentence, question))
+    if qtype == "person":
+        return any(_names_person(sentence, name) for name in named_values(sentence, qtype, question, is_name, is_topic)) \
+            or _names_agent(sentence, question)
+    if qtype == "list":
+        return bool(named_values(sentence, qtype, question, is_name, is_topic))
     return False
+
+
+_TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|Sir|President|Minister|General|Gen|Secretary|Senator|Ambassador|Envoy|envoy|leader|activist|author|journalist|spokes\w+|chief|director|head)\.?"
+_SAID = r"(?:said|says|told|wrote|writes|added|stated|announced|explained|argued|noted|claimed|believes|thinks|suggested|commented|asked|replied|designed|created|invented|founded|developed|maintains|visited|met)"
+
+
+def _names_person(sentence: str, name: str) -> bool:
+    """Is a corpus name in the sentence a person's: with a given name or a title before it ("Keith Kellogg", "envoy
+    Kellogg", "Dr. Hipp"), saying or doing what people do ("Tsikhanouski said"), written by or according to them,
+    or owning something ("Kellogg's visit")? Not a product or format word ("support for Zstandard")."""
+    n = re.escape(name)
+    return bool(re.search(rf"\b[A-Z][a-z'’-]+\s+{n}\b|\b{n}\s+[A-Z][a-z'’-]+\b(?!\s*[:(])|\b{_TITLE}\s+{n}\b|\b{n},?\s+(?:has\s+|had\s+|was\s+|who\s+)?{_SAID}\b"
+                          rf"|\b(?:by|according to|with|from|to)\s+{n}\b|\b{n}['’]s\b", sentence))
 
 
 _ORG_WORD = r"(?:Inc|Corp|Corporation|Ltd|LLC|GmbH|Co|Company|Foundation|University|Institute|Agency|Ministry|Party|Council|Committee|Association|Society|Bank|Group|Center|Centre|Library|Office|Department|Service|Times|News|Post|Press)"

@@ -885,3 +885,18 @@ def test_the_asked_thing_is_the_noun_after_which_not_any_noun_in_the_question():
     q = "Which attribute replaces $Id$ with the blob hash when files are checked out?"
     assert has_type("When the attribute ident is set for a path, Git replaces $Id$ upon checkout.", "term", q)
     assert not has_type("Git replaces it upon checkout.", "term", q)
+
+
+def test_a_person_is_named_like_one():
+    """"Who paid for the MERGE feature?": a corpus name alone is no person ("support for Zstandard"); a name with a given
+    name or a title, one who says or does something, or owns something is."""
+    from rag.evidence import has_type
+    from rag.text import NameVariants
+
+    names = NameVariants.from_texts(["It uses Zstandard here.", "Then Zstandard again.", "Keith Kellogg met him.", "Kellogg said so.",
+                                     "Tsikhanouski was freed.", "Later Tsikhanouski spoke.", "Hipp wrote it.", "Then Hipp left."])
+    q = "Who paid for the feature?"
+    assert not has_type("More options for compression, including support for Zstandard.", "person", q, names.is_name)
+    for sentence in ("The work was funded after Keith Kellogg asked.", "Envoy Kellogg arranged it.", "Later, Tsikhanouski said it was paid.",
+                     "The code was written by Hipp.", "It was Kellogg's decision."):
+        assert has_type(sentence, "person", q, names.is_name), sentence
