@@ -302,6 +302,8 @@ def _names_person(sentence: str, name: str) -> bool:
     """Is a corpus name in the sentence a person's: with a given name or a title before it ("Keith Kellogg", "envoy
     Kellogg", "Dr. Hipp"), saying or doing what people do ("Tsikhanouski said"), written by or according to them,
     or owning something ("Kellogg's visit")? Not a product or format word ("support for Zstandard")."""
+    if re.search(r"[a-z]['’]s$", name):  # "Kellogg's visit"
+        return True
     n = re.escape(name)
     return bool(re.search(rf"\b[A-Z][a-z'’-]+\s+{n}\b|\b{n}\s+[A-Z][a-z'’-]+\b(?!\s*[:(])|\b{_TITLE}\s+{n}\b|\b{n},?\s+(?:has\s+|had\s+|was\s+|who\s+)?{_SAID}\b"
                           rf"|\b(?:by|according to|with|from|to)\s+{n}\b|\b{n}['’]s\b", sentence))
