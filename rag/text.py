@@ -61,7 +61,7 @@ def split_sentences(text: str) -> list[str]:
         for match in _SENTENCE_END.finditer(block):
             end = match.end(1)
             candidate = block[start:end]
-            last_word = re.split(r"\s+", candidate.strip())[-1].rstrip(".!?…\"'”’)]").lower()
+            last_word = re.split(r"\s+", candidate.strip())[-1].rstrip(".!?…\"'”’)]").lstrip("([{\"'“‘").lower()  # "(e.g. JGit"
             if match.group(1).startswith(".") and (last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word)):
                 continue
             if SECTION_LABEL.fullmatch(candidate.strip()):  # "26.3.1." / "IV." / "A.2." numbers the heading that follows

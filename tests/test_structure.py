@@ -900,3 +900,30 @@ def test_a_person_is_named_like_one():
     for sentence in ("The work was funded after Keith Kellogg asked.", "Envoy Kellogg arranged it.", "Later, Tsikhanouski said it was paid.",
                      "The code was written by Hipp.", "It was Kellogg's decision."):
         assert has_type(sentence, "person", q, names.is_name), sentence
+
+
+def test_an_abbreviation_in_brackets_does_not_end_a_sentence():
+    from rag.text import split_sentences
+
+    assert split_sentences("Other tools (e.g. JGit or libgit2) and older versions do not support it. Next.") == [
+        "Other tools (e.g. JGit or libgit2) and older versions do not support it.", "Next."]
+    assert split_sentences("He left (i.e. Minsk). Then he came.") == ["He left (i.e. Minsk).", "Then he came."]
+
+
+def test_a_date_question_takes_a_month_and_year_when_no_day_is_stated():
+    """"What date does the page give ...?" asks for a day; when the pages state a month and year only ("as of March
+    2018"), that is the answer rather than a refusal."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.embedders.fake import FakeEmbedder
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    text = "Older Git versions (as of March 2018) do not support the working-tree-encoding attribute."
+    passage = Passage(id="a", text=text, source="gitattributes.html")
+    index, embedder = build_lexical_index(["a"], [text], [{"source": "gitattributes.html"}]), FakeEmbedder()
+    q = "What date does the page give for older Git versions not supporting the working-tree-encoding attribute?"
+    ctx = AnswerContext(question=q, passages=[passage], query_vector=embedder.encode([q])[0], index=index, embedder=embedder)
+    answer = ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+    assert answer.answered and "March 2018" in answer.text, answer.text

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
-from ..evidence import Evidence, asks_overview, coverage, code_names, named_values, query_terms, rank_evidence, sentence_terms
+from ..evidence import Evidence, asks_overview, code_names, coverage, has_type, named_values, query_terms, rank_evidence, sentence_terms
 from ..text import split_sentences
 from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -108,6 +108,11 @@ class ExtractiveAnswerer:
             # sentence matched ("the iif() function ..."), the typed one's passage must name too
             named = code_names(ctx.original_question or ctx.question, ctx.index, scoring) & best.covered
             best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named)), None)
+            if best is None and qtype == "date":
+                # "What date does the page give ...?" when the pages give a month and year only ("as of March 2018"):
+                # that date, rather than none (the day is asked for, but not stated)
+                best = next((e for e in ranked if e.score >= floor and names_it(e, named)
+                             and has_type(e.sentence, "date", "When?")), None)
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]

@@ -35,7 +35,7 @@ ProgressFn = Callable[[int, int, str], None]
 #: Chunks parsed before they are embedded and written (bounds memory and the work a crash loses).
 FLUSH_CHUNKS = 1024
 #: Bump when extraction, cleaning or chunking changes what a file becomes: stored files are then re-chunked.
-INGEST_VERSION = 5
+INGEST_VERSION = 6
 
 
 def chunking_key(chunk_size: int, chunk_overlap: int) -> str:
