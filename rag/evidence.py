@@ -50,7 +50,7 @@ def refers_back(sentence: str, before: str) -> bool:
     return bool(nouns) and bool(nouns & {stem(fold(w)) for w in words(before)})
 
 
-_DO_SO = re.compile(r"\b(?:do|doing|does|did|done)\s+(?:so|this|that)\b(?!\s+[a-z]+\b(?<!\bis\b))", re.I)
+_DO_SO = re.compile(r"\b(?:do|doing|does|did|done)\s+(?:so|this|that)\b(?!\s+(?!is\b)[a-z]+\b)", re.I)  # not "do this command"
 
 
 PRONOUN_START = re.compile(r"^(?:\W*\w+,?\s+){0,2}?(he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.I)
@@ -321,9 +321,9 @@ def _names_organisation(sentence: str, name: str) -> bool:
     cap = r"[A-Z][\w&'’-]*"
     if re.fullmatch(r"[A-Z]{2,}", name):  # an acronym: "RFE/RL", "funded by the EU."; not a keyword ("the SQL MERGE command")
         return bool(re.search(rf"\b{n}[/&][A-Z]|[A-Z][/&]{n}\b|\b(?:by|at|from)\s+(?:the\s+)?{n}(?=\s*[.,;:)]|\s*$|\s+(?:and|or|in|on)\b)", sentence))
-    if re.search(rf"(?:\b{cap}\s+(?:(?:of|for|the|de)\s+)*{n}\b|\b{n}(?:\s+(?:(?:of|for|the|de)\s+)*{cap})+)", sentence):
-        run = re.search(rf"((?:{cap}\s+(?:(?:of|for|the|de)\s+)*)*{n}(?:\s+(?:(?:of|for|the|de)\s+)*{cap})*)", sentence)
-        return bool(run) and len([w for w in run.group(1).split() if w[:1].isupper()]) >= 2 and not re.search(r"\d", run.group(1))
+    run = re.search(rf"(?:{cap}\s+(?:(?:of|for|the|de)\s+)*)*{n}(?:\s+(?:(?:of|for|the|de)\s+)*{cap})*", sentence)
+    if run and len([w for w in run.group(0).split() if w[:1].isupper()]) >= 2:  # "the Center for New Ideas"
+        return not re.search(r"\d", run.group(0))  # not a product and its version ("Zstandard LZ4")
     return bool(re.search(rf"\b{n}\s+{_ORG_WORD}\b|\b{_ORG_WORD}\s+(?:of\s+)?{n}\b|\bby\s+(?:the\s+)?{n}\b", sentence))
 
 
