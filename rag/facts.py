@@ -100,7 +100,9 @@ def question_type(question: str) -> str:
     if re.search(r"\b(?:which|what) (?:[\w-]+ )?(?:organi[sz]ation|company|agency|party|newspaper|outlet|institution|ministry"
                  r"|think tank|university|firm|publisher)\b", q):
         return "organisation"
-    if re.search(r"^\s*(list|name)\b|\bwhich (countries|prisoners|people)\b|\bwhat (countries|sanctions)\b", q):
+    # several named people or places: "which prisoners / officials / countries ...?"
+    named_plural = r"(?:countries|cities|states|nations|people|(?:" + "|".join(sorted(ROLE_NOUNS)) + r")s)"
+    if re.search(r"^\s*(list|name)\b|\b(?:which|what) (?:[\w-]+ )?" + named_plural + r"\b", q):
         return "list"
     return "other"
 

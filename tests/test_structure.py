@@ -927,3 +927,13 @@ def test_a_date_question_takes_a_month_and_year_when_no_day_is_stated():
     ctx = AnswerContext(question=q, passages=[passage], query_vector=embedder.encode([q])[0], index=index, embedder=embedder)
     answer = ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
     assert answer.answered and "March 2018" in answer.text, answer.text
+
+
+def test_several_named_people_or_places_ask_for_a_list_by_a_general_rule():
+    """"Which high-profile prisoners were freed?" asks for several names because a prisoner is a role a person has,
+    not because the seeds write about prisoners: any role noun's plural does ("Which dissidents ...?")."""
+    from rag.facts import question_type
+
+    assert question_type("Which high-profile prisoners were freed?") == "list"
+    assert question_type("Which dissidents were released in June?") == "list"
+    assert question_type("Which topics did they discuss?") == "other"
