@@ -51,7 +51,13 @@ SECTION_LABEL = re.compile(r"(?:\d+|[IVXLC]+|[A-Z])(?:\.\d+)*\.|\d+(?:\.\d+)+|(?
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences; newlines that separate paragraphs always split."""
+    """Split prose into sentences; newlines that separate paragraphs always split. Memoised: a passage's text is
+    split again by each step that reads it (candidates, sections, paragraphs, follow-on sentences)."""
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _split_sentences(text: str) -> tuple[str, ...]:
     sentences: list[str] = []
     for block in re.split(r"\n\s*\n|\n(?=\S)", text):
         block = " ".join(block.split())
@@ -71,7 +77,7 @@ def split_sentences(text: str) -> list[str]:
         tail = block[start:].strip()
         if tail:
             sentences.append(tail)
-    return sentences
+    return tuple(sentences)
 
 
 def retrieval_text(heading: str, text: str) -> str:
