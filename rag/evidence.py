@@ -327,7 +327,7 @@ def _names_organisation(sentence: str, name: str) -> bool:
     return bool(re.search(rf"\b{n}\s+{_ORG_WORD}\b|\b{_ORG_WORD}\s+(?:of\s+)?{n}\b|\bby\s+(?:the\s+)?{n}\b", sentence))
 
 
-_GENERIC_ATTRIBUTE = {"value", "values", "setting", "settings", "size", "behaviour", "behavior", "option", "choice", "mode", "one", "used", "is", "the"}
+_GENERIC_ATTRIBUTE = {"value", "values", "setting", "settings", "size", "behaviour", "behavior", "option", "choice", "mode", "one", "used"}
 
 
 def defaulted_attribute(question: str) -> set[str]:
@@ -675,11 +675,16 @@ def next_chunk(index: LexicalIndex) -> Continuation:
 _ITEM_LABEL = re.compile(r"^([\w.*-]+(?:\(\))?(?: \([^)]{1,40}\))?) [–—-] \S")
 
 
+def paragraphs(text: str) -> list[str]:
+    """A passage's paragraphs (blank-line separated), as the chunker joins them."""
+    return re.split(r"\n\s*\n", text)
+
+
 def item_labels(text: str) -> dict[str, str]:
     """The later sentences of a list item that opens with its label ("timeout (float) – How many seconds ... Default
     five seconds."), mapped to that label: a bare note there is about the item, not about the section."""
     out: dict[str, str] = {}
-    for paragraph in text.split("\n\n"):
+    for paragraph in paragraphs(text):
         m = _ITEM_LABEL.match(paragraph.strip())
         if m:
             for sentence in split_sentences(paragraph)[1:]:
@@ -690,7 +695,7 @@ def item_labels(text: str) -> dict[str, str]:
 def paragraph_of(text: str, count: int) -> list[int]:
     """The paragraph number of each of the text's ``count`` sentences (split_sentences order)."""
     out: list[int] = []
-    for number, paragraph in enumerate(re.split(r"\n\s*\n", text)):
+    for number, paragraph in enumerate(paragraphs(text)):
         out.extend([number] * len(split_sentences(paragraph)))
     return out if len(out) == count else list(range(count))  # unaligned: every sentence its own paragraph
 
@@ -699,7 +704,7 @@ def asking_paragraphs(text: str, max_words: int = 60) -> set[str]:
     """Sentences of a short paragraph that ends by asking ("(12) I deleted a lot of data but the file did not get any
     smaller. Is this a bug?"): a FAQ's question, whose statements describe the problem rather than answer it."""
     out: set[str] = set()
-    for paragraph in text.split("\n\n"):
+    for paragraph in paragraphs(text):
         sentences = split_sentences(paragraph)
         if len(sentences) > 1 and sentences[-1].rstrip().endswith("?") and len(paragraph.split()) <= max_words:
             out.update(sentences)

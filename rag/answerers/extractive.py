@@ -20,7 +20,8 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
-from ..evidence import Evidence, asks_overview, code_names, coverage, has_type, named_values, query_terms, rank_evidence, sentence_terms
+from ..evidence import (Evidence, asks_overview, code_names, coverage, has_type, named_values, paragraphs, query_terms, rank_evidence,
+                        sentence_terms)
 from ..text import split_sentences
 from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -177,7 +178,7 @@ def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
     if then.passage.id != first.passage.id:
         return False
     mine, theirs = first.quote or first.sentence, then.quote or then.sentence
-    for paragraph in first.passage.text.split("\n\n"):
+    for paragraph in paragraphs(first.passage.text):
         sentences = split_sentences(paragraph)
         quoted = [i for i, s in enumerate(sentences) if len(s) > 10 and s in mine]
         if not quoted:
