@@ -25,7 +25,7 @@ import numpy as np
 
 from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, split_sentences, stem, words
+from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, plain_words, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -157,11 +157,41 @@ def descriptors(question: str, index: LexicalIndex) -> list[tuple[frozenset[str]
     return out
 
 
-def coverage(qterms: list[str], sterms: set[str], index: LexicalIndex) -> float:
+def coverage(qterms: list[str], sterms: set[str], index: LexicalIndex, soft: dict[str, float] | None = None) -> float:
+    """IDF-weighted share of the question's terms the sentence uses; ``soft`` gives partial credit to the
+    terms it says in other words (``soft_credit``)."""
     if not qterms:
         return 0.0
     total = sum(index.term_weight(t) for t in qterms)
+    if soft:
+        return sum(index.term_weight(t) * (1.0 if t in sterms else soft.get(t, 0.0)) for t in qterms) / total
     return sum(index.term_weight(t) for t in qterms if t in sterms) / total
+
+
+def soft_credit(question_words: dict[str, str], sentences: list[set[str]], texts: list[str], embedder,
+                scoring: ScoringSettings) -> list[dict[str, float]]:
+    """For each sentence, the question terms it does not use but says in a close word, with their credit
+    (``scoring.soft_weight`` x the best word cosine, when at least ``scoring.soft_cosine``)."""
+    out: list[dict[str, float]] = [{} for _ in texts]
+    if scoring.soft_weight <= 0 or not question_words:
+        return out
+    per_sentence = [plain_words(t) for t in texts]
+    vocab = sorted({w for ws in per_sentence for w in ws.values()} | set(question_words.values()))
+    vectors = embedder.encode_words(vocab)
+    row = {w: i for i, w in enumerate(vocab)}
+    qterms = list(question_words)
+    sims = vectors[[row[question_words[t]] for t in qterms]] @ vectors.T  # question word x vocabulary
+    for k, (ws, terms_) in enumerate(zip(per_sentence, sentences)):
+        cols = [row[w] for t, w in ws.items()]
+        if not cols:
+            continue
+        for j, t in enumerate(qterms):
+            if t in terms_:
+                continue
+            best = float(sims[j, cols].max())
+            if best >= scoring.soft_cosine:
+                out[k][t] = scoring.soft_weight * best
+    return out
 
 
 _VERSION = re.compile(r"\b(?:version|release|v)\s?\d+(?:\.\d+)*\b"  # "version 3.11", "v2"
@@ -858,6 +888,16 @@ _OVERVIEW = re.compile(r"^\s*(?:(?:can|could|would) you |please )?(?:summari[sz]
                        r"|what does (?:the )?\S+(?: module| command| function| statement| package| class)? do\b)", re.I)
 
 
+_PROCEDURE = re.compile(r"^\s*(?:and |so |then )?(?:how (?:do|can|could|should|would|might) (?:i|we|you|one)\b|is there (?:a|any) (?:way|option|command|setting|switch)\b"
+                        r"|what (?:do|should|can|must) (?:i|we|you) (?:run|use|type|call|configure|set|pass|do)\b)", re.I)
+
+
+def asks_procedure(question: str) -> bool:
+    """"How do I ...?", "Is there a way to ...?", "What do I run ...?": a user asking how to do something, which a
+    manual answers by naming a command, option or function (a code token) beside what it does."""
+    return bool(_PROCEDURE.search(core_question(question)))
+
+
 def asks_overview(question: str) -> bool:
     """"Summarize what bisect does", "What does the VACUUM command do?", "What is the bisect module used for?"."""
     return bool(_OVERVIEW.search(core_question(question)))
@@ -921,12 +961,18 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     described = descriptors(focus or question, index)
     # a sentence naming the person is not asked for the words that described them (they leave the question's terms)
     unasked = [frozenset().union(*(d for d, name in described if name & t)) - t if described else frozenset() for t in term_sets]
+    asked_words = {}  # term -> the word the question wrote (before an unknown word was snapped to a corpus word)
+    for w in plain_words(answer_content(f"{question} {focus}")).values():
+        t = query_terms(w, index)
+        if t and (t[0] in qterms or t[0] in focus_terms):
+            asked_words[t[0]] = w
+    soft = soft_credit(asked_words, term_sets, [c[0] for c in candidates], embedder, scoring)
     if focus_terms:
         w = scoring.focus_weight
-        lexical = [w * coverage([q for q in focus_terms if q not in u], t, index) + (1 - w) * coverage([q for q in qterms if q not in u], t, index)
-                   for t, u in zip(term_sets, unasked)]
+        lexical = [w * coverage([q for q in focus_terms if q not in u], t, index, s) + (1 - w) * coverage([q for q in qterms if q not in u], t, index, s)
+                   for t, u, s in zip(term_sets, unasked, soft)]
     else:
-        lexical = [coverage([q for q in qterms if q not in u], t, index) for t, u in zip(term_sets, unasked)]
+        lexical = [coverage([q for q in qterms if q not in u], t, index, s) for t, u, s in zip(term_sets, unasked, soft)]
     # A passage that lacks a name, number or year the question states is about something else.
     constraints = constraint_terms(focus or question, index, scoring)
     if constraints:
@@ -965,6 +1011,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         typed = [t and bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", f"{c[4]} {c[0]}")}) for t, c in zip(typed, candidates)]
     typed = [t or lead for t, lead in zip(typed, leads)]
+    if qtype == "other" and scoring.procedure_type and asks_procedure(focus or question):
+        # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included
+        # ("VACUUM FULL"); not required, as prose may answer
+        typed = [t or bool(_terms(c[3], question, keywords=True)) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]

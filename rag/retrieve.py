@@ -24,6 +24,7 @@ Stages, each with one contract: ``candidates`` (dense + lexical, fused) ->
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from .facts import split_compound
 from .lexical import LexicalIndex, build_lexical_index
 from .rerank import RERANKERS
 from .settings import Settings
-from .text import terms
+from .text import plain_words, terms
 from .types import Filters, Passage
 
 class Retriever:
@@ -63,13 +64,25 @@ class Retriever:
         """The saved snapshot when the store holds exactly its chunk ids at this write token, else a fresh build (then saved)."""
         folder = getattr(self.store, "snapshot_dir", None)
         if folder is None:
-            return build_lexical_index(*self.store.all_documents())
-        index = snapshot.load(folder, snapshot.fingerprint(self.store.all_ids(), token))
-        if index is None:
-            ids, docs, metas = self.store.all_documents()
-            index = build_lexical_index(ids, docs, metas)
-            snapshot.save(index, folder, snapshot.fingerprint(ids, token))
+            index = build_lexical_index(*self.store.all_documents())
+        else:
+            index = snapshot.load(folder, snapshot.fingerprint(self.store.all_ids(), token))
+            if index is None:
+                ids, docs, metas = self.store.all_documents()
+                index = build_lexical_index(ids, docs, metas)
+                snapshot.save(index, folder, snapshot.fingerprint(ids, token))
+        self._warm_words(index, folder)
         return index
+
+    def _warm_words(self, index: LexicalIndex, folder: Path | None) -> None:
+        """Soft term matching (evidence.soft_credit) compares words by their vectors: encode the corpus's words now,
+        once, and keep them beside the snapshots, instead of a few dozen at a time inside questions."""
+        if self.scoring.soft_weight <= 0:
+            return
+        if folder is not None:
+            self.embedder.load_words(folder / "words.npz")
+        self.embedder.encode_words(sorted({w for d in index.docs for w in plain_words(d).values()}))
+        self.embedder.save_words()
 
     def embed_query(self, question: str) -> np.ndarray:
         return self.embedder.encode([question])[0]

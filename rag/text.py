@@ -140,6 +140,17 @@ def content_words(text: str, with_raw: bool = False) -> list:
     return out
 
 
+_PLAIN_WORD = re.compile(r"[a-z][a-z-]{2,}")
+
+
+@lru_cache(maxsize=100_000)
+def plain_words(text: str) -> dict[str, str]:
+    """stemmed term -> folded word, for the dictionary words of a text: no code names, numbers, or capitalised
+    words (names; a sentence's first word is met in lower case elsewhere). Soft term matching compares these.
+    Memoised (the sentences of popular passages recur): treat the result as read-only."""
+    return {stem(f): f for raw, f in content_words(text, with_raw=True) if _PLAIN_WORD.fullmatch(f) and not raw[:1].isupper()}
+
+
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)([A-Za-z]{2,5})")  # 7200RPM, 64KB, 10ms; not 3D or 2x
 
 

@@ -454,3 +454,68 @@ def test_the_corpus_topic_is_no_code_name_a_value_must_name():
     index = build_lexical_index([str(i) for i in range(24)], texts, [{"source": f"p{i}.html"} for i in range(24)])
     assert code_names("When was PostgreSQL 15 released?", index) == set()
     assert code_names("In which release was iif() added to PostgreSQL?", index) == {"iif"}
+
+
+_SYNONYMS = """# Heaps
+
+Pushing and popping take logarithmic time, and the heap can be built from a list in linear time.
+A heap can hold items of any comparable kind, such as numbers, strings or tuples.
+
+# Iterators
+
+An iterator yields items one at a time until it is exhausted.
+Some tools return infinite iterators, which go on producing values forever unless the caller stops.
+Other tools stop at the shortest input they are given.
+"""
+
+
+def test_a_question_in_other_words_finds_the_sentence_that_says_it(settings, tmp_path):
+    """"endless" is not in the documents; "infinite" is. Soft term matching credits the sentence that says the asked
+    word in a close word (their cosine in the embedding model), so it is quoted, where exact terms alone refuse."""
+    from rag.api import Engine
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "tools.md").write_text(_SYNONYMS, encoding="utf-8")
+    settings = settings.replace(corpus_dir=corpus)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+    question = "Which tools produce endless sequences?"
+    answer = Engine(settings).ask(question)
+    assert answer.answered and "infinite iterators" in answer.text
+    assert not Engine(settings.replace(**{"scoring.soft_weight": 0.0})).ask(question).answered
+    # an unrelated question still gets no answer from a loosely similar word
+    assert not Engine(settings).ask("Which tools produce endless rivers of gold?").answered
+
+
+def test_word_vectors_are_kept_beside_the_snapshots_and_reused(settings, tmp_path, monkeypatch):
+    """The corpus's words are encoded once, when its index is built, and saved: a new process loads them."""
+    import numpy as np
+
+    from rag.api import Engine
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "tools.md").write_text(_SYNONYMS, encoding="utf-8")
+    settings = settings.replace(corpus_dir=corpus)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+    with Engine(settings) as engine:
+        engine.ask("Which tools produce endless sequences?")
+        saved = engine.store.snapshot_dir / "words.npz"
+        vector = engine.embedder.encode_words(["infinite"])[0]
+    assert saved.is_file()
+    with np.load(saved) as data:
+        words = data["words"].tolist()
+        assert "infinite" in words and "forever" in words
+        assert np.allclose(data["vectors"][words.index("infinite")], vector, atol=1e-3)
+    embedder = Engine(settings).embedder  # as a new process: an empty cache, and the model refuses to run
+    monkeypatch.setattr(embedder, "_words", {})
+    monkeypatch.setattr(embedder, "_words_path", None)
+
+    def no_model(texts, batch_size=None):
+        raise AssertionError(f"encoded {texts}")
+
+    monkeypatch.setattr(embedder, "encode", no_model)
+    embedder.load_words(saved)
+    assert np.allclose(embedder.encode_words(["infinite"])[0], vector, atol=1e-3)

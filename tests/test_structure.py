@@ -937,3 +937,40 @@ def test_several_named_people_or_places_ask_for_a_list_by_a_general_rule():
     assert question_type("Which high-profile prisoners were freed?") == "list"
     assert question_type("Which dissidents were released in June?") == "list"
     assert question_type("Which topics did they discuss?") == "other"
+
+
+@pytest.mark.parametrize("question, procedure", [
+    ("How do I shrink a table file?", True),
+    ("Is there a way to stage just part of a file?", True),
+    ("I wrecked a file. What do I run to get it back?", True),
+    ("How does write-ahead logging reduce disk writes?", False),  # an explanation, not a user's task
+    ("How many rows can a table hold?", False),
+])
+def test_a_how_do_i_question_is_a_task(question, procedure):
+    from rag.evidence import asks_procedure
+
+    assert asks_procedure(question) is procedure
+
+
+def test_a_task_question_prefers_the_sentence_naming_the_command(settings, tmp_path):
+    """"How can I get the space back?": of two sentences about it, the one naming the command (SQL's capitals too)
+    holds the asked kind of value; with the setting off, neither does."""
+    from rag.api import Engine
+    from rag.evidence import rank_evidence
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "space.md").write_text(
+        "# Reclaiming space\n\nDeleted rows leave dead space behind in the table file, and the file does not get smaller on its own.\n"
+        "Running VACUUM FULL rewrites the table into a new file and gives the freed space back to the operating system.\n",
+        encoding="utf-8")
+    settings = settings.replace(corpus_dir=corpus)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+    for on in (True, False):
+        scoring = settings.scoring.model_copy(update={"procedure_type": on})
+        with Engine(settings) as engine:
+            ctx = engine._prepare("How can I get the disk space of deleted rows back?", None, None)
+            ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, scoring=scoring)
+        typed = {e.quote.split()[0]: e.typed for e in ranked}
+        assert typed == {"Deleted": False, "Running": on}

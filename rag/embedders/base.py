@@ -121,6 +121,7 @@ class Embedder:
         self.batch_size = batch_size or self.preferred_batch_size
         self._lock = FairLock()
         self._cache: dict[str, np.ndarray] = {}
+        self._words: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         """L2-normalised vectors, one row per text, in the order given.
@@ -166,6 +167,51 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([cache[t] for t in texts])
+
+    def encode_words(self, words: Sequence[str]) -> np.ndarray:
+        """Vectors of single words (evidence.soft_credit), cached for the life of the process apart from
+        sentences: a corpus has a few thousand distinct words, met again by almost every question."""
+        cache = self._words
+        missing = list(dict.fromkeys(w for w in words if w not in cache))
+        if missing:
+            if len(cache) + len(missing) > 200_000:
+                cache.clear()
+            cache.update(zip(missing, self.encode(missing, batch_size=64)))
+        if not words:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([cache[w] for w in words])
+
+    def load_words(self, path: Path) -> None:
+        """Keep word vectors in ``path`` too (save_words writes it): a new process then needs the model only for
+        words no earlier process met. A missing or unreadable file is an empty cache."""
+        if getattr(self, "_words_path", None) == path:
+            return
+        self._words_path, self._words_in_file = path, 0
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if data["vectors"].shape[1] == self.dimension:
+                    words = data["words"].tolist()
+                    self._words.update(zip(words, data["vectors"].astype(np.float32)))
+                    self._words_in_file = len(words)
+        except (OSError, KeyError, ValueError, IndexError):
+            pass
+
+    def save_words(self) -> None:
+        """Write the word cache to the file given to load_words when it holds more words than the file
+        (atomically; a failure to write is ignored: the file is only a cache)."""
+        path = getattr(self, "_words_path", None)
+        if path is None or len(self._words) <= self._words_in_file:
+            return
+        try:
+            words = list(self._words)
+            vectors = np.stack([self._words[w] for w in words]).astype(np.float16)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, words=np.array(words), vectors=vectors)
+            os.replace(tmp, path)
+            self._words_in_file = len(words)
+        except (OSError, KeyError):  # KeyError: another thread cleared the cache meanwhile
+            pass
 
     def _encode(self, texts: Sequence[str], batch_size: int | None) -> np.ndarray:
         raise NotImplementedError
