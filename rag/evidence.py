@@ -264,6 +264,13 @@ _TERM_KINDS = (
 _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?)\b")
 
 
+_COMPARISON = r"(?:faster|slower|quicker|longer|shorter|larger|bigger|smaller|more|less|fewer|higher|lower|better|worse|cheaper)"
+_COMPARATIVE_AMOUNT = re.compile(r"\bhow much " + _COMPARISON + r"\b", re.I)
+_RATIO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:x|×|times|%|percent|fold)(?!\w)|\b(?:twice|half|double[sd]?|triple[sd]?|halve[sd]?)\b"
+                    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)\s*(?:-\s*)?(?:times|fold)\b|\borders? of magnitude\b"
+                    r"|\b\d+(?:\.\d+)?\s*(?:[a-zA-Z]+\s+)?" + _COMPARISON + r"\b", re.I)
+
+
 def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,
              is_topic: Callable[[str], bool] | None = None) -> bool:
     """Does the sentence hold a value of the kind asked (facts.question_type)?
@@ -276,6 +283,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         if re.search(r"\bhow long\b|\bduration\b|\bwhat length of (?:\w+ )?(?:time|term|sentence|stay|period)\b", question, re.I):
             # a duration: "6.5 hours", "a 20-year sentence"
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
+        if _COMPARATIVE_AMOUNT.search(question):  # "how much faster ...?": a ratio or a difference, not any number
+            return bool(_RATIO.search(prose))
         # "how many bytes ...": a number counting bytes ("how many recent calls": recent or calls, a few words after it)
         extreme = _EXTREME.search(question)
         if extreme:  # "what is the largest n allowed?": a number stated as a bound ("cannot exceed 10485760", "up to 128")

@@ -974,3 +974,17 @@ def test_a_task_question_prefers_the_sentence_naming_the_command(settings, tmp_p
             ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, scoring=scoring)
         typed = {e.quote.split()[0]: e.typed for e in ranked}
         assert typed == {"Deleted": False, "Running": on}
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("Perform index vacuum phases in parallel using integer background workers (see Table 28.41).", False),
+    ("It uses 4 workers.", False),
+    ("Parallel vacuum is about 3 times faster on large tables.", True),
+    ("It can be 50% faster.", True),
+    ("It is twice as fast.", True),
+    ("It takes 10 minutes longer.", True),
+])
+def test_how_much_faster_asks_for_a_ratio_or_a_difference_not_any_number(sentence, holds):
+    from rag.evidence import has_type
+
+    assert has_type(sentence, "number", "How much faster does VACUUM run with the PARALLEL option than a serial vacuum?") is holds
