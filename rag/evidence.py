@@ -415,7 +415,11 @@ def counted_nouns(question: str) -> list[str]:
     if not m:
         return []
     phrase = next(g for g in m.groups() if g)
-    return [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS]
+    # "how many bytes long is the header": bytes are counted; "long" says which measure, as wide or deep would
+    return [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS and fold(w) not in _MEASURE_WORDS]
+
+
+_MEASURE_WORDS = {"long", "wide", "high", "tall", "deep", "thick", "big", "large", "old", "heavy", "far", "away", "ago"}
 
 
 def _counts(prose: str, counted: list[str], window: int = 2) -> bool:

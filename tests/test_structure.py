@@ -988,3 +988,13 @@ def test_how_much_faster_asks_for_a_ratio_or_a_difference_not_any_number(sentenc
     from rag.evidence import has_type
 
     assert has_type(sentence, "number", "How much faster does VACUUM run with the PARALLEL option than a serial vacuum?") is holds
+
+
+def test_a_measure_word_is_not_what_a_number_counts():
+    """"How many bytes long is the header?" counts bytes: "more than 1000 pages long" does not answer it."""
+    from rag.evidence import counted_nouns, has_type
+
+    question = "How many bytes long is the header at the start of a WAL file?"
+    assert counted_nouns(question) == ["byte"]
+    assert not has_type("SQLite checkpoints when the WAL file is more than 1000 pages long.", "number", question)
+    assert has_type("The WAL header is 32 bytes long.", "number", question)
