@@ -221,6 +221,10 @@ _ASKED_THING = re.compile(r"^\s*(?:which|what)(?:\s+[\w-]+){0,3}?\s+(" + "|".joi
                           r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}?(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b")
 
 
+_WHO_DID = re.compile(r"\s*who\s+(?!(?:is|was|are|were|has|have|had|did|does|do|will|would|can|could|should|must|may|might"
+                      r"|became|becomes|remains|remained|seems|seemed)\b)([a-z]+)\b(?! as\b)", re.I)  # "who serves as ...": who is
+
+
 def asked_thing(folded_question: str) -> str:
     """The noun of the thing a "which <noun>" question asks for ("which attribute ...?" -> attribute), '' if none."""
     m = _ASKED_THING.search(folded_question)
@@ -1020,6 +1024,11 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
                  # a table row is judged on its cells as written ("... Enums | number"), not as quoted with its header
                  and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name, is_topic))
                  for sentence, _, _, quote, _ in candidates]
+    if qtype == "person" and (verb := _WHO_DID.match(core_question(focus or question))):
+        # "Who invented write-ahead logging?": a person named for doing that (said exactly or in a close word,
+        # "written" for "wrote"), not anyone a sentence about it credits ("... (Nitin Jadhav, Robert Haas)")
+        did = query_terms(verb.group(1), index)
+        typed = [t and all(d in terms_ or d in soft_ for d in did) for t, terms_, soft_ in zip(typed, term_sets, soft)]
     if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         typed = [t and bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", f"{c[4]} {c[0]}")}) for t, c in zip(typed, candidates)]

@@ -519,3 +519,24 @@ def test_word_vectors_are_kept_beside_the_snapshots_and_reused(settings, tmp_pat
     monkeypatch.setattr(embedder, "encode", no_model)
     embedder.load_words(saved)
     assert np.allclose(embedder.encode_words(["infinite"])[0], vector, atol=1e-3)
+
+
+def test_who_did_it_wants_a_person_named_for_doing_it(settings, tmp_path):
+    """"Who invented X?" is not answered by a name a sentence about X credits for something else; "Who wrote the
+    csv module?" is answered by "written by" (a close word of "wrote")."""
+    from rag.api import Engine
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "notes.md").write_text(
+        "# Logging\n\nWrite-ahead logging is a standard method for ensuring data integrity.\n"
+        "Write-ahead logging now reports progress messages during slow server starts (Nitin Jadhav, Robert Haas).\n\n"
+        "# Modules\n\nThe csv module was written by Skip Montanaro and is maintained by the core developers.\n",
+        encoding="utf-8")
+    settings = settings.replace(corpus_dir=corpus)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+    engine = Engine(settings)
+    assert not engine.ask("Who invented write-ahead logging?").answered
+    answer = engine.ask("Who wrote the csv module?")
+    assert answer.answered and "Montanaro" in answer.text
