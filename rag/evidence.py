@@ -25,7 +25,7 @@ import numpy as np
 
 from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, content_words, fold, plain_words, split_sentences, stem, words
+from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -169,13 +169,15 @@ def coverage(qterms: list[str], sterms: set[str], index: LexicalIndex, soft: dic
 
 
 def soft_credit(question_words: dict[str, str], sentences: list[set[str]], texts: list[str], embedder,
-                scoring: ScoringSettings) -> list[dict[str, float]]:
+                scoring: ScoringSettings, is_name: Callable[[str], bool] | None = None) -> list[dict[str, float]]:
     """For each sentence, the question terms it does not use but says in a close word, with their credit
     (``scoring.soft_weight`` x the best word cosine, when at least ``scoring.soft_cosine``)."""
     out: list[dict[str, float]] = [{} for _ in texts]
     if scoring.soft_weight <= 0 or not question_words:
         return out
     per_sentence = [plain_words(t) for t in texts]
+    if is_name is not None:  # capitalised words that are not the corpus's names: "Prize" says "award"
+        per_sentence = [{**{t: w for t, w in capitalised_words(text).items() if not is_name(w)}, **ws} for ws, text in zip(per_sentence, texts)]
     vocab = sorted({w for ws in per_sentence for w in ws.values()} | set(question_words.values()))
     vectors = embedder.encode_words(vocab)
     row = {w: i for i, w in enumerate(vocab)}
@@ -983,7 +985,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         t = query_terms(w, index)
         if t and (t[0] in qterms or t[0] in focus_terms):
             asked_words[t[0]] = w
-    soft = soft_credit(asked_words, term_sets, [c[0] for c in candidates], embedder, scoring)
+    soft = soft_credit(asked_words, term_sets, [c[0] for c in candidates], embedder, scoring, index.variants.is_name)
     if focus_terms:
         w = scoring.focus_weight
         lexical = [w * coverage([q for q in focus_terms if q not in u], t, index, s) + (1 - w) * coverage([q for q in qterms if q not in u], t, index, s)

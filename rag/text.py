@@ -151,6 +151,13 @@ def plain_words(text: str) -> dict[str, str]:
     return {stem(f): f for raw, f in content_words(text, with_raw=True) if _PLAIN_WORD.fullmatch(f) and not raw[:1].isupper()}
 
 
+@lru_cache(maxsize=100_000)
+def capitalised_words(text: str) -> dict[str, str]:
+    """stemmed term -> folded word, for the capitalised dictionary-shaped words of a text ("Prize" in "Nobel Peace
+    Prize", a sentence's first word); which of them are names is for the caller to say (NameVariants.is_name)."""
+    return {stem(f): f for raw, f in content_words(text, with_raw=True) if _PLAIN_WORD.fullmatch(f) and raw[:1].isupper()}
+
+
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)([A-Za-z]{2,5})")  # 7200RPM, 64KB, 10ms; not 3D or 2x
 
 

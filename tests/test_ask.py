@@ -540,3 +540,19 @@ def test_who_did_it_wants_a_person_named_for_doing_it(settings, tmp_path):
     assert not engine.ask("Who invented write-ahead logging?").answered
     answer = engine.ask("Who wrote the csv module?")
     assert answer.answered and "Montanaro" in answer.text
+
+
+def test_soft_credit_reads_capitalised_words_that_are_not_names(engine):
+    """A sentence's first word, or a capitalised word of a title, can say the asked word ("Infinite" for "endless");
+    a name of the corpus never does."""
+    from rag.evidence import soft_credit
+    from rag.settings import ScoringSettings
+    from rag.text import stem
+
+    scoring = ScoringSettings()
+    asked = {stem("endless"): "endless"}
+    texts = ["Infinite loops never stop on their own."]
+    assert soft_credit(asked, [set()], texts, engine.embedder, scoring) == [{}]
+    credit = soft_credit(asked, [set()], texts, engine.embedder, scoring, is_name=lambda w: False)[0]
+    assert 0 < credit[stem("endless")] <= scoring.soft_weight
+    assert soft_credit(asked, [set()], texts, engine.embedder, scoring, is_name=lambda w: w == "infinite") == [{}]
