@@ -253,8 +253,9 @@ def main(args: argparse.Namespace) -> int:
 
             overall["verification"] = verification_check(run_settings, questions)
             if overall["verification"]["gold_sentences"]:
-                print(f"verification of gold sentences: {overall['verification']['dropped']} of "
-                      f"{overall['verification']['gold_sentences']} dropped ({overall['verification']['dropped_rate']:.1%})")
+                v = overall["verification"]
+                print(f"verification of gold sentences: {v['dropped']} of {v['gold_sentences']} dropped ({v['dropped_rate']:.1%}; "
+                      f"{v['dropped_gold_not_retrieved']} of them with no gold passage retrieved)")
         meta = {"set": str(set_path), "corpus": str(corpus), "llm": settings.llm.backend, "top_k": settings.retrieval.top_k,
                 "support_check": CHECK_NAME, "baseline_note": note, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
         folder = out if len(sets) == 1 else out / name

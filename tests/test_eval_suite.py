@@ -99,3 +99,27 @@ def test_paraphrase_metrics_count_rewordings_of_correct_answers():
     metrics = aggregate(rows)
     assert metrics["paraphrase_consistency"] == 0.5  # of the two correct questions with rewordings, one survives both
     assert metrics["paraphrase_all_correct"] == round(1 / 3, 4)
+
+
+def test_verification_check_keeps_a_supported_gold_sentence_and_tells_a_retrieval_miss(seeded):
+    """Each gold sentence goes through the generative answerer's verification as if a model wrote it: a correct,
+    supported one is kept; one the retrieved passages cannot support is dropped, and counted apart when retrieval
+    missed its gold passage."""
+    from eval.dataset import Question
+    from eval.verification import verification_check
+
+    questions = [
+        Question(id="v1", category="fact", question="How many prisoners were released in December?",
+                 gold="Belarus released 123 political prisoners in December.",
+                 sources=["european-pravda-trumps-deal-with-belarus.txt"]),
+        Question(id="v2", category="fact", question="How many prisoners were released in December?",
+                 gold="Belarus released 950 prisoners to Poland in December.",
+                 sources=["european-pravda-trumps-deal-with-belarus.txt"]),
+        Question(id="v3", category="fact", question="How many prisoners were released in December?",
+                 gold="Belarus released 950 prisoners to Poland in December.", sources=["no-such-page.txt"]),
+        Question(id="v4", category="unanswerable", question="What is the population of Belarus?", expect="refuse"),
+    ]
+    result = verification_check(seeded, questions)
+    assert result["gold_sentences"] == 3  # a refusal question has no gold sentence
+    assert result["dropped_ids"] == ["v2", "v3"]
+    assert result["dropped_gold_not_retrieved"] == 1  # v3: its gold passage was not among those retrieved
