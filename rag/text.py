@@ -122,11 +122,17 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+#: contractions whose written-out form is a content word ("can't test" asks what "cannot be tested" says)
+_NEGATION = {"can't": "cannot", "won't": "will", "shan't": "shall"}
+
+
 def content_words(text: str, with_raw: bool = False) -> list:
     """Folded words without stopwords (not stemmed); with_raw gives (original, folded) pairs."""
     out = []
     for w in words(text):
-        f = fold(w).removesuffix("'s")
+        f = _NEGATION.get(fold(w), fold(w)).removesuffix("'s")
+        if f.endswith("n't"):  # "doesn't", "isn't": the verb and "not", stopwords both, as when written out
+            continue
         if f and f not in STOPWORDS and (len(f) > 1 or f.isdigit()):
             out.append((w, f) if with_raw else f)
             # a CamelCase code name also says its words: KeyboardInterrupt -> keyboard, interrupt (words() already splits snake_case)

@@ -555,6 +555,14 @@ def test_a_code_name_also_says_its_words():
     assert content_words("7200RPM 64KB 3D") == ["7200rpm", "7200", "rpm", "64kb", "64", "kb", "3d"]
 
 
+def test_a_negative_contraction_reads_as_written_out():
+    """"... to say it can't test this one?" matches "... cannot be tested"; "doesn't" is two stopwords, as "does not"."""
+    from rag.text import content_words
+
+    assert content_words("the script can't test it") == content_words("the script cannot test it") == ["script", "cannot", "test"]
+    assert content_words("it doesn’t work, it isn't, it won't") == content_words("it does not work, it is not, it will not") == ["work"]
+
+
 def test_a_consequence_brings_the_sentences_that_give_its_reason():
     """"Why doesn't DROP COLUMN shrink the table?" matches "Thus, dropping a column is quick but ..."; the reason is in
     the sentences before it, so the quote starts there (two at most, and past a parenthetical aside)."""
