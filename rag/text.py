@@ -143,7 +143,14 @@ def content_words(text: str, with_raw: bool = False) -> list:
             unit = _NUMBER_UNIT.fullmatch(w)  # a number written with its unit also says both: 7200RPM -> 7200, rpm
             for part in unit.groups() if unit else ():
                 out.append((part, fold(part)) if with_raw else fold(part))
+    for m in _HYPHENATED.finditer(text):  # "e-mail", "re-index" also say "email", "reindex" (words() reads the parts)
+        joined = fold(m.group(1) + m.group(2))
+        if joined not in STOPWORDS:
+            out.append((m.group(0), joined) if with_raw else joined)
     return out
+
+
+_HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]{1,3})-([A-Za-z]+)(?![\w-])")  # a prefix, not two words ("write-ahead")
 
 
 _PLAIN_WORD = re.compile(r"[a-z][a-z-]{2,}")

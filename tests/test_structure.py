@@ -563,6 +563,14 @@ def test_a_negative_contraction_reads_as_written_out():
     assert content_words("it doesn’t work, it isn't, it won't") == content_words("it does not work, it is not, it will not") == ["work"]
 
 
+def test_a_hyphenated_prefix_also_says_the_joined_word():
+    """"Which e-mail address ...?" finds "email"; "write-ahead" stays two words (not a prefix), "--no-verify" an option."""
+    from rag.text import content_words
+
+    assert "email" in content_words("send an e-mail") and "reindex" in content_words("re-index the table")
+    assert content_words("write-ahead log, --no-verify") == ["write", "ahead", "log", "verify"]
+
+
 def test_a_consequence_brings_the_sentences_that_give_its_reason():
     """"Why doesn't DROP COLUMN shrink the table?" matches "Thus, dropping a column is quick but ..."; the reason is in
     the sentences before it, so the quote starts there (two at most, and past a parenthetical aside)."""
