@@ -125,7 +125,7 @@ class ScoringSettings(Section):
     w_dense: float = Field(0.4, description="evidence score: weight of sentence-question cosine")
     w_type: float = Field(0.1, description="evidence score: weight of containing the asked answer type (number, date, name, place)")
     soft_weight: float = Field(0.5, ge=0, le=1, description="lexical coverage: credit of a question word the sentence does not use but says in a close word ('endless' for 'infinite'), times their word cosine ...")
-    soft_cosine: float = Field(0.65, ge=0, le=1, description="... when the two words' cosine is at least this")
+    soft_cosine: float = Field(0.6, ge=0, le=1, description="... when the two words' cosine is at least this")
     procedure_type: bool = Field(True, description="'How do I ...?' questions: a sentence naming a command, option or function counts as holding the asked kind of value (w_type; not required)")
     focus_weight: float = Field(0.75, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
     repeat_penalty: float = Field(0.5, ge=0, le=1, description="follow-ups: score factor of a sentence that repeats the previous answer ...")
