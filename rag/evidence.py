@@ -775,8 +775,42 @@ def table_items(following: list[str], max_items: int = 12) -> list[str]:
     return items if len(items) >= 2 else []
 
 
+Outline = Callable[[Passage], list[str]]
+
+
+def section_items(index: LexicalIndex, max_chunks: int = 40, max_items: int = 12) -> Outline:
+    """The headings right under the section a passage starts in ("MERGE STRATEGIES" -> ort, recursive, resolve,
+    octopus, ours, subtree; not ort's own options, a level deeper), read from the heading paths its chunk and the
+    chunks after it record, up to the next heading at the section's level or above. [] for fewer than two, or more
+    than ``max_items`` (too many to name in a sentence)."""
+    order = index.chunk_order()
+
+    def items(passage: Passage) -> list[str]:
+        section = passage.heading.split(" › ") if passage.heading else []
+        start = (passage.metadata or {}).get("chunk_index")
+        if len(section) < 2 or start is None:
+            return []
+        found: list[str] = []
+        for k in range(int(start), int(start) + max_chunks):
+            row = order.get((passage.source, k))
+            if row is None:
+                break
+            for path in str((index.metas[row] or {}).get("heading_paths", "")).split("\n"):
+                parts = path.split(" › ") if path else []
+                if not parts or (parts == section[:len(parts)] and not found):  # the section's own heading, its parents'
+                    continue
+                if len(parts) <= len(section):  # the next section at this level or above: the list ended
+                    return found if 2 <= len(found) <= max_items else []
+                if len(parts) == len(section) + 1 and parts[:-1] == section and parts[-1] not in found:
+                    if SECTION_LABEL.match(parts[-1]):  # "5.11.2.1. Example": the document's sections, not things of a kind
+                        return []
+                    found.append(parts[-1])
+        return found if 2 <= len(found) <= max_items else []
+    return items
+
+
 def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None,
-                        items: bool = False) -> list[tuple[str, Passage, int, str, str]]:
+                        items: bool = False, outline: Outline | None = None) -> list[tuple[str, Passage, int, str, str]]:
     """(sentence to quote, passage, rank, the passage's own words, the section heading it is under) for sentences worth quoting.
 
     One that opens with a pronoun carries the sentence before it; one under a
@@ -795,8 +829,11 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
         parts = passage.heading.split(" › ")
         subject = parts[-1] if len(parts) > 1 else ""  # the section the passage starts in (not the document title)
         header: list[str] = []  # the first row of the table being read ("Level | Numeric value")
+        intro = True  # still in the text of the section the passage starts in, before any heading under it
+        children: list[str] | None = None
         for i, sentence in enumerate(sentences):
             if sentence in heads:
+                intro = intro and sentence in parts  # the section's own heading line (or its parents') opens its text
                 subject = sentence
                 continue
             cells = [c.strip() for c in sentence.split(" | ")] if " | " in sentence else []
@@ -853,6 +890,13 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 sentence = " ".join([sentence, *lead_in_window(following, following_heads)])
             if listed:
                 sentence = f"{sentence.rstrip()} {'; '.join(listed)}."
+            elif items and intro and outline is not None and not sentence.rstrip().endswith(":") and subject:
+                # "Which merge strategies can be chosen?": the section's opening sentence, with the items the headings
+                # under it name ("MERGE STRATEGIES: ort; recursive; resolve; octopus; ours; subtree")
+                if children is None:
+                    children = outline(passage)
+                if children:
+                    sentence = f"{sentence} {subject}: {'; '.join(children)}."
             if len(sentence.split()) <= 6 and not cells and (_VERSION.search(sentence) or re.search(r"\bdefault", sentence, re.I)):
                 # "New in version 3.11.", "Default five seconds.": a bare note about whatever its item ("timeout (float) – How
                 # many seconds ... Default five seconds."), section or page is on
@@ -963,7 +1007,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     ``scoring.focus_weight`` of lexical coverage, the whole rewritten question the rest."""
     qterms = query_terms(answer_content(question), index)
     qtype = question_type(focus or question)
-    candidates = candidate_sentences(passages, next_chunk(index), items=asks_for_items(focus or question))
+    candidates = candidate_sentences(passages, next_chunk(index), items=asks_for_items(focus or question), outline=section_items(index))
     if not candidates:
         return []
     focus_terms = query_terms(answer_content(focus), index) if focus and focus != question else []

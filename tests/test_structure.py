@@ -1014,3 +1014,53 @@ def test_a_measure_word_is_not_what_a_number_counts():
     assert counted_nouns(question) == ["byte"]
     assert not has_type("SQLite checkpoints when the WAL file is more than 1000 pages long.", "number", question)
     assert has_type("The WAL header is 32 bytes long.", "number", question)
+
+
+_OUTLINE = """# Merging
+
+## Strategies
+
+The merge mechanism allows the backend strategies to be chosen with the -s option.
+
+### ort
+
+This is the default strategy when merging one branch. It takes options of its own.
+
+#### ours
+
+Favour our version of conflicting hunks.
+
+#### theirs
+
+Favour their version of conflicting hunks.
+
+### resolve
+
+This resolves two heads using a three-way merge and does not handle renames.
+
+### octopus
+
+This resolves cases with more than two heads and refuses complex merges.
+
+## History
+
+Merging has been part of the tool since its first release.
+"""
+
+
+def test_a_list_question_names_the_items_headed_under_the_section(settings, tmp_path):
+    """"Which strategies can be chosen?": the section's opening sentence comes with the headings right under it
+    (ort, resolve, octopus), not those a level deeper (ort's options) nor the next section's."""
+    from rag.api import Engine
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "merge.md").write_text(_OUTLINE, encoding="utf-8")
+    settings = settings.replace(corpus_dir=corpus)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(corpus)
+        metas = engine.store.all_documents()[2]
+    assert any("Merging › Strategies › ort › ours" in m.get("heading_paths", "") for m in metas)  # the outline is stored
+    answer = Engine(settings).ask("Which strategies can be chosen with the -s option?")
+    assert answer.answered and "Strategies: ort; resolve; octopus [1]." in answer.text
+    assert "theirs" not in answer.text and "History" not in answer.text

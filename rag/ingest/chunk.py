@@ -38,6 +38,7 @@ class Chunk:
     heading: str = ""  # heading path where the chunk's content starts: "Title › Section › Subsection"
     page: int = 0  # page the chunk's content starts on (0: the format has no pages)
     headings: tuple[str, ...] = ()  # heading lines inside the chunk text
+    heading_paths: tuple[str, ...] = ()  # the full path of each of those headings ("Title › Section › Item"): the outline
     pages: tuple[tuple[int, int], ...] = ()  # (character offset in text, page) wherever the page changes
 
 
@@ -151,6 +152,7 @@ def chunk_blocks(blocks: list[Block], source: str, size: int = 140, overlap: int
         first = next((p for p in group if not p.heading), group[-1])  # where the chunk's content starts
         chunks.append(Chunk(id=f"{key}-{digest}{suffix}", text=body, index=index, heading=PATH_SEPARATOR.join(first.path),
                             page=first.page, headings=tuple(dict.fromkeys(p.text for p in group if p.heading)),
+                            heading_paths=tuple(dict.fromkeys(PATH_SEPARATOR.join(p.path) for p in group if p.heading)),
                             pages=tuple(pages)))
     return chunks
 

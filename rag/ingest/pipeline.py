@@ -35,7 +35,7 @@ ProgressFn = Callable[[int, int, str], None]
 #: Chunks parsed before they are embedded and written (bounds memory and the work a crash loses).
 FLUSH_CHUNKS = 1024
 #: Bump when extraction, cleaning or chunking changes what a file becomes: stored files are then re-chunked.
-INGEST_VERSION = 6
+INGEST_VERSION = 7  # 7: each chunk records the full paths of its headings (the document's outline)
 
 
 def chunking_key(chunk_size: int, chunk_overlap: int) -> str:
@@ -215,4 +215,5 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
 
 def _meta(p: _Pending, c: Chunk) -> dict[str, Any]:
     return {**p.meta, "chunk_index": c.index, "heading": c.heading, "page": c.page, "headings": "\n".join(c.headings),
+            "heading_paths": "\n".join(c.heading_paths),
             "pages": ";".join(f"{offset}:{page}" for offset, page in c.pages)}
