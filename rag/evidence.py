@@ -183,16 +183,19 @@ def soft_credit(question_words: dict[str, str], sentences: list[set[str]], texts
     row = {w: i for i, w in enumerate(vocab)}
     qterms = list(question_words)
     sims = vectors[[row[question_words[t]] for t in qterms]] @ vectors.T  # question word x vocabulary
-    for k, (ws, terms_) in enumerate(zip(per_sentence, sentences)):
-        cols = [row[w] for t, w in ws.items()]
-        if not cols:
-            continue
-        for j, t in enumerate(qterms):
-            if t in terms_:
-                continue
-            best = float(sims[j, cols].max())
-            if best >= scoring.soft_cosine:
-                out[k][t] = scoring.soft_weight * best
+    # each sentence's best cosine per question word, in one pass: its words' columns laid end to end, max per segment
+    said = [k for k, ws in enumerate(per_sentence) if ws]
+    if not said:
+        return out
+    cols = [row[w] for k in said for w in per_sentence[k].values()]
+    starts = np.cumsum([0] + [len(per_sentence[k]) for k in said[:-1]])
+    best = np.maximum.reduceat(sims[:, cols], starts, axis=1)  # question word x sentence
+    close = best >= scoring.soft_cosine
+    for j, t in enumerate(qterms):
+        for n in np.flatnonzero(close[j]):
+            k = said[n]
+            if t not in sentences[k]:
+                out[k][t] = scoring.soft_weight * float(best[j, n])
     return out
 
 

@@ -139,7 +139,7 @@ class ScoringSettings(Section):
     topic_share: float = Field(0.6, ge=0, le=1, description="a name used by at least this share of the documents is the corpus's topic, not a constraint on the passage")
     topic_min_documents: int = Field(20, ge=1, description="... judged only in a corpus of at least this many documents")
     oov_penalty: float = Field(0.5, description="score reduction at 100 % of question weight on words the corpus never uses")
-    min_evidence: float = Field(0.30, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
+    min_evidence: float = Field(0.29, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
     required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "organisation", "term", "default"),
                                       description="question types whose answer must hold the kind of value asked: else the best sentence "
                                                   "that does (within typed_ratio of the best score) answers, or the question is refused")
