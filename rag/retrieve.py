@@ -33,7 +33,7 @@ from .facts import split_compound
 from .lexical import LexicalIndex, build_lexical_index
 from .rerank import RERANKERS
 from .settings import Settings
-from .text import plain_words, terms
+from .text import dictionary_words, terms
 from .types import Filters, Passage
 
 class Retriever:
@@ -81,7 +81,7 @@ class Retriever:
             return
         if folder is not None:
             self.embedder.load_words(folder / "words.npz")
-        self.embedder.encode_words(sorted({w for d in index.docs for w in plain_words(d).values()}))
+        self.embedder.encode_words(sorted({w for d in index.docs for w in dictionary_words(d)}))
         self.embedder.save_words()
 
     def embed_query(self, question: str) -> np.ndarray:

@@ -93,6 +93,8 @@ def retrieval_text(heading: str, text: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase and strip accents: 'Kęstutis' -> 'kestutis'."""
+    if text.isascii():  # nothing to strip (most words): skip the normalisation
+        return text.lower()
     normalized = unicodedata.normalize("NFKD", text)
     return "".join(c for c in normalized if not unicodedata.combining(c)).lower().replace("’", "'")
 
@@ -157,18 +159,32 @@ _PLAIN_WORD = re.compile(r"[a-z][a-z-]{2,}")
 
 
 @lru_cache(maxsize=100_000)
+def _word_forms(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    plain: dict[str, str] = {}
+    capitalised: dict[str, str] = {}
+    for raw, f in content_words(text, with_raw=True):
+        if _PLAIN_WORD.fullmatch(f):
+            (capitalised if raw[:1].isupper() else plain)[stem(f)] = f
+    return plain, capitalised
+
+
 def plain_words(text: str) -> dict[str, str]:
     """stemmed term -> folded word, for the dictionary words of a text: no code names, numbers, or capitalised
     words (names; a sentence's first word is met in lower case elsewhere). Soft term matching compares these.
     Memoised (the sentences of popular passages recur): treat the result as read-only."""
-    return {stem(f): f for raw, f in content_words(text, with_raw=True) if _PLAIN_WORD.fullmatch(f) and not raw[:1].isupper()}
+    return _word_forms(text)[0]
 
 
-@lru_cache(maxsize=100_000)
+def dictionary_words(text: str) -> set[str]:
+    """Every folded dictionary-shaped word of a text, in every form it takes ("iterator" and "iterators"): the words
+    whose vectors soft term matching may look up (plain_words, capitalised_words), encoded ahead of questions."""
+    return {f for _, f in content_words(text, with_raw=True) if _PLAIN_WORD.fullmatch(f)}
+
+
 def capitalised_words(text: str) -> dict[str, str]:
     """stemmed term -> folded word, for the capitalised dictionary-shaped words of a text ("Prize" in "Nobel Peace
     Prize", a sentence's first word); which of them are names is for the caller to say (NameVariants.is_name)."""
-    return {stem(f): f for raw, f in content_words(text, with_raw=True) if _PLAIN_WORD.fullmatch(f) and raw[:1].isupper()}
+    return _word_forms(text)[1]
 
 
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)([A-Za-z]{2,5})")  # 7200RPM, 64KB, 10ms; not 3D or 2x
