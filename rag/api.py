@@ -136,6 +136,8 @@ class Engine:
             self.settings = new
 
     def close(self) -> None:
+        if self._embedder is not None:
+            self._embedder.save_words()  # words met by questions since the last save (a store ingested before them)
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -192,6 +194,8 @@ class Engine:
         )
         if self._retriever is not None:
             self._retriever.invalidate()
+        if report.chunks_added or report.chunks_updated:
+            self.retriever.warm_words()
         return report
 
     def _writable_store(self):

@@ -71,17 +71,20 @@ class Retriever:
                 ids, docs, metas = self.store.all_documents()
                 index = build_lexical_index(ids, docs, metas)
                 snapshot.save(index, folder, snapshot.fingerprint(ids, token))
-        self._warm_words(index, folder)
+        if folder is not None and self.scoring.soft_weight > 0:
+            self.embedder.load_words(folder / "words.npz")  # the word vectors an ingest encoded (warm_words)
         return index
 
-    def _warm_words(self, index: LexicalIndex, folder: Path | None) -> None:
-        """Soft term matching (evidence.soft_credit) compares words by their vectors: encode the corpus's words now,
-        once, and keep them beside the snapshots, instead of a few dozen at a time inside questions."""
-        if self.scoring.soft_weight <= 0:
+    def warm_words(self) -> None:
+        """Soft term matching (evidence.soft_credit) compares words by their vectors: encode every word of the
+        corpus once, after an ingest, and keep them beside the snapshots, so a question finds them there instead
+        of encoding a few dozen of its own (a store ingested before this existed fills the file as it is asked)."""
+        folder = getattr(self.store, "snapshot_dir", None)
+        if self.scoring.soft_weight <= 0 or folder is None:
             return
-        if folder is not None:
-            self.embedder.load_words(folder / "words.npz")
-        self.embedder.encode_words(sorted({w for d in index.docs for w in dictionary_words(d)}))
+        self.embedder.load_words(folder / "words.npz")
+        _, docs, _ = self.store.all_documents()  # the stored text, without building the lexical index for it
+        self.embedder.encode_words(sorted({w for d in docs for w in dictionary_words(d)}))
         self.embedder.save_words()
 
     def embed_query(self, question: str) -> np.ndarray:
