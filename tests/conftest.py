@@ -191,3 +191,16 @@ def _text(message):
     if isinstance(content, list):
         return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
     return str(content)
+
+
+def ingested(settings: Settings, folder: Path, files: dict[str, str]) -> Settings:
+    """Settings whose corpus is ``files`` (name -> text) written to ``folder``, ingested with ``settings``' model."""
+    from rag.api import Engine
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = settings.replace(corpus_dir=folder)
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(folder)
+    return settings

@@ -8,7 +8,7 @@ import pytest
 from rag.errors import UserError
 from rag.types import Answer
 
-from .conftest import run_cli
+from .conftest import ingested, run_cli
 
 
 def test_answer_contract(engine):
@@ -474,12 +474,7 @@ def test_a_question_in_other_words_finds_the_sentence_that_says_it(settings, tmp
     word in a close word (their cosine in the embedding model), so it is quoted, where exact terms alone refuse."""
     from rag.api import Engine
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "tools.md").write_text(_SYNONYMS, encoding="utf-8")
-    settings = settings.replace(corpus_dir=corpus)
-    with Engine(settings, writer=True) as engine:
-        engine.ingest(corpus)
+    settings = ingested(settings, tmp_path / "docs", {"tools.md": _SYNONYMS})
     question = "Which tools produce endless sequences?"
     answer = Engine(settings).ask(question)
     assert answer.answered and "infinite iterators" in answer.text
@@ -489,17 +484,12 @@ def test_a_question_in_other_words_finds_the_sentence_that_says_it(settings, tmp
 
 
 def test_word_vectors_are_kept_beside_the_snapshots_and_reused(settings, tmp_path, monkeypatch):
-    """The corpus's words are encoded once, when its index is built, and saved: a new process loads them."""
+    """The corpus's words are encoded once, at the end of an ingest, and saved: a new process loads them."""
     import numpy as np
 
     from rag.api import Engine
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "tools.md").write_text(_SYNONYMS, encoding="utf-8")
-    settings = settings.replace(corpus_dir=corpus)
-    with Engine(settings, writer=True) as engine:
-        engine.ingest(corpus)
+    settings = ingested(settings, tmp_path / "docs", {"tools.md": _SYNONYMS})
     with Engine(settings) as engine:
         engine.ask("Which tools produce endless sequences?")
         saved = engine.store.snapshot_dir / "words.npz"
@@ -526,16 +516,10 @@ def test_who_did_it_wants_a_person_named_for_doing_it(settings, tmp_path):
     csv module?" is answered by "written by" (a close word of "wrote")."""
     from rag.api import Engine
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "notes.md").write_text(
+    settings = ingested(settings, tmp_path / "docs", {"notes.md": (
         "# Logging\n\nWrite-ahead logging is a standard method for ensuring data integrity.\n"
         "Write-ahead logging now reports progress messages during slow server starts (Nitin Jadhav, Robert Haas).\n\n"
-        "# Modules\n\nThe csv module was written by Skip Montanaro and is maintained by the core developers.\n",
-        encoding="utf-8")
-    settings = settings.replace(corpus_dir=corpus)
-    with Engine(settings, writer=True) as engine:
-        engine.ingest(corpus)
+        "# Modules\n\nThe csv module was written by Skip Montanaro and is maintained by the core developers.\n")})
     engine = Engine(settings)
     assert not engine.ask("Who invented write-ahead logging?").answered
     answer = engine.ask("Who wrote the csv module?")

@@ -9,6 +9,8 @@ from rag.ingest.chunk import chunk_blocks
 from rag.ingest.document import Block
 from rag.types import Passage
 
+from .conftest import ingested
+
 
 def _doc():
     return [
@@ -974,15 +976,9 @@ def test_a_task_question_prefers_the_sentence_naming_the_command(settings, tmp_p
     from rag.api import Engine
     from rag.evidence import rank_evidence
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "space.md").write_text(
+    settings = ingested(settings, tmp_path / "docs", {"space.md": (
         "# Reclaiming space\n\nDeleted rows leave dead space behind in the table file, and the file does not get smaller on its own.\n"
-        "Running VACUUM FULL rewrites the table into a new file and gives the freed space back to the operating system.\n",
-        encoding="utf-8")
-    settings = settings.replace(corpus_dir=corpus)
-    with Engine(settings, writer=True) as engine:
-        engine.ingest(corpus)
+        "Running VACUUM FULL rewrites the table into a new file and gives the freed space back to the operating system.\n")})
     for on in (True, False):
         scoring = settings.scoring.model_copy(update={"procedure_type": on})
         with Engine(settings) as engine:
@@ -1053,12 +1049,8 @@ def test_a_list_question_names_the_items_headed_under_the_section(settings, tmp_
     (ort, resolve, octopus), not those a level deeper (ort's options) nor the next section's."""
     from rag.api import Engine
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "merge.md").write_text(_OUTLINE, encoding="utf-8")
-    settings = settings.replace(corpus_dir=corpus)
-    with Engine(settings, writer=True) as engine:
-        engine.ingest(corpus)
+    settings = ingested(settings, tmp_path / "docs", {"merge.md": _OUTLINE})
+    with Engine(settings) as engine:
         metas = engine.store.all_documents()[2]
     assert any("Merging › Strategies › ort › ours" in m.get("heading_paths", "") for m in metas)  # the outline is stored
     answer = Engine(settings).ask("Which strategies can be chosen with the -s option?")
