@@ -24,7 +24,6 @@ Stages, each with one contract: ``candidates`` (dense + lexical, fused) ->
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import numpy as np
 
@@ -64,14 +63,13 @@ class Retriever:
         """The saved snapshot when the store holds exactly its chunk ids at this write token, else a fresh build (then saved)."""
         folder = getattr(self.store, "snapshot_dir", None)
         if folder is None:
-            index = build_lexical_index(*self.store.all_documents())
-        else:
-            index = snapshot.load(folder, snapshot.fingerprint(self.store.all_ids(), token))
-            if index is None:
-                ids, docs, metas = self.store.all_documents()
-                index = build_lexical_index(ids, docs, metas)
-                snapshot.save(index, folder, snapshot.fingerprint(ids, token))
-        if folder is not None and self.scoring.soft_weight > 0:
+            return build_lexical_index(*self.store.all_documents())
+        index = snapshot.load(folder, snapshot.fingerprint(self.store.all_ids(), token))
+        if index is None:
+            ids, docs, metas = self.store.all_documents()
+            index = build_lexical_index(ids, docs, metas)
+            snapshot.save(index, folder, snapshot.fingerprint(ids, token))
+        if self.scoring.soft_weight > 0:
             self.embedder.load_words(folder / "words.npz")  # the word vectors an ingest encoded (warm_words)
         return index
 

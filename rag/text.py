@@ -132,7 +132,8 @@ def content_words(text: str, with_raw: bool = False) -> list:
     """Folded words without stopwords (not stemmed); with_raw gives (original, folded) pairs."""
     out = []
     for w in words(text):
-        f = _NEGATION.get(fold(w), fold(w)).removesuffix("'s")
+        f = fold(w)
+        f = _NEGATION.get(f, f).removesuffix("'s")
         if f.endswith("n't"):  # "doesn't", "isn't": the verb and "not", stopwords both, as when written out
             continue
         if f and f not in STOPWORDS and (len(f) > 1 or f.isdigit()):
