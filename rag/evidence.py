@@ -38,6 +38,8 @@ CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|
                          r"|to (?:avoid|prevent) (?:this|that))\b", re.I)
 # "However, the default in PostgreSQL is ...": the sentence before is qualified, corrected or contradicted
 CONTRAST = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|in practice|in fact|actually|that said|even so)\b", re.I)
+# "Instead, changes go into a separate WAL file.": said in place of, or alike to, what the sentence before says
+CONTINUES = re.compile(r"^\W*(?:instead|otherwise|similarly|likewise|conversely|alternatively)\b", re.I)
 _THIS_NOUN = re.compile(r"\b(?:this|these|such)\s+([a-z][\w-]+)", re.I)
 
 
@@ -424,6 +426,8 @@ def counted_nouns(question: str) -> list[str]:
     if not m:
         return []
     phrase = next(g for g in m.groups() if g)
+    if re.search(r"\bof\b", phrase):  # "What is the capital of Peru?": an attribute of a thing, not a definition
+        return []
     # "how many bytes long is the header": bytes are counted; "long" says which measure, as wide or deep would
     return [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS and fold(w) not in _MEASURE_WORDS]
 
@@ -867,7 +871,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if (short and not listed) or label or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
-            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or refers_back(sentence, sentences[i - 1])) \
+            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or CONTINUES.match(sentence)
+                          or refers_back(sentence, sentences[i - 1])) \
                     and not sentences[i - 1].rstrip().endswith("?") \
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads \
                     and sentences[i - 1].rstrip()[-1:] in '.!:;)"”’\'':  # a sentence, not a label line ("Source code: Lib/bisect.py")
@@ -967,6 +972,73 @@ def asks_procedure(question: str) -> bool:
 def asks_overview(question: str) -> bool:
     """"Summarize what bisect does", "What does the VACUUM command do?", "What is the bisect module used for?"."""
     return bool(_OVERVIEW.search(core_question(question)))
+
+
+_DEFINE = re.compile(
+    r"^\s*(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<x>(?!(?:(?:an?|the)\s+)?(?:it|this|that|these|those|they|he|she|known|meant|new)\b)"
+    r"(?!(?:(?:an?|the)\s+)?(?:default|maximum|minimum|purpose|difference|point|use|role|name|reason|meaning|size|length|number|value|syntax|effect)s?\b)"
+    r"[^?,]{1,50}?)\s*\??\s*$"
+    r"|^\s*what\s+(?:does|do)\s+(?:the\s+(?:term|word|abbreviation|acronym|phrase)\s+)?(?P<y>[^?,]{1,50}?)\s+(?:mean|stand\s+for)\s*\??\s*$"
+    r"|^\s*what\s+is\s+meant\s+by\s+(?P<z>[^?,]{1,50}?)\s*\??\s*$|^\s*define\s+(?P<w>[^?,]{1,50}?)\s*[.?]?\s*$", re.I)
+_WH = frozenset("what which who whom whose when where why how".split())
+_QUALIFIER = re.compile(r"\s+(?:in|for|of|on|under|within|when using|with)\s+(?:the\s+)?\S+(?:\s+\S+)?\s*$", re.I)
+_KIND_WORDS = frozenset("mode command function module option setting class type method statement feature file keyword "
+                        "clause parameter variable flag object value field operator pragma hook".split())
+_DEFINING_VERB = (r"(?:(?:is|are|was|were)\s+(?:(?:simply|just|basically|essentially|really|also)\s+)?(?:an?|the|one|any|what|how|used|"
+                  r"similar|like|defined|short|an abbreviation|shorthand)\b|means|refers\s+to|stands\s+for|denotes|represents)")
+_NAMING_WORDS = r"(?:called|named|termed|known\s+as|referred\s+to\s+as|short\s+for|abbreviated(?:\s+as|\s+to)?|stands\s+for)"
+
+
+def asks_definition(question: str) -> list[str]:
+    """"What is WAL mode in SQLite?", "What does MVCC stand for?", "Define an evil merge.": the phrases that name
+    the defined thing, most specific last ("WAL mode", "WAL"), or [] when the question asks something else."""
+    m = _DEFINE.match(core_question(question))
+    if not m or asks_overview(question):
+        return []
+    phrase = next(g for g in m.groups() if g)
+    if re.search(r"\bof\b", phrase):  # "What is the capital of Peru?": an attribute of a thing, not a definition
+        return []
+    phrase = re.sub(r"^(?:an?|the)\s+", "", _QUALIFIER.sub("", phrase).strip(" \"'“”‘’`"), flags=re.I)
+    words = phrase.split()
+    if not words or len(words) > 5 or any(w.lower() in _WH for w in words):
+        return []
+    phrases = [phrase]
+    if len(words) > 1 and words[-1].lower().rstrip("s") in _KIND_WORDS:
+        phrases.append(" ".join(words[:-1]))
+    return phrases
+
+
+def _spells(sentence: str, acronym: str, near: int = 6) -> bool:
+    """Does a run of words next to the acronym spell it out by their initials ("a new "Write-Ahead Log" option
+    (hereafter referred to as "WAL")", "BRIN indexes (a shorthand for Block Range INdexes)", "a separate
+    "write-ahead log" or "WAL" file")? A word's initial is its leading capitals ("INdexes": IN), else its first letter;
+    a stopword is no part of it ("we are looking at WAL" spells nothing)."""
+    tokens = re.findall(r"[^\W_]+", sentence)
+    target = acronym.upper()
+    at = [i for i, t in enumerate(tokens) if t == acronym]
+    initials = [(re.match(r"[A-Z]+", t).group(0) if t[0].isupper() else t[0]).upper() for t in tokens]
+    for i in range(len(tokens)):
+        spelled, j = "", i
+        while j < len(tokens) and target.startswith(spelled + initials[j]) and tokens[j] != acronym and tokens[j].lower() not in STOPWORDS:
+            spelled += initials[j]
+            j += 1
+            if spelled == target and j - i >= 2 and any(-near <= a - j <= near or -near <= i - a <= near for a in at):
+                return True
+    return False
+
+
+def defines(sentence: str, phrases: list[str]) -> bool:
+    """Does the sentence define one of the phrases: "WAL is ...", "... (hereafter referred to as "WAL")", "an evil
+    merge is a merge that ...", or spell out an acronym ("Write-Ahead Log" for WAL)?"""
+    for phrase in phrases:
+        p = r"\s+".join(re.escape(w) for w in phrase.split())
+        # the phrase as the subject ("WAL is ...", not "The persistence of WAL mode means ...")
+        if re.search(rf"(?<![\w-])(?<!of )(?<!in )(?<!for )(?<!to )(?<!with )(?<!on )(?<!by )(?<!from )(?:an? |the )?{p}(?:e?s)?\b[\"”’')\]]*"
+                     rf"(?:\s*\([^)]{{0,80}}\))?\s*,?\s+{_DEFINING_VERB}", sentence, re.I) \
+                or re.search(rf"\b{_NAMING_WORDS}\s+(?:an?\s+|the\s+)?[\"“'‘(`]?{p}\b", sentence, re.I) \
+                or (re.fullmatch(r"[A-Z]{2,6}", phrase) and re.search(rf"\b{p}\b", sentence) and _spells(sentence, phrase)):
+            return True
+    return False
 
 
 def opens_section(passage: Passage, quote: str) -> bool:
@@ -1086,12 +1158,15 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included
         # ("VACUUM FULL"); not required, as prose may answer
         typed = [t or bool(_terms(c[3], question, keywords=True)) for t, c in zip(typed, candidates)]
+    defined = asks_definition(focus or question) if qtype == "other" else []
+    if defined:  # "What is WAL mode?": a sentence defining it
+        typed = [t or defines(c[0], defined) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
     order = ranked_prior[:scoring.preselect]
-    if qtype in scoring.required_types:  # the answer must hold the asked kind of value: let the best few that do be scored
+    if qtype in scoring.required_types or defined:  # the answer must hold the asked kind of value: let the best few that do be scored
         order += [i for i in ranked_prior[scoring.preselect:] if typed[i]][:scoring.preselect_typed]
     # Long "sentences" (tables, code) cost up to 256 tokens each; their first words carry the dense signal.
     vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:scoring.dense_words]) for i in order])

@@ -540,3 +540,41 @@ def test_soft_credit_reads_capitalised_words_that_are_not_names(engine):
     credit = soft_credit(asked, [set()], texts, engine.embedder, scoring, is_name=lambda w: False)[0]
     assert 0 < credit[stem("endless")] <= scoring.soft_weight
     assert soft_credit(asked, [set()], texts, engine.embedder, scoring, is_name=lambda w: w == "infinite") == [{}]
+
+
+def test_what_is_x_asks_for_a_definition():
+    from rag.evidence import asks_definition, defines
+
+    assert asks_definition("What is WAL mode in SQLite?") == ["WAL mode", "WAL"]
+    assert asks_definition("What does MVCC stand for?") == ["MVCC"]
+    assert asks_definition("Define a partial index.") == ["partial index"]
+    for other in ("What is the default timeout?", "What is the capital of Peru?", "What is it?",
+                  "What is the bisect module used for?", "How is WAL mode enabled?"):
+        assert asks_definition(other) == [], other
+    wal = ["WAL mode", "WAL"]
+    assert defines('A new "Write-Ahead Log" option (hereafter referred to as "WAL") is available.', wal)
+    assert defines('Changes go into a separate "write-ahead log" or "WAL" file.', wal)  # spelled out in lower case
+    assert defines("BRIN indexes (a shorthand for Block Range INdexes) store summaries.", ["BRIN"])
+    assert defines("An evil merge is a merge that introduces changes.", ["evil merge"])
+    assert not defines('Since version 3.7.0, SQLite also supports "WAL mode".', wal)  # a mention, not a definition
+    assert not defines("The persistence of WAL mode means that applications need no change.", wal)  # not its subject
+    assert not defines("We are looking at the logs while WAL is on.", wal)  # stopwords spell nothing
+
+
+def test_what_is_x_is_answered_by_the_sentence_that_says_what_it_is(settings, tmp_path):
+    """The sentences that name the thing most ("... supports WAL mode", "... in WAL mode ...") lose to the one that
+    defines it, even when that one needs the sentence before it ("Instead, ...")."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"journal.md": (
+        "# Journal modes\n\n"
+        "Since version 3.7.0, the engine also supports WAL mode. Applications in WAL mode need no changes. "
+        "Readers in WAL mode never block writers in WAL mode.\n\n"
+        "## How it works\n\n"
+        "In WAL mode, changes are not written to the original database file. "
+        "Instead, changes go into a separate \"write-ahead log\" or \"WAL\" file that is copied back later.\n\n"
+        "## Backups\n\n"
+        "Copy the database file and its WAL mode files together when the engine is in WAL mode.\n")})
+    answer = Engine(settings).ask("What is WAL mode?")
+    assert answer.answered and '"write-ahead log"' in answer.text
+    assert "changes are not written to the original database file" in answer.text  # the sentence "Instead" replaces

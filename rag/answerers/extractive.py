@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
-from ..evidence import (Evidence, asks_overview, code_names, coverage, has_type, named_values, paragraphs, query_terms, rank_evidence,
+from ..evidence import (Evidence, asks_definition, asks_overview, code_names, coverage, has_type, named_values, paragraphs, query_terms, rank_evidence,
                         sentence_terms)
 from ..text import split_sentences
 from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
@@ -117,6 +117,14 @@ class ExtractiveAnswerer:
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
+        if qtype == "other" and not best.typed and asks_definition(ctx.original_question or ctx.question):
+            # "What is WAL mode?": a sentence that says what it is ("In WAL mode, changes ... go into a separate
+            # "write-ahead log" ...") over one that only mentions it ("SQLite also supports WAL mode")
+            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+            defining = next((e for e in ranked if e.typed and e.score >= floor), None)
+            if defining is not None:
+                best = defining
+                ranked = [best] + [e for e in ranked if e is not best]
         other = find_conflict(best, ranked[1:], qtype, scoring, ctx.original_question or ctx.question, ctx.index)
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
