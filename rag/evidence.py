@@ -426,8 +426,6 @@ def counted_nouns(question: str) -> list[str]:
     if not m:
         return []
     phrase = next(g for g in m.groups() if g)
-    if re.search(r"\bof\b", phrase):  # "What is the capital of Peru?": an attribute of a thing, not a definition
-        return []
     # "how many bytes long is the header": bytes are counted; "long" says which measure, as wide or deep would
     return [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS and fold(w) not in _MEASURE_WORDS]
 
@@ -499,14 +497,22 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     topic, is_topic = topic_test(index, scoring), topic_word_test(index, scoring)
     out: set[str] = set()
     tokens = question.split()
+    quoted = _quoted_spans(question)
     for i, raw in enumerate(tokens):
         opens = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))  # "... periodically? Give all the reasons."
         if re.fullmatch(r"\d+(?:\.\d+)*\W*", raw) and i > 0 and is_topic(tokens[i - 1]):
             continue  # the topic's version ("PostgreSQL 15" in its manual) is the whole corpus's, like its name
         for w in words(raw):
             if w.isdigit() or (not opens and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
-                out.update(t for t in query_terms(w, index) if not topic(t))
+                # a name of the user's own code example ("'except SomeError as e'") that no page uses is a placeholder
+                out.update(t for t in query_terms(w, index) if not topic(t) and not (t not in index.vocab and w in quoted))
     return out
+
+
+def _quoted_spans(question: str) -> set[str]:
+    """The words of the question's quoted code of several words ("'except SomeError as e'", "`git log -p`")."""
+    spans = re.findall(r"(?<!\w)['`\"“‘]([^'`\"”’]{3,80}?)['`\"”’](?!\w)", question)
+    return {w for span in spans if len(span.split()) > 1 for w in words(span)}
 
 
 def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> set[str]:
@@ -917,6 +923,9 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
     return out
 
 
+_CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last|start|beginning))|so that|in order (?:to|that)|due to|owing to"
+                    r"|as a result|the reason|for this reason|that is why|this is why|otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
+                    r"|prevents?|avoids?|ensures?|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead))\b", re.I)
 _IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the default\b", re.I)
 _KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)
 _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics overview introduction example examples usage "
@@ -1161,6 +1170,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     defined = asks_definition(focus or question) if qtype == "other" else []
     if defined:  # "What is WAL mode?": a sentence defining it
         typed = [t or defines(c[0], defined) for t, c in zip(typed, candidates)]
+    if qtype == "other" and scoring.cause_type and re.match(r"\s*why\b", core_question(focus or question), re.I):
+        # "Why is the name deleted ...?": a sentence giving a cause or a purpose ("... are cleared because ..."); preferred, not required
+        typed = [t or bool(_CAUSE.search(c[0])) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]

@@ -133,6 +133,17 @@ class Value:
     text: str
 
 
+_BEFORE_AMOUNT = frozenset("length size width height depth count limit total maximum minimum max min about approximately exactly "
+                           "roughly nearly default equals".split())
+_AMOUNT_UNIT = re.compile(r"(?:bytes?|[kmgt]i?b|rows|items|entries|pages|characters|chars|tables|columns|files|times|connections"
+                          r"|transactions|elements|digits|bits|lines|words|records|objects|nodes|threads|processes|seconds|milliseconds)$", re.I)
+
+
+def _counted_amount(tokens: list[str], i: int) -> bool:
+    """Is a number that could be a year (1900-2100) a count by its words: "a sequence of length 2080", "2048 bytes"?"""
+    return (i > 0 and tokens[i - 1].lower() in _BEFORE_AMOUNT) or (i + 1 < len(tokens) and bool(_AMOUNT_UNIT.match(tokens[i + 1])))
+
+
 def numbers(sentence: str) -> list[Value]:
     tokens = NUMBER_TOKEN.findall(sentence.replace(",", ""))  # words, with "6.5" kept whole
     out = []
@@ -141,7 +152,7 @@ def numbers(sentence: str) -> list[Value]:
         value: float | None = None
         if re.fullmatch(r"\d+(\.\d+)?", low):
             value = float(low)
-            if 1900 <= value <= 2100 and "." not in low:
+            if 1900 <= value <= 2100 and "." not in low and not _counted_amount(tokens, i):
                 continue  # a year, handled as a date
             if i > 0 and tokens[i - 1].lower() in MONTHS:
                 continue  # "June 21"

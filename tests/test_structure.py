@@ -1056,3 +1056,36 @@ def test_a_list_question_names_the_items_headed_under_the_section(settings, tmp_
     answer = Engine(settings).ask("Which strategies can be chosen with the -s option?")
     assert answer.answered and "Strategies: ort; resolve; octopus [1]." in answer.text
     assert "theirs" not in answer.text and "History" not in answer.text
+
+
+def test_a_number_in_the_years_range_is_a_count_when_its_words_say_so():
+    """"a sequence of length 2080", "2048 bytes": counts, not years; "in 2020" stays a year (a date)."""
+    from rag.evidence import has_type
+    from rag.facts import numbers
+
+    assert [v.value for v in numbers("a sequence of length 2080 is the largest")] == [(2080.0,)]
+    assert [v.value for v in numbers("pages of up to 2048 bytes")] == [(2048.0,)]
+    assert numbers("In 2020 the project moved.") == []
+    q = "What is the largest sequence length for which shuffle() can produce every permutation?"
+    assert has_type("For example, a sequence of length 2080 is the largest that can fit within the period.", "number", q)
+
+
+def test_a_placeholder_in_the_users_quoted_code_constrains_nothing(engine):
+    """"'except SomeError as e'": the user's own example name, which no page uses, is not a name a passage must
+    contain (it would fail every passage alike and sink a good answer below the refusal threshold); a name the
+    corpus does use still constrains, quoted or not."""
+    from rag.evidence import constraint_terms
+
+    index = engine._prepare("warm-up", None, None).index
+    assert constraint_terms("Why is the name bound with 'except SomeError as e' deleted?", index) == set()
+    assert constraint_terms("Why is the name bound with except SomeError deleted?", index)  # not quoted code: kept
+    assert constraint_terms("What did 'Lukashenko say to Kellogg' mean?", index)  # corpus names in quotes: kept
+
+
+def test_why_prefers_a_sentence_giving_a_cause():
+    from rag.evidence import _CAUSE
+
+    assert _CAUSE.search("Exceptions are cleared because with the traceback attached they form a reference cycle.")
+    assert _CAUSE.search("All output is held back to avoid a half-finished result.")
+    assert not _CAUSE.search("Since version 3.35.0, SQLite supports RETURNING.")
+    assert not _CAUSE.search("The maximum number of attached databases cannot be increased above 125.")

@@ -176,7 +176,8 @@ class Embedder:
         if missing:
             if len(cache) + len(missing) > 200_000:
                 cache.clear()
-            cache.update(zip(missing, self.encode(missing, batch_size=64)))
+            # at the precision save_words keeps: a word met first in this process and one loaded from the file score the same
+            cache.update(zip(missing, self.encode(missing, batch_size=64).astype(np.float16).astype(np.float32)))
         if not words:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([cache[w] for w in words])
