@@ -259,6 +259,8 @@ def _named_by_its_noun(sentence: str, folded_question: str) -> bool:
     return False
 
 
+_LENGTH_ASKED = re.compile(r"\bhow long (?:can|may|could|should|must|is|are)\b(?!.*\b(?:take|takes|last|lasts|wait|run|keep|stay|remain|hold|sleep|ago|for)\b)", re.I)
+_LENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|characters?|chars?|digits?|bits?|octets?|words?|lines?|letters?|[kmgt]i?b)\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
@@ -292,7 +294,9 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         prose = " ".join(t for t in _VERSION.sub(" ", sentence).split()
                          if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t))
         if re.search(r"\bhow long\b|\bduration\b|\bwhat length of (?:\w+ )?(?:time|term|sentence|stay|period)\b", question, re.I):
-            # a duration: "6.5 hours", "a 20-year sentence"
+            # a duration: "6.5 hours", "a 20-year sentence"; "How long can a database name be?" may want a length
+            if _LENGTH_ASKED.search(question) and _LENGTH.search(prose):
+                return True
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
         if _COMPARATIVE_AMOUNT.search(question):  # "how much faster ...?": a ratio or a difference, not any number
             return bool(_RATIO.search(prose))

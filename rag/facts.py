@@ -57,8 +57,9 @@ def core_question(question: str) -> str:
 
 def question_type(question: str) -> str:
     question = core_question(question)
-    # "When a mapping lacks the key, which exception is raised?": the leading clause is a condition, not the question
-    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
+    # "When a mapping lacks the key, which exception is raised?", "On Windows, which variable ...?": the leading clause
+    # is a condition, not the question
+    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
                fold(question))
     q = _LEADING_CONJUNCTION.sub("", q)  # "If so, and which ...": after the condition
     if re.match(r"\s*why\b", q):

@@ -578,3 +578,17 @@ def test_what_is_x_is_answered_by_the_sentence_that_says_what_it_is(settings, tm
     answer = Engine(settings).ask("What is WAL mode?")
     assert answer.answered and '"write-ahead log"' in answer.text
     assert "changes are not written to the original database file" in answer.text  # the sentence "Instead" replaces
+
+
+def test_a_count_asked_by_default_takes_the_default_after_the_description(settings, tmp_path):
+    """"From how many FROM items ... by default?": the description's next sentences hold "one FROM item" and "The
+    default is 12."; the default is the answer."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"planner.md": (
+        "# Planner settings\n\n## geqo_threshold (integer)\n\n"
+        "Use genetic query optimization to plan queries with at least this many FROM items involved. "
+        "(Note that the planner counts a FULL OUTER JOIN as only one FROM item.) The default is 12.\n\n"
+        "## join_limit (integer)\n\nThe planner will merge joins while the list has no more than this many items.\n")})
+    answer = Engine(settings).ask("From how many FROM items does the planner switch to genetic query optimization by default?")
+    assert answer.answered and "The default is 12" in answer.text

@@ -1089,3 +1089,22 @@ def test_why_prefers_a_sentence_giving_a_cause():
     assert _CAUSE.search("All output is held back to avoid a half-finished result.")
     assert not _CAUSE.search("Since version 3.35.0, SQLite supports RETURNING.")
     assert not _CAUSE.search("The maximum number of attached databases cannot be increased above 125.")
+
+
+def test_a_leading_condition_is_not_the_question():
+    from rag.facts import question_type
+
+    assert question_type("On Windows, which environment variable does expanduser() use first?") == "term"
+    assert question_type("For total_ordering to work, which comparison methods must a class define?") == "term"
+    assert question_type("In WAL mode, how many writers can there be at once?") == "number"
+
+
+def test_how_long_can_a_name_be_asks_for_a_length():
+    from rag.evidence import has_type
+
+    q = "How long can a database name be?"
+    assert has_type("Database names are limited to 63 bytes in length.", "number", q)
+    assert not has_type("Database names are limited in length.", "number", q)
+    q = "How long does a checkpoint take?"  # a duration: bytes are no answer
+    assert not has_type("A checkpoint writes 63 bytes.", "number", q)
+    assert has_type("A checkpoint takes about 5 minutes.", "number", q)

@@ -100,7 +100,11 @@ class ExtractiveAnswerer:
         if qtype in scoring.required_types and not best.typed:
             # "timeout – How many seconds the connection should wait ... Default five seconds.": the value is in the
             # sentences right after the best one, in its paragraph
-            after = next((e for e in ranked if e.typed and _follows(best, e)), None)
+            following = [e for e in ranked if e.typed and _follows(best, e)]
+            if re.search(r"\bdefault", ctx.original_question or ctx.question, re.I):
+                # "From how many FROM items ... by default?": "The default is 12.", not "(... counts as only one FROM item.)"
+                following.sort(key=lambda e: not re.search(r"\bdefault", e.quote or e.sentence, re.I))
+            after = following[0] if following else None
             if after is not None:
                 return self._compose(ctx, [best, after], conflict=False)
             # "In what year ...?" answered by a sentence without a year is an answer to another question.
