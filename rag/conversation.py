@@ -44,6 +44,12 @@ def is_follow_up(question: str) -> bool:
         or question.lower().startswith(("and ", "what about", "how about"))
 
 
+def names_something(question: str) -> bool:
+    """Does the question name a thing of its own: a code name ("\\gset", "json.dumps") or a proper name not opening it?"""
+    tokens = question.split()
+    return any(TERM_TOKEN.search(t.strip(".,:;?!\"'")) for t in tokens) or any(t[:1].isupper() and not re.match(r"I(?:['’]\w+)?$", t) for t in tokens[1:])
+
+
 def standalone_question(question: str, history: list[dict[str, str]]) -> str:
     """Rewrite a follow-up into a standalone question without a model.
 
@@ -57,7 +63,9 @@ def standalone_question(question: str, history: list[dict[str, str]]) -> str:
     if not previous or not is_follow_up(question):
         return question
     start = len(previous) - 1
-    while start > 0 and is_follow_up(previous[start]):
+    while start > 0 and (is_follow_up(previous[start]) or not names_something(previous[start])):
+        # "What does \gset do?" -> "What happens if the query returns two rows?" -> "And if *its* column is NULL?": a
+        # question naming nothing ("the query") went on with the topic of the one before it
         start -= 1
     resolved = resolve_references(question, history)
     if resolved != question and SINGULAR.search(question):

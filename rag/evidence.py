@@ -210,16 +210,25 @@ _VERSION = re.compile(r"\b(?:version|release|v)\s?\d+(?:\.\d+)*\b"  # "version 3
 _VALUE_TOKEN = re.compile(r"\d|^[\"'“‘`]")  # a number, a version, a quoted literal ("scram-sha-256", 5432, 'on')
 
 
+def _code_key(token: str) -> str:
+    """A code name as compared with the question's: "@functools.total_ordering:" and "total_ordering()" -> total_ordering."""
+    return fold(token.strip(".,:;()?'\"`@").removesuffix("()")).rsplit(".", 1)[-1]
+
+
+def _named_in(question: str) -> set[str]:
+    return {_code_key(w) for w in question.split()}
+
+
 def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     """Code-like tokens (KeyError, abs(), SKIP_LOCKED, --schema-only) the question does not already name.
 
     A bare upper-case word (WAL, SQL, FULL) is prose unless ``keywords`` (the question asks for a
     command, keyword, statement or clause, which SQL writes in capitals)."""
-    asked = {fold(w) for w in question.split()}
+    asked = _named_in(question)
     out = []
     for t in sentence.split():
         bare = t.strip(".,:;()")
-        if _TERM_TOKEN.search(t) and fold(bare) not in asked and (keywords or not _ACRONYM.fullmatch(bare)):
+        if _TERM_TOKEN.search(t) and _code_key(bare) not in asked and (keywords or not _ACRONYM.fullmatch(bare)):
             out.append(bare)
     return out
 
@@ -271,7 +280,7 @@ _CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
 # What a "which <noun>" question wants, by its noun: a file name, a call, an option, a capitalised keyword.
 _TERM_KINDS = (
     (re.compile(r"\b(?:files?|director(?:y|ies)|paths?)\b"), re.compile(r"\w\.[a-z]\w*$|/")),
-    (re.compile(r"\b(?:functions?|methods?)\b"), re.compile(r"[A-Za-z_]\(|[A-Za-z_]\.[A-Za-z_]|[A-Za-z]_[A-Za-z]")),
+    (re.compile(r"\b(?:functions?|methods?)\b"), re.compile(r"[A-Za-z_]\(|[A-Za-z_]\.[A-Za-z_]|[A-Za-z]_[A-Za-z]|^__\w+__$")),
     (re.compile(r"\b(?:exceptions?|class(?:es)?)\b"), re.compile(r"[a-z][A-Z]|[A-Za-z_]\.[A-Za-z_]")),
 )
 _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?)\b")
@@ -329,8 +338,9 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         asked_noun = asked_thing(q)  # "Which attribute replaces $Id$ when files are checked out?" asks for an attribute
         for noun, shape in _TERM_KINDS:
             if noun.search(asked_noun or q):
+                asked = _named_in(question)
                 return any(shape.search(t) for t in terms + [t.strip(".,:;()") for t in sentence.split()]
-                           if fold(t.strip(".,:;()")) not in set(q.split()))
+                           if _code_key(t) not in asked)
         return bool(terms) or _named_by_its_noun(sentence, q)
     if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
         return bool(re.search(r"\bdefault", sentence, re.I)) and (

@@ -164,6 +164,10 @@ def test_a_chain_of_follow_ups_keeps_the_question_that_opened_it():
     rewritten = standalone_question("And which function does the opposite?", history)
     assert rewritten == "What does json.dumps do? Which parameter of it pretty-prints? And which function does the opposite?"
     assert standalone_question("What does the csv module define?", history) == "What does the csv module define?"  # a new topic
+    # a question that names nothing of its own ("the query") went on with the topic before it: the chain reaches back
+    history = [{"role": "user", "content": "What does the \\gset meta-command do?"}, {"role": "assistant", "content": "It stores."},
+               {"role": "user", "content": "What happens if the query returns two rows?"}, {"role": "assistant", "content": "An error."}]
+    assert standalone_question("And if one of its columns is NULL?", history).startswith("What does the \\gset meta-command do?")
 
 
 def test_he_after_a_who_question_is_the_person_the_answer_named():

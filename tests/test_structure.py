@@ -1108,3 +1108,16 @@ def test_how_long_can_a_name_be_asks_for_a_length():
     q = "How long does a checkpoint take?"  # a duration: bytes are no answer
     assert not has_type("A checkpoint writes 63 bytes.", "number", q)
     assert has_type("A checkpoint takes about 5 minutes.", "number", q)
+
+
+def test_the_code_name_a_question_states_is_not_the_asked_term():
+    """"Which methods must a class define for functools.total_ordering?": the label "@functools.total_ordering:" and a
+    mention of total_ordering name what is asked about, not what is asked for; __lt__() is a method's name."""
+    from rag.evidence import has_type
+
+    q = "Which comparison methods can a class define so that functools.total_ordering fills in the rest?"
+    assert not has_type("@functools.total_ordering: Given a class defining rich comparison methods, this decorator supplies the rest.", "term", q)
+    assert not has_type("Meaning that total_ordering will not implement it again.", "term", q)
+    assert has_type("@functools.total_ordering: The class must define one of __lt__(), __le__(), __gt__(), or __ge__().", "term", q)
+    # a label that names something the question does not is still an answer ("Which exception ...?": "KeyError: Raised ...")
+    assert has_type("exception KeyError: Raised when a mapping (dictionary) key is not found.", "term", "Which exception is raised when a key is missing?")
