@@ -939,7 +939,9 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
 
 _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last|start|beginning))|so that|in order (?:to|that)|due to|owing to"
                     r"|as a result|the reason|for this reason|that is why|this is why|otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
-                    r"|prevents?|avoids?|ensures?|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead))\b", re.I)
+                    r"|prevents?|avoids?|ensures?|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
+                    # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
+                    r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be|lose|fail|break|corrupt|cause|result))\b", re.I)
 _IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the default\b", re.I)
 _KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)
 _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics overview introduction example examples usage "
@@ -984,6 +986,12 @@ _OVERVIEW = re.compile(r"^\s*(?:(?:can|could|would) you |please )?(?:summari[sz]
 
 _PROCEDURE = re.compile(r"^\s*(?:and |so |then )?(?:how (?:do|can|could|should|would|might) (?:i|we|you|one)\b|is there (?:a|any) (?:way|option|command|setting|switch)\b"
                         r"|what (?:do|should|can|must) (?:i|we|you) (?:run|use|type|call|configure|set|pass|do)\b)", re.I)
+
+
+def asks_why(question: str) -> bool:
+    """"Why ...?", "For what reason ...?", "What is the reason ...?": a question asking for a cause or a purpose."""
+    return bool(re.match(r"\s*(?:why\b|for what (?:reason|purpose)\b|what (?:is|was|are) the (?:reason|rationale|purpose)\b)",
+                         core_question(question), re.I))
 
 
 def asks_procedure(question: str) -> bool:
@@ -1184,7 +1192,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     defined = asks_definition(focus or question) if qtype == "other" else []
     if defined:  # "What is WAL mode?": a sentence defining it
         typed = [t or defines(c[0], defined) for t, c in zip(typed, candidates)]
-    if qtype == "other" and scoring.cause_type and re.match(r"\s*why\b", core_question(focus or question), re.I):
+    if qtype == "other" and scoring.cause_type and asks_why(focus or question):
         # "Why is the name deleted ...?": a sentence giving a cause or a purpose ("... are cleared because ..."); preferred, not required
         typed = [t or bool(_CAUSE.search(c[0])) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things

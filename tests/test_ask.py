@@ -596,3 +596,20 @@ def test_a_count_asked_by_default_takes_the_default_after_the_description(settin
         "## join_limit (integer)\n\nThe planner will merge joins while the list has no more than this many items.\n")})
     answer = Engine(settings).ask("From how many FROM items does the planner switch to genetic query optimization by default?")
     assert answer.answered and "The default is 12" in answer.text
+
+
+def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
+    """"Why is the default 2?" when the pages only state the default: a restated fact is no reason. When a page
+    gives one ("... because ..."), that sentence answers."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"locks.md": (
+        "# Lock settings\n\n## max_locks_per_page (integer)\n\n"
+        "This controls how many rows on a single page can be locked before the lock covers the whole page. The default is 2.\n\n"
+        "## lock_timeout (integer)\n\n"
+        "The default lock timeout is 10 seconds because shorter waits made busy servers abort healthy transactions.\n")})
+    engine = Engine(settings)
+    assert not engine.ask("Why is the default value of max_locks_per_page set to 2?").answered
+    answer = engine.ask("Why is the default lock timeout 10 seconds?")
+    assert answer.answered and "because shorter waits" in answer.text
+    assert Engine(settings.replace(**{"scoring.cause_required": False})).ask("Why is the default value of max_locks_per_page set to 2?").answered

@@ -1121,3 +1121,12 @@ def test_the_code_name_a_question_states_is_not_the_asked_term():
     assert has_type("@functools.total_ordering: The class must define one of __lt__(), __le__(), __gt__(), or __ge__().", "term", q)
     # a label that names something the question does not is still an answer ("Which exception ...?": "KeyError: Raised ...")
     assert has_type("exception KeyError: Raised when a mapping (dictionary) key is not found.", "term", "Which exception is raised when a key is missing?")
+
+
+def test_a_consequence_is_a_reason():
+    from rag.evidence import _CAUSE, asks_why
+
+    assert _CAUSE.search("If these objects are removed and were referenced by the clone, then the clone will become corrupt.")
+    assert not _CAUSE.search("If the value is zero, the check is disabled.")
+    assert asks_why("Why is cloning with --shared dangerous?") and asks_why("For what reason is the limit 125?")
+    assert not asks_why("What is the limit?")

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_overview, code_names, coverage, has_type, named_values, paragraphs, query_terms, rank_evidence,
+from ..evidence import (Evidence, asks_definition, asks_overview, asks_why, code_names, coverage, has_type, named_values, paragraphs, query_terms, rank_evidence,
                         sentence_terms)
 from ..text import split_sentences
 from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
@@ -118,6 +118,14 @@ class ExtractiveAnswerer:
                 # that date, rather than none (the day is asked for, but not stated)
                 best = next((e for e in ranked if e.score >= floor and names_it(e, named)
                              and has_type(e.sentence, "date", "When?")), None)
+            if best is None:
+                return refusal(ctx, self.name)
+            ranked = [best] + [e for e in ranked if e is not best]
+        if qtype == "other" and not best.typed and scoring.cause_required and asks_why(ctx.original_question or ctx.question):
+            # "Why is the default 2?": a sentence that only restates the fact gives no reason; one giving a cause
+            # close enough in score answers, else the documents don't say why
+            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+            best = next((e for e in ranked if e.typed and e.score >= floor), None)
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
