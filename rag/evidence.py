@@ -70,6 +70,7 @@ class Evidence:
     covered: frozenset[str] = frozenset()  # question terms the sentence contains
     quote: str = ""  # the passage's own words (``sentence`` may name the subject from a heading before them)
     lead: bool = False  # the page's opening sentence, weighed up for an overview question (asks_overview)
+    says_kind: bool = True  # "Which algorithm ...?": the sentence names the asked kind (asked_kind), or a close word
 
 
 def query_terms(text: str, index: LexicalIndex) -> list[str]:
@@ -250,6 +251,25 @@ def asked_thing(folded_question: str) -> str:
     head = re.match(r"\s+([a-z]+)\b", folded_question[m.end():])  # "operator class": the last noun is the head
     word = head.group(1) if head else ""
     return next((w for w in (word, word[:-1], word[:-2]) if w in THING_NOUNS), noun) if word else noun
+
+
+_KIND_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:does|do|did|is|are|was|were|can|could|should|will|would|has|have|must|might|of|if|about)\b)((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+                            r"(?:does|do|did|is|are|was|were|can|could|should|will|would|has|have|must|might)\b", re.I)
+_VAGUE_KINDS = frozenset("part thing way kind type sort one ones step steps happen happens effect effects difference reason purpose "
+                         "name names value values problem problems issue issues information detail details role point term word phrase expression "
+                         "label title".split())
+
+
+def asked_kind(question: str) -> str:
+    """"Which algorithm does math.isqrt() use?" -> algorithm; "What encryption cipher can ... use?" -> cipher: the
+    kind of thing a which/what question asks for, when it names one ('' for "which parts", "what happens", ...)."""
+    m = _KIND_QUESTION.match(core_question(question))
+    if not m:
+        return ""
+    head = m.group(1).split()[-1].lower()
+    if head.endswith("s") and not head.endswith(("ss", "us", "is")):
+        return ""  # "Which operations / output formats ...?": a list names its items, seldom their kind
+    return "" if head in _VAGUE_KINDS or head in STOPWORDS else head
 
 
 def _named_by_its_noun(sentence: str, folded_question: str) -> bool:
@@ -1197,6 +1217,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         typed = [t or bool(_CAUSE.search(c[0])) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
+    kind = asked_kind(focus or question) if qtype == "other" and scoring.kind_required else ""
+    kind_terms = query_terms(kind, index) if kind else []
+    says_kind = [not kind_terms or any(k in t or s.get(k, 0) > 0 for k in kind_terms) for t, s in zip(term_sets, soft)]
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
     order = ranked_prior[:scoring.preselect]
@@ -1211,6 +1234,6 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         d = max(0.0, float(dense[j]))
         score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed[i]) * factor[i]
         ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed[i], score, frozenset(t for t in qterms if t in term_sets[i]), quote,
-                               leads[i]))
+                               leads[i], says_kind[i]))
     ranked.sort(key=lambda e: (-e.score, e.rank))
     return ranked

@@ -613,3 +613,23 @@ def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
     answer = engine.ask("Why is the default lock timeout 10 seconds?")
     assert answer.answered and "because shorter waits" in answer.text
     assert Engine(settings.replace(**{"scoring.cause_required": False})).ask("Why is the default value of max_locks_per_page set to 2?").answered
+
+
+def test_which_algorithm_wants_a_sentence_that_names_an_algorithm(settings, tmp_path):
+    """"Which algorithm does the checksum use?" when the pages only say there is a checksum: refused. A sentence
+    naming the kind ("... the Fletcher algorithm ...") answers; a list question ("Which formats ...?") names its
+    items, not their kind, and is not held to it."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"journal.md": (
+        "# Journal\n\nThe engine stores a 32-bit checksum with every page of the journal. "
+        "The checksum is checked for each page while the journal is rolled back.\n\n"
+        "# Archive\n\nThe archive digest is computed with the Fletcher algorithm over each block. "
+        "The archive can be written as plain, custom or directory output.\n")})
+    engine = Engine(settings)
+    assert not engine.ask("Which checksum algorithm does the engine use for each page of the journal?").answered
+    answer = engine.ask("Which algorithm computes the archive digest?")
+    assert answer.answered and "Fletcher" in answer.text
+    assert engine.ask("Which output formats can the archive be written as?").answered
+    assert Engine(settings.replace(**{"scoring.kind_required": False})).ask(
+        "Which checksum algorithm does the engine use for each page of the journal?").answered

@@ -1130,3 +1130,13 @@ def test_a_consequence_is_a_reason():
     assert not _CAUSE.search("If the value is zero, the check is disabled.")
     assert asks_why("Why is cloning with --shared dangerous?") and asks_why("For what reason is the limit 125?")
     assert not asks_why("What is the limit?")
+
+
+def test_the_asked_kind_of_a_which_question():
+    from rag.evidence import asked_kind
+
+    assert asked_kind("Which algorithm does math.isqrt() use internally?") == "algorithm"
+    assert asked_kind("What encryption cipher can the sqlite3 module use?") == "cipher"
+    for vague in ("What does VACUUM do?", "Which parts of it will change?", "What output formats can pg_dump produce?",
+                  "Which alternative term is used?", "What happens then?"):
+        assert asked_kind(vague) == "", vague

@@ -121,6 +121,14 @@ class ExtractiveAnswerer:
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
+        if not best.says_kind:
+            # "Which algorithm does isqrt() use?": a sentence that names no algorithm (nor a close word) is about
+            # something else the documents say of isqrt()
+            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+            best = next((e for e in ranked if e.says_kind and e.score >= floor), None)
+            if best is None:
+                return refusal(ctx, self.name)
+            ranked = [best] + [e for e in ranked if e is not best]
         if qtype == "other" and not best.typed and scoring.cause_required and asks_why(ctx.original_question or ctx.question):
             # "Why is the default 2?": a sentence that only restates the fact gives no reason; one giving a cause
             # close enough in score answers, else the documents don't say why
