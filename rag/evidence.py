@@ -71,6 +71,7 @@ class Evidence:
     quote: str = ""  # the passage's own words (``sentence`` may name the subject from a heading before them)
     lead: bool = False  # the page's opening sentence, weighed up for an overview question (asks_overview)
     says_kind: bool = True  # "Which algorithm ...?": the sentence names the asked kind (asked_kind), or a close word
+    predicate: float = 1.0  # "Does git clean keep a backup?": coverage of the question's words its passage's heading does not say
 
 
 def query_terms(text: str, index: LexicalIndex) -> list[str]:
@@ -1014,6 +1015,17 @@ def asks_why(question: str) -> bool:
                          core_question(question), re.I))
 
 
+_YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have|must|may)\s+(?!you\b)", re.I)
+
+
+def asks_yes_no(question: str) -> bool:
+    """"Does git clean keep a backup?", "Can a reader see uncommitted data?": whether the subject has some property.
+    Not a request ("Can you explain ...?"), a how-to ("Can I ... / Is there a way ...?") or an overview."""
+    core = core_question(question)
+    return bool(_YES_NO.match(core)) and not asks_procedure(core) and not asks_overview(core) \
+        and not re.match(r"^\s*(?:can|could|may) (?:i|we)\b", core, re.I)
+
+
 def asks_procedure(question: str) -> bool:
     """"How do I ...?", "Is there a way to ...?", "What do I run ...?": a user asking how to do something, which a
     manual answers by naming a command, option or function (a code token) beside what it does."""
@@ -1220,6 +1232,14 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     kind = asked_kind(focus or question) if qtype == "other" and scoring.kind_required else ""
     kind_terms = query_terms(kind, index) if kind else []
     says_kind = [not kind_terms or any(k in t or s.get(k, 0) > 0 for k in kind_terms) for t, s in zip(term_sets, soft)]
+    if scoring.min_predicate > 0 and asks_yes_no(focus or question):
+        # "Does git clean move the files to a trash folder?": what is asked of git clean (trash, folder, restore) must be
+        # said, not only git clean; the subject is what the passage's headings name
+        asked_terms = focus_terms or qterms
+        heads = {id(c[1]): set(query_terms(c[1].heading, index)) for c in candidates}
+        predicate = [coverage([t for t in asked_terms if t not in heads[id(c[1])]], t_, index, s_) for c, t_, s_ in zip(candidates, term_sets, soft)]
+    else:
+        predicate = [1.0] * len(candidates)
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
     order = ranked_prior[:scoring.preselect]
@@ -1234,6 +1254,6 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         d = max(0.0, float(dense[j]))
         score = (scoring.w_lexical * lexical[i] + scoring.w_dense * d + scoring.w_type * typed[i]) * factor[i]
         ranked.append(Evidence(sentence, passage, rank, lexical[i], d, typed[i], score, frozenset(t for t in qterms if t in term_sets[i]), quote,
-                               leads[i], says_kind[i]))
+                               leads[i], says_kind[i], predicate[i]))
     ranked.sort(key=lambda e: (-e.score, e.rank))
     return ranked

@@ -127,6 +127,7 @@ class ScoringSettings(Section):
     soft_weight: float = Field(0.5, ge=0, le=1, description="lexical coverage: credit of a question word the sentence does not use but says in a close word ('endless' for 'infinite'), times their word cosine ...")
     soft_cosine: float = Field(0.6, ge=0, le=1, description="... when the two words' cosine is at least this")
     procedure_type: bool = Field(True, description="'How do I ...?' questions: a sentence naming a command, option or function counts as holding the asked kind of value (w_type; not required)")
+    min_predicate: float = Field(0.25, ge=0, le=1, description="yes/no questions ('Does X ...?'): refuse unless a sentence covering this share of the question's words its heading does not say (IDF-weighted) scores within typed_ratio of the best; 0 turns it off")
     kind_required: bool = Field(True, description="'Which algorithm / format ...?' questions: refuse unless a sentence naming the asked kind (or a close word, soft_cosine) scores within typed_ratio of the best")
     cause_required: bool = Field(True, description="'Why ...?' questions: refuse unless a sentence giving a cause scores within typed_ratio of the best")
     cause_type: bool = Field(True, description="'Why ...?' questions: a sentence giving a cause or a purpose ('because', 'so that', 'to avoid') counts as holding the asked kind of value (w_type; not required)")

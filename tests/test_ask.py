@@ -633,3 +633,24 @@ def test_which_algorithm_wants_a_sentence_that_names_an_algorithm(settings, tmp_
     assert engine.ask("Which output formats can the archive be written as?").answered
     assert Engine(settings.replace(**{"scoring.kind_required": False})).ask(
         "Which checksum algorithm does the engine use for each page of the journal?").answered
+
+
+def test_a_yes_no_question_needs_a_sentence_about_what_it_asks(engine, settings):
+    """"Did Kellogg bring a letter from Trump to Minsk?": the articles say much of Kellogg, Trump and Minsk and nothing
+    of a letter; the asked property is never spoken of, so no answer (without the check, one is given)."""
+    from rag.api import Engine
+
+    question = "Did Kellogg bring a letter from Trump to Minsk?"
+    assert not engine.ask(question).answered
+    assert Engine(engine.settings.replace(**{"scoring.min_predicate": 0.0})).ask(question).answered
+    assert engine.ask("Did Kellogg meet Lukashenko in Minsk?").answered
+
+
+def test_which_questions_are_yes_no_questions():
+    from rag.evidence import asks_yes_no
+
+    assert asks_yes_no("Does git clean move the files to a trash folder?")
+    assert asks_yes_no("Is there an upper limit on savepoints per transaction?")
+    for other in ("Can you explain what VACUUM does?", "Is there a way to stage part of a file?", "Can I put some edits in a commit?",
+                  "What does git clean do?"):
+        assert not asks_yes_no(other), other

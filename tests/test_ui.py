@@ -405,6 +405,8 @@ def test_browser_watch_switch_indexes_a_dropped_file_and_stops(app_server, chat_
     (corpus / "inbox" / "observatory.txt").write_text(
         "The Naroch observatory in the hills recorded 412 meteors during the night of 3 March.\n", encoding="utf-8")
     page.wait_for_function("document.querySelector('#docs-table').innerText.includes('inbox/observatory.txt')", timeout=60_000)
+    # the pass is counted once its writes are done: the table may show the file a moment before the status does
+    page.wait_for_function("document.querySelector('#watch-status').innerText.includes('2 passes;')", timeout=30_000)
     assert "2 passes; last: 1 files read" in page.inner_text("#watch-status")
     _ask(page, "How many meteors did the Naroch observatory record?", "inbox/observatory.txt")
     assert "412" in page.inner_text("#chat")

@@ -121,6 +121,14 @@ class ExtractiveAnswerer:
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
+        if best.predicate < scoring.min_predicate:
+            # "Does git clean move the files to a trash folder?" answered by "git-clean - Remove untracked files": the
+            # asked property is not spoken of; a sentence that does, close enough in score, answers
+            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+            best = next((e for e in ranked if e.predicate >= scoring.min_predicate and e.score >= floor), None)
+            if best is None:
+                return refusal(ctx, self.name)
+            ranked = [best] + [e for e in ranked if e is not best]
         if not best.says_kind:
             # "Which algorithm does isqrt() use?": a sentence that names no algorithm (nor a close word) is about
             # something else the documents say of isqrt()
