@@ -121,38 +121,29 @@ class ExtractiveAnswerer:
             if best is None:
                 return refusal(ctx, self.name)
             ranked = [best] + [e for e in ranked if e is not best]
-        if best.predicate < scoring.min_predicate:
-            # "Does git clean move the files to a trash folder?" answered by "git-clean - Remove untracked files": the
-            # asked property is not spoken of; a sentence that does, close enough in score, answers
+        question = ctx.original_question or ctx.question
+        # What the question asks must be said, by the best sentence or one close enough in score; else no answer:
+        # "Does git clean move the files to a trash folder?" by a sentence speaking of a trash folder, not "git-clean -
+        # Remove untracked files"; "Which algorithm does isqrt() use?" by one naming an algorithm (or a close word);
+        # "Why is the default 2?" by one giving a cause, not "The default is 2."
+        checks = [(lambda e: e.predicate >= scoring.min_predicate, True), (lambda e: e.says_kind, True)]
+        if qtype == "other" and scoring.cause_required and asks_why(question):
+            checks.append((lambda e: e.typed, True))
+        elif qtype == "other" and asks_definition(question):
+            # "What is WAL mode?": preferred, not required: a sentence saying what it is ("In WAL mode, changes go into a
+            # separate "write-ahead log" ...") over one that mentions it
+            checks.append((lambda e: e.typed, False))
+        for needed, required in checks:
+            if needed(best):
+                continue
             floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-            best = next((e for e in ranked if e.predicate >= scoring.min_predicate and e.score >= floor), None)
-            if best is None:
-                return refusal(ctx, self.name)
+            found = next((e for e in ranked if needed(e) and e.score >= floor), None)
+            if found is None:
+                if required:
+                    return refusal(ctx, self.name)
+                continue
+            best = found
             ranked = [best] + [e for e in ranked if e is not best]
-        if not best.says_kind:
-            # "Which algorithm does isqrt() use?": a sentence that names no algorithm (nor a close word) is about
-            # something else the documents say of isqrt()
-            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-            best = next((e for e in ranked if e.says_kind and e.score >= floor), None)
-            if best is None:
-                return refusal(ctx, self.name)
-            ranked = [best] + [e for e in ranked if e is not best]
-        if qtype == "other" and not best.typed and scoring.cause_required and asks_why(ctx.original_question or ctx.question):
-            # "Why is the default 2?": a sentence that only restates the fact gives no reason; one giving a cause
-            # close enough in score answers, else the documents don't say why
-            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-            best = next((e for e in ranked if e.typed and e.score >= floor), None)
-            if best is None:
-                return refusal(ctx, self.name)
-            ranked = [best] + [e for e in ranked if e is not best]
-        if qtype == "other" and not best.typed and asks_definition(ctx.original_question or ctx.question):
-            # "What is WAL mode?": a sentence that says what it is ("In WAL mode, changes ... go into a separate
-            # "write-ahead log" ...") over one that only mentions it ("SQLite also supports WAL mode")
-            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-            defining = next((e for e in ranked if e.typed and e.score >= floor), None)
-            if defining is not None:
-                best = defining
-                ranked = [best] + [e for e in ranked if e is not best]
         other = find_conflict(best, ranked[1:], qtype, scoring, ctx.original_question or ctx.question, ctx.index)
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
