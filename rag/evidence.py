@@ -40,6 +40,8 @@ CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|
 CONTRAST = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|in practice|in fact|actually|that said|even so)\b", re.I)
 # "Instead, changes go into a separate WAL file.": said in place of, or alike to, what the sentence before says
 CONTINUES = re.compile(r"^\W*(?:instead|otherwise|similarly|likewise|conversely|alternatively)\b", re.I)
+# "SQLite does not support this.": a short sentence about what the one before it says
+_ENDS_ON_IT = re.compile(r"^(?:\S+\s+){1,8}(?:this|that|it|these|those|them|so)\s*[.!]$", re.I)
 _THIS_NOUN = re.compile(r"\b(?:this|these|such)\s+([a-z][\w-]+)", re.I)
 
 
@@ -912,7 +914,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if (short and not listed) or label or sentence.rstrip().endswith("?") or sentence in seen:
                 continue
             seen.add(sentence)
-            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or CONTINUES.match(sentence)
+            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or CONTINUES.match(sentence) or _ENDS_ON_IT.search(sentence)
                           or refers_back(sentence, sentences[i - 1])) \
                     and not sentences[i - 1].rstrip().endswith("?") \
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads \
@@ -924,10 +926,10 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                         and len(sentences[i - 2].split()) + len(before.split()) < 60:
                     before = f"{sentences[i - 2]} {before}"
                 sentence = f"{before} {sentence}"
-            if i + 1 < len(sentences) and CONTRAST.match(sentences[i + 1]) and paragraph[i] == paragraph[i + 1] \
-                    and sentences[i + 1] not in heads and len(sentences[i + 1].split()) < 40:
+            if i + 1 < len(sentences) and (CONTRAST.match(sentences[i + 1]) or _ENDS_ON_IT.search(sentences[i + 1])) \
+                    and paragraph[i] == paragraph[i + 1] and sentences[i + 1] not in heads and len(sentences[i + 1].split()) < 40:
                 # "SQL specifies that the default is ON COMMIT DELETE ROWS. However, the default in PostgreSQL is ...":
-                # quoted alone, the first would say what the next one corrects
+                # quoted alone, the first would say what the next one corrects (or "SQLite does not support this.")
                 sentence = f"{sentence} {sentences[i + 1]}"
             if sentence.rstrip().endswith(":") and not listed:  # a lead-in ("... the following forms:") brings what it introduces
                 following, following_heads = sentences[i + 1:], heads

@@ -1140,3 +1140,19 @@ def test_the_asked_kind_of_a_which_question():
     for vague in ("What does VACUUM do?", "Which parts of it will change?", "What output formats can pg_dump produce?",
                   "Which alternative term is used?", "What happens then?"):
         assert asked_kind(vague) == "", vague
+
+
+def test_a_short_sentence_about_the_one_before_is_quoted_with_it():
+    """"Many systems allow ... SET CONSTRAINT. SQLite does not support this.": quoted alone, the first says the
+    opposite of the page's answer; "Instead, ..." needs what it replaces."""
+    from rag.evidence import candidate_sentences
+
+    text = ("Many systems allow the user to toggle a constraint at runtime (for example SET CONSTRAINT). SQLite does not support this. "
+            "Constraints are marked when created.\n\nIn WAL mode, changes are not written to the database file. "
+            "Instead, changes go into a separate log file.")
+    chunk = chunk_blocks([Block("Notes", "heading", 1), *[Block(t) for t in text.split("\n\n")]], "n.md", title="Notes")[0]
+    p = Passage(id=chunk.id, text=chunk.text, source="n.md", heading=chunk.heading, headings=chunk.headings)
+    quoted = [s for s, *_ in candidate_sentences([p])]
+    assert any(s.startswith("Many systems allow") and s.endswith("SQLite does not support this.") for s in quoted)
+    assert "Constraints are marked when created." in quoted  # a sentence on its own stays so
+    assert "In WAL mode, changes are not written to the database file. Instead, changes go into a separate log file." in quoted
