@@ -654,3 +654,16 @@ def test_which_questions_are_yes_no_questions():
     for other in ("Can you explain what VACUUM does?", "Is there a way to stage part of a file?", "Can I put some edits in a commit?",
                   "What does git clean do?"):
         assert not asks_yes_no(other), other
+
+
+def test_a_comparison_of_two_named_things_needs_a_sentence_naming_both(settings, tmp_path):
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"codecs.md": (
+        "# Readers\n\nThe function json.loads() deserializes a JSON document to a Python object quickly. "
+        "The function pickle.loads() reads a pickled object back from bytes quickly.\n\n"
+        "# Writers\n\nThe function json.dumps() is slower than marshal.dumps() on large lists of integers.\n")})
+    engine = Engine(settings)
+    assert not engine.ask("How does the speed of json.loads() compare with that of pickle.loads()?").answered
+    answer = engine.ask("How does the speed of json.dumps() compare with marshal.dumps()?")
+    assert answer.answered and "slower than marshal.dumps()" in answer.text

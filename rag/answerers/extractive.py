@@ -127,6 +127,10 @@ class ExtractiveAnswerer:
         # Remove untracked files"; "Which algorithm does isqrt() use?" by one naming an algorithm (or a close word);
         # "Why is the default 2?" by one giving a cause, not "The default is 2."
         checks = [(lambda e: e.predicate >= scoring.min_predicate, True), (lambda e: e.says_kind, True)]
+        compared = code_names(question, ctx.index, scoring) if _COMPARES.search(question) else set()
+        if len(compared) >= 2:
+            # "How does the speed of json.loads() compare with pickle.loads()?": a sentence naming both compares them
+            checks.append((lambda e: compared <= e.covered | sentence_terms(e.sentence, ctx.index), True))
         if qtype == "other" and scoring.cause_required and asks_why(question):
             checks.append((lambda e: e.typed, True))
         elif qtype == "other" and asks_definition(question):
@@ -198,6 +202,9 @@ class ExtractiveAnswerer:
         return Answer(text=text, citations=citations, answered=True, question=ctx.original_question or ctx.question,
                       conflict=conflict, answerer=self.name, standalone_question=ctx.question,
                       passages=[to_citation(p, markers.get(p.id, 0)) for p in ctx.passages])
+
+
+_COMPARES = re.compile(r"\b(?:compare[sd]?|comparison|differ(?:s|ent|ence|ences)?|vs\.?|versus|faster|slower|better|worse)\b", re.I)
 
 
 def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
