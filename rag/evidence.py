@@ -293,6 +293,9 @@ def _named_by_its_noun(sentence: str, folded_question: str) -> bool:
 
 _LENGTH_ASKED = re.compile(r"\bhow long (?:can|may|could|should|must|is|are)\b(?!.*\b(?:take|takes|last|lasts|wait|run|keep|stay|remain|hold|sleep|ago|for)\b)", re.I)
 _LENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|characters?|chars?|digits?|bits?|octets?|words?|lines?|letters?|[kmgt]i?b)\b", re.I)
+_FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly|nightly|periodically|regularly|whenever|intervals?"
+                        r"|(?:once|twice|\d+ times|\w+ times) (?:a|an|per|each|every)|per (?:second|minute|hour|day|week|month|year)"
+                        r"|each (?:second|minute|hour|day|week|month|year|time))\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
@@ -349,6 +352,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         if counted:
             return _counts(prose, counted)
         return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
+    if qtype == "frequency":
+        return bool(_FREQUENCY.search(sentence))
     if qtype == "date":
         if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"
             return any(d.value[1] is not None for d in dates(sentence)) or bool(_WEEKDAY.search(sentence))

@@ -23,7 +23,7 @@ MONTHS["sept"] = 9
 
 
 #: Every answer type question_type() returns.
-QUESTION_TYPES = ("number", "version", "kind", "term", "date", "default", "person", "place", "organisation", "list", "other")
+QUESTION_TYPES = ("number", "version", "kind", "term", "date", "frequency", "default", "person", "place", "organisation", "list", "other")
 
 
 #: Nouns for a named thing of software: "which function ...?" asks for a code name; "that function" is one.
@@ -63,7 +63,9 @@ def question_type(question: str) -> str:
                fold(question))
     q = _LEADING_CONJUNCTION.sub("", q)  # "If so, and which ...": after the condition
     if re.match(r"\s*why\b", q):
-        return "other"  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
+        return "other"
+    if re.search(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):
+        return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
                  r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b"

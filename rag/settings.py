@@ -144,7 +144,7 @@ class ScoringSettings(Section):
     topic_min_documents: int = Field(20, ge=1, description="... judged only in a corpus of at least this many documents")
     oov_penalty: float = Field(0.5, description="score reduction at 100 % of question weight on words the corpus never uses")
     min_evidence: float = Field(0.29, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
-    required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "organisation", "term", "default"),
+    required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "organisation", "term", "default", "frequency"),
                                       description="question types whose answer must hold the kind of value asked: else the best sentence "
                                                   "that does (within typed_ratio of the best score) answers, or the question is refused")
     typed_ratio: float = Field(0.5, description="... a sentence holding the asked type needs this share of the best evidence score")

@@ -1156,3 +1156,15 @@ def test_a_short_sentence_about_the_one_before_is_quoted_with_it():
     assert any(s.startswith("Many systems allow") and s.endswith("SQLite does not support this.") for s in quoted)
     assert "Constraints are marked when created." in quoted  # a sentence on its own stays so
     assert "In WAL mode, changes are not written to the database file. Instead, changes go into a separate log file." in quoted
+
+
+def test_how_often_asks_for_a_frequency():
+    from rag.evidence import has_type
+    from rag.facts import question_type
+
+    assert question_type("How often is the tzdata package updated?") == "frequency"
+    assert question_type("How frequently does the checkpointer run?") == "frequency"
+    q = "How often does the checkpointer run?"
+    assert has_type("The checkpointer runs every five minutes.", "frequency", q)
+    assert has_type("Autovacuum wakes up once a minute.", "frequency", q)
+    assert not has_type("The checkpointer writes 5 buffers.", "frequency", q)  # a number is no frequency
