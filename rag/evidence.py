@@ -359,7 +359,18 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             return any(d.value[1] is not None for d in dates(sentence)) or bool(_WEEKDAY.search(sentence))
         return bool(dates(sentence)) or bool(re.search(r"\b(19|20)\d{2}\b", sentence)) or bool(_VERSION.search(sentence))
     if qtype == "version":
-        return bool(_VERSION.search(sentence))
+        # "Which version of the Unicode standard ...?": "... redundant in Python 3" is the corpus's own version
+        # or "Changed in version 3.6" (of the software documented); a version of another thing is said beside its name
+        of = re.search(r"\bversions? of (?:the )?([\w.+-]+)", question, re.I)
+        if not of or is_topic is None or is_topic(of.group(1)):
+            return bool(_VERSION.search(sentence))
+        thing = fold(of.group(1))
+        for m in _VERSION.finditer(sentence):  # "Unicode 14.0", "Unicode version 14", "version 14 of the Unicode Standard"
+            before = [fold(w) for w in words(sentence[max(0, m.start() - 30):m.start()] + " " + m.group(0))][-4:]
+            after = [fold(w) for w in words(sentence[m.end():m.end() + 30])][:3]
+            if thing in before or (after[:1] == ["of"] and thing in after):
+                return True
+        return False
     if qtype == "term":
         q = fold(question)
         terms = _terms(sentence, question, keywords=bool(_KEYWORD_NOUN.search(q)))

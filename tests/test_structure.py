@@ -1168,3 +1168,18 @@ def test_how_often_asks_for_a_frequency():
     assert has_type("The checkpointer runs every five minutes.", "frequency", q)
     assert has_type("Autovacuum wakes up once a minute.", "frequency", q)
     assert not has_type("The checkpointer writes 5 buffers.", "frequency", q)  # a number is no frequency
+
+
+def test_a_version_of_another_thing_is_said_beside_its_name():
+    """"Which version of the Unicode standard ...?": "Changed in version 3.6" and "in Python 3" are the documented
+    software's versions; "version 14.0.0 of the Unicode Standard" answers. A version of the software itself is any."""
+    from rag.evidence import has_type
+
+    def topic(w):
+        return w.lower() == "python"
+
+    q = "Which version of the Unicode standard does unicodedata use?"
+    assert has_type("This module uses data from version 14.0.0 of the Unicode Standard.", "version", q, None, topic)
+    assert not has_type("Changed in version 3.6: flags are checked.", "version", q, None, topic)
+    assert not has_type("These are redundant in Python 3 since matches are Unicode by default.", "version", q, None, topic)
+    assert has_type("Changed in version 3.6: flags are checked.", "version", "In which version of Python did flags change?", None, topic)
