@@ -170,3 +170,22 @@ def test_the_prompt_keeps_to_the_model_context():
     cut = build_prompt("Q?", passages, max_chars=5000)[1]["content"]
     assert "[1]" in cut and "[2]" in cut and "[3]" not in cut and cut.endswith("Question: Q?")
     assert "[1]" in build_prompt("Q?", passages, max_chars=10)[1]["content"]
+
+
+def test_a_sentence_opening_with_it_is_checked_as_said_of_the_subject_before():
+    """"It is usually faster ..." after "WAL (write-ahead logging) is ...": checked as "WAL (write-ahead logging) is
+    usually faster ..."; an expletive ("It is possible to ...") or a sentence without a subject before stays as it is."""
+    from rag.answerers.generative import with_antecedent
+
+    previous = "WAL (write-ahead logging) is an alternative to the rollback journal [1]."
+    assert with_antecedent("It is usually faster [1].", previous) == "WAL (write-ahead logging) is usually faster [1]."
+    assert with_antecedent("It is possible to turn it off.", previous) == "It is possible to turn it off."
+    assert with_antecedent("It is usually faster.", "") == "It is usually faster."
+
+
+def test_an_unsupported_sentence_opening_with_it_is_still_dropped(with_llm):
+    llm = FakeLLM({"December": "Belarus released 123 political prisoners in December [1]. "
+                               "It was the largest release since 1962 and was paid for by Poland [1]."})
+    a = with_llm(llm).ask("How many prisoners were released in December?")
+    assert a.answered and "123" in a.text and "1962" not in a.text
+    assert a.dropped == ["It was the largest release since 1962 and was paid for by Poland."]

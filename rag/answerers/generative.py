@@ -21,7 +21,7 @@ from ..conversation import standalone_question
 from ..settings import Settings
 from ..types import Answer, Passage
 from ..evidence import on_topic
-from ..verify import answer_sentences, check_sentence
+from ..verify import answer_sentences, check_sentence, strip_markers
 from .base import AnswerContext, refusal, to_citation
 from .extractive import ExtractiveAnswerer
 
@@ -47,6 +47,22 @@ def build_prompt(question: str, passages: list[Passage], max_chars: int = 0) -> 
         used += len(block)
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"}]
+
+
+_OPENING_PRONOUN = re.compile(r"^(It|They|He|She|This|These)\b(?!\s+(?:is|was)\s+(?:possible|necessary|recommended|important|not|also|"
+                              r"best|better|safe|worth|likely|unlikely|true|false|a good idea)\b)")
+_SUBJECT = re.compile(r"^\s*(\S+(?:\s+\S+){0,6}?)\s+(?:is|are|was|were|has|have|had|can|could|will|would|does|do|uses?|stores?|"
+                      r"keeps?|lets?|makes?|provides?|returns?|takes?|writes?|reads?)\b")
+
+
+def with_antecedent(sentence: str, previous: str) -> str:
+    """"It is usually faster ..." after "WAL (write-ahead logging) is an alternative ...": the sentence with its opening
+    pronoun replaced by the subject of the sentence before ("WAL (write-ahead logging) is usually faster ..."), or the
+    sentence itself when there is none to take."""
+    pronoun, subject = _OPENING_PRONOUN.match(sentence), _SUBJECT.match(strip_markers(previous)) if previous else None
+    if not pronoun or not subject:
+        return sentence
+    return subject.group(1) + sentence[pronoun.end():]
 
 
 class GenerativeAnswerer:
@@ -99,6 +115,7 @@ class GenerativeAnswerer:
         texts = {i: p.text for i, p in by_marker.items()}
         kept: list[tuple[str, tuple[int, ...]]] = []
         dropped: list[str] = []
+        previous = ""
         for sentence, markers in answer_sentences(raw):
             if not self.settings.answer.verify_citations:
                 kept.append((sentence, markers or (1,)))
@@ -107,6 +124,10 @@ class GenerativeAnswerer:
                 dropped.append(sentence)  # supported or not, it does not answer this question
                 continue
             check = check_sentence(sentence, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
+            if not check.supported and not check.best_markers and (resolved := with_antecedent(sentence, previous)) != sentence:
+                # "It is usually faster ..." after "WAL (write-ahead logging) is ...": checked as said of WAL
+                check = check_sentence(resolved, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
+            previous = sentence
             if check.supported:
                 kept.append((sentence, markers))
             elif check.best_markers:
