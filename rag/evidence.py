@@ -999,6 +999,23 @@ def holds_items(quote: str) -> bool:
     return quote.count("; ") >= 2 or bool(_LIST_OF_THREE.search(quote))
 
 
+def names_a_kind(sentence: str, question: str) -> bool:
+    """"What kind of isolation ...?": does the sentence put a word the question lacks before the asked noun
+    ('"snapshot isolation"', "partial indexes")?"""
+    thing = _KIND_OF.search(question)
+    if not thing:
+        return False
+    noun = stem(fold(thing.group(1)))
+    asked = {stem(fold(w)) for w in words(question)}
+    quoted = {w for span in re.findall(r"[\"“'‘]([^\"”'’]{3,60})[\"”'’]", sentence) for w in words(span)}
+    raw = words(sentence)
+    tokens = [stem(fold(w)) for w in raw]
+    # the word before is the kind when quoted with it ('"snapshot isolation"'), an adjective ("partial") or a name
+    return any(t == noun and i > 0 and tokens[i - 1] not in asked and fold(raw[i - 1]) not in STOPWORDS
+               and ((raw[i - 1] in quoted and raw[i] in quoted) or ADJECTIVE.search(fold(raw[i - 1])) or raw[i - 1][:1].isupper())
+               for i, t in enumerate(tokens))
+
+
 def kind_named(sentence: str, section: str, question: str, index: LexicalIndex) -> tuple[str, bool]:
     """For "which kind of index ...?" / "what do you call ...?": does the sentence (or its section) name a kind of the
     asked thing, and the sentence to quote. The section title names it ("11.8. Partial Indexes": a kind of index) when
@@ -1218,6 +1235,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         named = [kind_named(c[0], c[4], question, index) for c in candidates]
         candidates = [(text, *c[1:]) for (text, _), c in zip(named, candidates)]
         typed = [is_kind for _, is_kind in named]
+        # ... unless sentences name one in their own words ('In WAL mode, SQLite exhibits "snapshot isolation"'): those
+        own = [names_a_kind(c[3], question) for c in candidates]
+        if any(own):
+            typed = own
     else:
         # A default's value must be in the passage's own words, not in the heading named before them ("-p port: Defaults
         # to ..."), unless they say the heading is the default ("PRESERVE ROWS: ... This is the default behavior.").

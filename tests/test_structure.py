@@ -1183,3 +1183,13 @@ def test_a_version_of_another_thing_is_said_beside_its_name():
     assert not has_type("Changed in version 3.6: flags are checked.", "version", q, None, topic)
     assert not has_type("These are redundant in Python 3 since matches are Unicode by default.", "version", q, None, topic)
     assert has_type("Changed in version 3.6: flags are checked.", "version", "In which version of Python did flags change?", None, topic)
+
+
+def test_a_kind_named_in_the_sentence_itself():
+    from rag.evidence import names_a_kind
+
+    q = "What kind of isolation does a reader get in WAL mode?"
+    assert names_a_kind('In WAL mode, SQLite exhibits "snapshot isolation".', q)
+    assert not names_a_kind("SQLite implements isolation by locking the database file.", q)  # a verb, not a kind
+    assert not names_a_kind("WAL mode permits simultaneous readers and writers.", q)
+    assert names_a_kind("Partial indexes contain entries for some rows only.", "Which kind of index covers only some rows?")
