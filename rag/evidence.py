@@ -215,12 +215,22 @@ _VALUE_TOKEN = re.compile(r"\d|^[\"'“‘`]")  # a number, a version, a quoted 
 
 
 def _code_key(token: str) -> str:
-    """A code name as compared with the question's: "@functools.total_ordering:" and "total_ordering()" -> total_ordering."""
-    return fold(token.strip(".,:;()?'\"`@").removesuffix("()")).rsplit(".", 1)[-1]
+    """A code name as compared with the question's: "@functools.total_ordering:" -> functools.total_ordering."""
+    return fold(token.strip(".,:;()?'\"`@").removesuffix("()"))
 
 
 def _named_in(question: str) -> set[str]:
-    return {_code_key(w) for w in question.split()}
+    """The question's words as code keys, a dotted name's last part too ("functools.total_ordering": total_ordering)."""
+    keys = {_code_key(w) for w in question.split()}
+    return keys | {k.rsplit(".", 1)[-1] for k in keys if "." in k}
+
+
+def _asked_name(token: str, asked: set[str]) -> bool:
+    """Does a sentence's code token name what the question names: "@functools.total_ordering:" for a question saying
+    total_ordering or functools.total_ordering; not os.path.join for a question saying the plain word "join"."""
+    key = _code_key(token)
+    last = key.rsplit(".", 1)[-1]
+    return key in asked or (last != key and last in asked and bool(_TERM_TOKEN.search(last)))
 
 
 def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
@@ -232,7 +242,7 @@ def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     out = []
     for t in sentence.split():
         bare = t.strip(".,:;()")
-        if _TERM_TOKEN.search(t) and _code_key(bare) not in asked and (keywords or not _ACRONYM.fullmatch(bare)):
+        if _TERM_TOKEN.search(t) and not _asked_name(bare, asked) and (keywords or not _ACRONYM.fullmatch(bare)):
             out.append(bare)
     return out
 
@@ -379,7 +389,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             if noun.search(asked_noun or q):
                 asked = _named_in(question)
                 return any(shape.search(t) for t in terms + [t.strip(".,:;()") for t in sentence.split()]
-                           if _code_key(t) not in asked)
+                           if not _asked_name(t, asked))
         return bool(terms) or _named_by_its_noun(sentence, q)
     if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
         return bool(re.search(r"\bdefault", sentence, re.I)) and (

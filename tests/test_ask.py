@@ -598,6 +598,15 @@ def test_a_count_asked_by_default_takes_the_default_after_the_description(settin
     assert answer.answered and "The default is 12" in answer.text
 
 
+def _refused_only_by(settings, check: str, question: str) -> None:
+    """The question is refused, and answered once ``check`` (a scoring setting) is switched off: the check refused it."""
+    from rag.api import Engine
+
+    assert not Engine(settings).ask(question).answered
+    off = False if isinstance(getattr(settings.scoring, check), bool) else 0.0
+    assert Engine(settings.replace(**{f"scoring.{check}": off})).ask(question).answered
+
+
 def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
     """"Why is the default 2?" when the pages only state the default: a restated fact is no reason. When a page
     gives one ("... because ..."), that sentence answers."""
@@ -608,11 +617,9 @@ def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
         "This controls how many rows on a single page can be locked before the lock covers the whole page. The default is 2.\n\n"
         "## lock_timeout (integer)\n\n"
         "The default lock timeout is 10 seconds because shorter waits made busy servers abort healthy transactions.\n")})
-    engine = Engine(settings)
-    assert not engine.ask("Why is the default value of max_locks_per_page set to 2?").answered
-    answer = engine.ask("Why is the default lock timeout 10 seconds?")
+    _refused_only_by(settings, "cause_required", "Why is the default value of max_locks_per_page set to 2?")
+    answer = Engine(settings).ask("Why is the default lock timeout 10 seconds?")
     assert answer.answered and "because shorter waits" in answer.text
-    assert Engine(settings.replace(**{"scoring.cause_required": False})).ask("Why is the default value of max_locks_per_page set to 2?").answered
 
 
 def test_which_algorithm_wants_a_sentence_that_names_an_algorithm(settings, tmp_path):
@@ -626,23 +633,17 @@ def test_which_algorithm_wants_a_sentence_that_names_an_algorithm(settings, tmp_
         "The checksum is checked for each page while the journal is rolled back.\n\n"
         "# Archive\n\nThe archive digest is computed with the Fletcher algorithm over each block. "
         "The archive can be written as plain, custom or directory output.\n")})
+    _refused_only_by(settings, "kind_required", "Which checksum algorithm does the engine use for each page of the journal?")
     engine = Engine(settings)
-    assert not engine.ask("Which checksum algorithm does the engine use for each page of the journal?").answered
     answer = engine.ask("Which algorithm computes the archive digest?")
     assert answer.answered and "Fletcher" in answer.text
     assert engine.ask("Which output formats can the archive be written as?").answered
-    assert Engine(settings.replace(**{"scoring.kind_required": False})).ask(
-        "Which checksum algorithm does the engine use for each page of the journal?").answered
 
 
-def test_a_yes_no_question_needs_a_sentence_about_what_it_asks(engine, settings):
+def test_a_yes_no_question_needs_a_sentence_about_what_it_asks(engine):
     """"Did Kellogg bring a letter from Trump to Minsk?": the articles say much of Kellogg, Trump and Minsk and nothing
     of a letter; the asked property is never spoken of, so no answer (without the check, one is given)."""
-    from rag.api import Engine
-
-    question = "Did Kellogg bring a letter from Trump to Minsk?"
-    assert not engine.ask(question).answered
-    assert Engine(engine.settings.replace(**{"scoring.min_predicate": 0.0})).ask(question).answered
+    _refused_only_by(engine.settings, "min_predicate", "Did Kellogg bring a letter from Trump to Minsk?")
     assert engine.ask("Did Kellogg meet Lukashenko in Minsk?").answered
 
 

@@ -1193,3 +1193,10 @@ def test_a_kind_named_in_the_sentence_itself():
     assert not names_a_kind("SQLite implements isolation by locking the database file.", q)  # a verb, not a kind
     assert not names_a_kind("WAL mode permits simultaneous readers and writers.", q)
     assert names_a_kind("Partial indexes contain entries for some rows only.", "Which kind of index covers only some rows?")
+
+
+def test_a_plain_word_of_the_question_does_not_name_a_dotted_code_name():
+    from rag.evidence import has_type
+
+    q = "Which function should I use to join path components?"
+    assert has_type("Use os.path.join() to join one or more path segments.", "term", q)
