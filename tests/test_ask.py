@@ -515,6 +515,13 @@ def test_word_vectors_are_kept_beside_the_snapshots_and_reused(settings, tmp_pat
     assert np.allclose(embedder.encode_words(["infinite"])[0], vector, atol=1e-3)
 
 
+def _refuses_then_answers(engine, refused: str, answered: str, expected: str) -> None:
+    """``refused`` gets no answer; ``answered`` gets one holding ``expected``."""
+    assert not engine.ask(refused).answered
+    answer = engine.ask(answered)
+    assert answer.answered and expected in answer.text
+
+
 def test_who_did_it_wants_a_person_named_for_doing_it(settings, tmp_path):
     """"Who invented X?" is not answered by a name a sentence about X credits for something else; "Who wrote the
     csv module?" is answered by "written by" (a close word of "wrote")."""
@@ -524,10 +531,7 @@ def test_who_did_it_wants_a_person_named_for_doing_it(settings, tmp_path):
         "# Logging\n\nWrite-ahead logging is a standard method for ensuring data integrity.\n"
         "Write-ahead logging now reports progress messages during slow server starts (Nitin Jadhav, Robert Haas).\n\n"
         "# Modules\n\nThe csv module was written by Skip Montanaro and is maintained by the core developers.\n")})
-    engine = Engine(settings)
-    assert not engine.ask("Who invented write-ahead logging?").answered
-    answer = engine.ask("Who wrote the csv module?")
-    assert answer.answered and "Montanaro" in answer.text
+    _refuses_then_answers(Engine(settings), "Who invented write-ahead logging?", "Who wrote the csv module?", "Montanaro")
 
 
 def test_soft_credit_reads_capitalised_words_that_are_not_names(engine):
@@ -664,7 +668,5 @@ def test_a_comparison_of_two_named_things_needs_a_sentence_naming_both(settings,
         "# Readers\n\nThe function json.loads() deserializes a JSON document to a Python object quickly. "
         "The function pickle.loads() reads a pickled object back from bytes quickly.\n\n"
         "# Writers\n\nThe function json.dumps() is slower than marshal.dumps() on large lists of integers.\n")})
-    engine = Engine(settings)
-    assert not engine.ask("How does the speed of json.loads() compare with that of pickle.loads()?").answered
-    answer = engine.ask("How does the speed of json.dumps() compare with marshal.dumps()?")
-    assert answer.answered and "slower than marshal.dumps()" in answer.text
+    _refuses_then_answers(Engine(settings), "How does the speed of json.loads() compare with that of pickle.loads()?",
+                          "How does the speed of json.dumps() compare with marshal.dumps()?", "slower than marshal.dumps()")
