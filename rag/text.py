@@ -150,7 +150,17 @@ def content_words(text: str, with_raw: bool = False) -> list:
         joined = fold(m.group(1) + m.group(2))
         if joined not in STOPWORDS:
             out.append((m.group(0), joined) if with_raw else joined)
+    for m in _SYMBOL.finditer(text):  # "?? is used for untracked paths": an operator or marker written alone is a term
+        symbol = m.group(1)
+        if not _RULE.fullmatch(symbol):
+            out.append((symbol, symbol) if with_raw else symbol)
     return out
+
+
+#: A symbol standing alone, as a word would ("??", "!!", "->", ":=", "//", "@{u}"): words() reads none of it
+_SYMBOL = re.compile(r"(?<![^\s\"'“‘`(\[])([!?@#$%^&*+=<>|~:/\\-]{2,3}|@\{[^\s{}]{1,20}\})(?![^\s\"'”’`),.;:\]])")
+#: ... but not a rule or a heading mark ("---", "###", "***") or a dash ("--")
+_RULE = re.compile(r"(.)\1\1|-+|::")
 
 
 _HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]{1,3})-([A-Za-z]+)(?![\w-])")  # a prefix, not two words ("write-ahead")

@@ -284,6 +284,38 @@ def test_sources_naming_different_places_people_and_organisations_are_both_cited
     assert len({c.source for c in a.citations}) == 2
 
 
+def test_a_symbol_the_question_asks_about_finds_the_sentence_that_uses_it(settings, tmp_path):
+    """"What does ?? mean in the short format?": the marker is matched like a word (retrieval and sentence choice),
+    with the real loader, MiniLM and Chroma."""
+    from rag.api import Engine
+
+    corpus = tmp_path / "manual"
+    corpus.mkdir()
+    (corpus / "status.txt").write_text(
+        "Short Format\n\nIn the short format, the status of each path is shown as XY PATH. "
+        "X shows the status of the index and Y shows the status of the work tree. "
+        "When a merge conflict has occurred and has not yet been resolved, X and Y show the state introduced by each head. "
+        "When a path is untracked, X and Y are always the same, since they are unknown to the index. "
+        "?? is used for untracked paths. Ignored files are not listed unless --ignored is used; if it is, they are shown as !!.\n\n"
+        "Long Format\n\nThe long format shows the current branch, the paths with staged changes and the unmerged paths "
+        "in separate sections, each with a hint on how to undo the change.\n", encoding="utf-8")
+    for name, text in {
+        "log.txt": "The log command shows the commit logs. Each commit is shown with its author, date and message. "
+                   "A path limits the output to commits that changed files under that path.",
+        "commit.txt": "The commit command records changes to the repository. The new commit is a child of the current HEAD. "
+                      "The message is read from the file given, or an editor is started.",
+        "branch.txt": "The branch command lists, creates or deletes branches. The current branch is marked with an asterisk "
+                      "and shown in green when colours are on.",
+        "stash.txt": "The stash command saves local modifications away and reverts the working directory to match HEAD. "
+                     "The modifications can be restored later, on top of another commit.",
+    }.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    with Engine(settings.replace(corpus_dir=str(corpus)), writer=True) as engine:
+        engine.ingest(corpus)
+        untracked = engine.ask('What does "??" in front of a path mean?')
+    assert untracked.answered and "?? is used for untracked paths" in untracked.text, untracked.text
+
+
 def test_agreeing_sources_naming_the_same_person_are_not_a_conflict(engine):
     a = engine.ask("Who led the U.S. delegation that visited Minsk on 21 June?")
     assert a.answered and "Kellogg" in a.text and not a.conflict, a.text

@@ -573,6 +573,16 @@ def test_a_hyphenated_prefix_also_says_the_joined_word():
     assert content_words("write-ahead log, --no-verify") == ["write", "ahead", "log", "verify"]
 
 
+def test_a_symbol_written_alone_is_a_term():
+    """"What does ?? mean in git status?" must find "?? is used for untracked paths": an operator or marker standing
+    alone is a term; punctuation in prose, dashes, rules and heading marks are not."""
+    from rag.text import content_words
+
+    assert content_words('?? is used for untracked paths; ignored ones show !!.') == ["used", "untracked", "paths", "ignored", "show", "??", "!!"]
+    assert [w for w in content_words("x := 3, a -> b, a // b, HEAD@{1} or `@{u}` and a == b") if not w.isalnum()] == [":=", "->", "//", "@{u}", "=="]
+    assert [w for w in content_words("Where? Here! --- ### *** -- a - b :: see (?P<name>...) and {} ...") if not w.isalnum()] == []
+
+
 def test_a_consequence_brings_the_sentences_that_give_its_reason():
     """"Why doesn't DROP COLUMN shrink the table?" matches "Thus, dropping a column is quick but ..."; the reason is in
     the sentences before it, so the quote starts there (two at most, and past a parenthetical aside)."""
