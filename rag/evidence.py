@@ -329,6 +329,20 @@ _RATIO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:x|×|times|%|percent|fold)(?!\w)|\b(?
                     r"|\b\d+(?:\.\d+)?\s*(?:[a-zA-Z]+\s+)?" + _COMPARISON + r"\b", re.I)
 
 
+_YEAR_LIKE = re.compile(r"(?<![\w.,])(1[6-9]\d{2}|20\d{2})(?![\w.,]\d|\w)(?:\s+([A-Za-z]+))?")
+_UNIT_AFTER = re.compile(r"(?:[KMGT]i?B|[kKMG]?b(?:it)?s?|ms|px|pt|dpi|rpm|Hz)", re.I)
+
+
+def says_year(sentence: str) -> bool:
+    """Does the sentence state a year ("in 2010", "June 2025")? Not a four-digit count ("2000 rows", "2048 bytes")."""
+    for m in _YEAR_LIKE.finditer(sentence):
+        after = m.group(2) or ""
+        if after and (_UNIT_AFTER.fullmatch(after) or (after.islower() and after.endswith("s") and after not in STOPWORDS)):
+            continue
+        return True
+    return False
+
+
 def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,
              is_topic: Callable[[str], bool] | None = None) -> bool:
     """Does the sentence hold a value of the kind asked (facts.question_type)?
@@ -367,7 +381,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "date":
         if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"
             return any(d.value[1] is not None for d in dates(sentence)) or bool(_WEEKDAY.search(sentence))
-        return bool(dates(sentence)) or bool(re.search(r"\b(19|20)\d{2}\b", sentence)) or bool(_VERSION.search(sentence))
+        # a manual answers "In which year was the csv module added?" with "New in version 2.3." (the closest it says)
+        return bool(dates(sentence)) or says_year(sentence) or bool(_VERSION.search(sentence))
     if qtype == "version":
         # "Which version of the Unicode standard ...?": "... redundant in Python 3" is the corpus's own version
         # or "Changed in version 3.6" (of the software documented); a version of another thing is said beside its name

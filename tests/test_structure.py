@@ -1080,6 +1080,19 @@ def test_a_number_in_the_years_range_is_a_count_when_its_words_say_so():
     assert has_type("For example, a sequence of length 2080 is the largest that can fit within the period.", "number", q)
 
 
+def test_a_four_digit_count_is_not_a_year():
+    """"When was it added?" is not answered by "2000 rows" or "2048 KB"; "in 2010", "June 2025", "(2018-09-15)" and a
+    version are dates."""
+    from rag.evidence import has_type
+
+    for question in ("In which year was the feature added?", "When was the feature added?"):
+        for count in ("The limit is 2000 rows.", "Each page holds 2048 KB."):
+            assert not has_type(count, "date", question), count
+        for said in ("The feature was added in 2010.", "In June 2025, it was added.", "It came in 3.25.0 (2018-09-15).",
+                     "Support for it was added in version 3.32.0."):
+            assert has_type(said, "date", question), said
+
+
 def test_a_placeholder_in_the_users_quoted_code_constrains_nothing(engine):
     """"'except SomeError as e'": the user's own example name, which no page uses, is not a name a passage must
     contain (it would fail every passage alike and sink a good answer below the refusal threshold); a name the
