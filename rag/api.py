@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from .conversation import normalise_history
+from .conversation import answer_terms, normalise_history, standalone_question
 from .errors import BackendError, NotFoundError, UserError
 from .settings import Settings
 from .types import Answer, Filters, IngestReport, Passage
@@ -357,6 +357,9 @@ class Engine:
         turns = normalise_history(history)
         standalone = (answerer or self.answerer).rewrite(question, turns)
         retriever, index = self._index()
+        if standalone != question and self.settings.retrieval.answer_terms and standalone == standalone_question(question, turns):
+            # a follow-up rewritten without a model (a model's rewrite says what "them" is itself): the previous answer's topic
+            standalone = " ".join([standalone, *answer_terms(turns, standalone, index, self.settings.retrieval.answer_terms)])
         vector = retriever.embed_query(standalone)
         passages = retriever.search(standalone, k, vector, index, filters)
         if self.settings.retrieval.expand:  # what the ranking alone misses: see RetrievalSettings.expand

@@ -9,9 +9,13 @@ answerer uses; generative answerers ask their LLM and fall back to it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .facts import THING_NOUNS
-from .text import TERM_TOKEN, content_words
+from .text import TERM_TOKEN, content_words, stem
+
+if TYPE_CHECKING:
+    from .lexical import LexicalIndex
 
 FOLLOW_UP_WORDS = re.compile(r"\b(they|them|their|theirs|he|him|his|she|her|hers|it|its|that|those|these|this|there|then|the same|else|also|too)\b", re.I)
 
@@ -165,3 +169,20 @@ def names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
         if len(out) >= limit:
             break
     return list(dict.fromkeys(out))
+
+
+def answer_terms(history: list[dict[str, str]], question: str, index: "LexicalIndex", limit: int = 2) -> list[str]:
+    """The words the previous answer repeats (its topic), rarest first by the corpus's term weights, that the
+    rewritten question does not use: "Use git stash (same as git stash push): it saves ... in a stash entry" ->
+    "stash", what "How do I bring *them* back?" is about when no question named it."""
+    answer = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    have = {stem(f) for f in content_words(question)}
+    first: dict[str, str] = {}
+    count: dict[str, int] = {}
+    for raw, folded in content_words(re.sub(r"\[\d+\]", " ", answer), with_raw=True):
+        term = stem(folded)
+        if term not in have and term in index.vocab:
+            first.setdefault(term, raw)
+            count[term] = count.get(term, 0) + 1
+    repeated = sorted((t for t in first if count[t] >= 2), key=lambda t: -index.term_weight(t))
+    return [first[t] for t in repeated[:limit]]

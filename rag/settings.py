@@ -107,6 +107,7 @@ class RetrievalSettings(Section):
     expand: bool = Field(True, description="... plus, beyond top_k: the chunk after each of the two best, every chunk naming a rare name "
                                            "the question asks about (in 4 chunks or fewer), the two best of each half of a two-part question")
     reranker: str = Field("none", description="reranks fused candidates before filtering: none (default) or a registered reranker")
+    answer_terms: int = Field(2, ge=0, description="follow-ups rewritten without a model: up to this many words the previous answer repeats (its topic), rarest first, join the question retrieval sees")
 
     @field_validator("reranker")
     @classmethod

@@ -316,6 +316,57 @@ def test_a_symbol_the_question_asks_about_finds_the_sentence_that_uses_it(settin
     assert untracked.answered and "?? is used for untracked paths" in untracked.text, untracked.text
 
 
+STASH_MANUAL = {
+    "stash.txt": "git-stash - Stash the changes in a dirty working directory away\n\nDescription\n\n"
+                 "Use git stash when you want to record the current state of the working directory and the index, but want to "
+                 "go back to a clean working directory. The command saves your local modifications away and reverts the working "
+                 "directory to match the HEAD commit.\n\nCommands\n\n"
+                 "push: Save your local modifications to a new stash entry and roll them back to HEAD.\n\n"
+                 "list: List the stash entries that you currently have.\n\n"
+                 "pop: Remove a single stashed state from the stash list and apply it on top of the current working tree state. "
+                 "Applying the state can fail with conflicts; in this case, it is not removed from the stash list. You need to "
+                 "resolve the conflicts by hand and call git stash drop manually afterwards.\n\n"
+                 "drop: Remove a single stash entry from the list of stash entries.\n",
+    "reset.txt": "git-reset - Reset current HEAD to the specified state\n\nDescription\n\n"
+                 "If you want to throw away all uncommitted changes in your working directory, you should see the --hard option. "
+                 "Take care with these alternatives as both will discard uncommitted changes in your working directory.\n\n"
+                 "--hard: Resets the index and working tree. Any changes to tracked files in the working tree since the given "
+                 "commit are discarded.\n",
+    "restore.txt": "git-restore - Restore working tree files\n\nDescription\n\n"
+                   "Restore specified paths in the working tree with some contents from a restore source.\n\n"
+                   "--ignore-unmerged: When restoring files on the working tree from the index, do not abort the operation if "
+                   "there are unmerged entries.\n",
+    "clean.txt": "git-clean - Remove untracked files from the working tree\n\nDescription\n\n"
+                 "Cleans the working tree by recursively removing files that are not under version control.\n",
+}
+
+
+def test_a_follow_up_is_about_what_the_previous_answer_named(settings, tmp_path):
+    """"How can I put my changes aside?" -> "Use git stash ...: it saves ... in a stash entry" -> "What happens to the
+    entry if that fails with conflicts?": no question said "stash"; the answer repeated it, so the follow-up is about it
+    (retrieval.answer_terms). Without those words it is about a clean working directory (reset, restore)."""
+    from rag.api import Engine
+    from rag.conversation import answer_terms
+
+    corpus = tmp_path / "manual"
+    corpus.mkdir()
+    for name, text in STASH_MANUAL.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    history = [{"role": "user", "content": "How can I put my uncommitted changes aside for a while so I get a clean working directory?"},
+               {"role": "assistant", "content": "Use git stash (same as git stash push): it saves your working tree and index "
+                                                "changes in a stash entry and resets them to HEAD [1]."}]
+    question = "What happens to the entry if that fails with conflicts?"
+    with Engine(settings.replace(corpus_dir=str(corpus)), writer=True) as engine:
+        engine.ingest(corpus)
+        answer = engine.ask(question, history=history)
+        back = engine.ask("How do I bring them back and remove the entry from the list at the same time?", history=history)
+        assert answer_terms(history, question, engine._index()[1])[0] == "stash"  # said three times; "HEAD" once
+    assert answer.answered and "not removed from the stash list" in answer.text, answer.text
+    assert back.citations[0].source == "stash.txt", back.text
+    with Engine(settings.replace(corpus_dir=str(corpus), **{"retrieval.answer_terms": 0})) as engine:
+        assert "not removed from the stash list" not in engine.ask(question, history=history).text
+
+
 def test_agreeing_sources_naming_the_same_person_are_not_a_conflict(engine):
     a = engine.ask("Who led the U.S. delegation that visited Minsk on 21 June?")
     assert a.answered and "Kellogg" in a.text and not a.conflict, a.text
