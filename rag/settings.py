@@ -130,7 +130,7 @@ class ScoringSettings(Section):
     procedure_type: bool = Field(True, description="'How do I ...?' questions: a sentence naming a command, option or function counts as holding the asked kind of value (w_type; not required)")
     min_predicate: float = Field(0.25, ge=0, le=1, description="yes/no questions ('Does X ...?'): refuse unless a sentence covering this share of the question's words its heading does not say (IDF-weighted) scores within typed_ratio of the best; 0 turns it off")
     kind_required: bool = Field(True, description="'Which algorithm / format ...?' questions: refuse unless a sentence naming the asked kind (or a close word, soft_cosine) scores within typed_ratio of the best")
-    cause_required: bool = Field(True, description="'Why ...?' questions: refuse unless a sentence giving a cause scores within typed_ratio of the best")
+    cause_required: bool = Field(True, description="'Why ...?' questions: refuse unless a sentence giving a cause, and saying the code names and values the question states, scores within typed_ratio of the best")
     cause_type: bool = Field(True, description="'Why ...?' questions: a sentence giving a cause or a purpose ('because', 'so that', 'to avoid') counts as holding the asked kind of value (w_type; not required)")
     focus_weight: float = Field(0.75, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
     repeat_penalty: float = Field(0.5, ge=0, le=1, description="follow-ups: score factor of a sentence that repeats the previous answer ...")

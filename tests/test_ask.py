@@ -709,6 +709,24 @@ def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
     assert answer.answered and "because shorter waits" in answer.text
 
 
+def test_why_wants_a_reason_for_the_asked_thing_not_for_another(settings, tmp_path):
+    """"Why can the limit on attached databases not be raised above 125?" when a reason is given only for another limit ("... to
+    prevent the file from growing too large"): refused, as that sentence says neither the value nor the code name the
+    question states. A reason given for the asked limit answers."""
+    from rag.api import Engine
+
+    limits = ("# Limits\n\n"
+              "The engine is able to limit the size of a database file to prevent the database file from growing too "
+              "large and consuming too much disk space. "
+              "The maximum number of attached databases cannot be increased above 125. "
+              "The number can be lowered at run-time using the sqlite_limit() interface.\n")
+    question = "Why can the limit on attached databases not be raised above 125?"
+    _refused_only_by(ingested(settings, tmp_path / "a", {"limits.md": limits}), "cause_required", question)
+    reason = limits.replace("above 125. ", "above 125, because each attached database takes one bit of a 128-bit mask. ")
+    answer = Engine(ingested(settings, tmp_path / "b", {"limits.md": reason})).ask(question)
+    assert answer.answered and "128-bit mask" in answer.text, answer.text
+
+
 def test_which_algorithm_wants_a_sentence_that_names_an_algorithm(settings, tmp_path):
     """"Which algorithm does the checksum use?" when the pages only say there is a checksum: refused. A sentence
     naming the kind ("... the Fletcher algorithm ...") answers; a list question ("Which formats ...?") names its

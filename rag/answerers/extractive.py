@@ -132,7 +132,12 @@ class ExtractiveAnswerer:
             # "How does the speed of json.loads() compare with pickle.loads()?": a sentence naming both compares them
             checks.append((lambda e: compared <= e.covered | sentence_terms(e.sentence, ctx.index), True))
         if qtype == "other" and scoring.cause_required and asks_why(question):
-            checks.append((lambda e: e.typed, True))
+            # ... a cause of the asked thing: "Why can the number of attached databases not exceed 125?" is not answered
+            # by "... limit the size of a file to prevent it from growing too large": the code names the corpus uses
+            # and the values (two digits or more) the question states must be said by the sentence or its heading
+            stated = {t for t in code_names(question, ctx.index, scoring) if t in ctx.index.vocab} \
+                | set(re.findall(r"(?<![\w.])\d{2,}(?![\w.]\d)", question))
+            checks.append((lambda e: e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {e.sentence}", ctx.index), True))
         elif qtype == "other" and asks_definition(question):
             # "What is WAL mode?": preferred, not required: a sentence saying what it is ("In WAL mode, changes go into a
             # separate "write-ahead log" ...") over one that mentions it
