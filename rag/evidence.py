@@ -461,11 +461,20 @@ _GENERIC_ATTRIBUTE = {"value", "values", "setting", "settings", "size", "behavio
 def defaulted_attribute(question: str) -> set[str]:
     """What a default question asks the default of, stemmed: "the default *timeout* of sqlite3.connect()" -> timeout;
     "the default value of *work_mem*" -> work_mem (and its parts); empty when the question does not say."""
-    m = re.search(r"\bdefault\s+(?:(?:value|setting|size|behaviou?r|choice|mode)\s+(?:of|for)\s+(?:the\s+)?)?([\w.-]+)", question, re.I)
+    m = re.search(r"\bdefault\s+(?:(?:value|setting|size|behaviou?r|choice|mode)\s+(?:of|for)\s+(?:the\s+)?)?([\w.-]+)((?:\s+[\w.-]+){0,2})", question, re.I)
     if not m or fold(m.group(1)) in _GENERIC_ATTRIBUTE or fold(m.group(1)) in STOPWORDS:
         return set()
-    word = m.group(1).strip(".-")
-    return {stem(fold(word))} | {stem(fold(w)) for w in re.split(r"[._-]", word) if len(w) > 2 and fold(w) not in STOPWORDS}
+    # "the default relative tolerance (rel_tol)": "The default tolerance is 1e-09" names it; the phrase ends at a
+    # function word, a parenthesis or punctuation ("the default minimum number of files ...": minimum, number)
+    phrase = [m.group(1)]
+    for w in m.group(2).split():
+        if fold(w) in STOPWORDS or fold(w) in _GENERIC_ATTRIBUTE or not re.fullmatch(r"[A-Za-z][\w.-]*", w):
+            break
+        phrase.append(w)
+    out: set[str] = set()
+    for word in (w.strip(".-") for w in phrase):
+        out |= {stem(fold(word))} | {stem(fold(w)) for w in re.split(r"[._-]", word) if len(w) > 2 and fold(w) not in STOPWORDS}
+    return out
 
 
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimum |largest |smallest |total )?number of ((?:[\w-]+ ){0,1}[\w-]+)"

@@ -123,7 +123,7 @@ def asks_for_items(question: str) -> bool:
     return bool(_ITEMS.search(core_question(question)))
 
 
-NUMBER_TOKEN = re.compile(r"\d+\.\d+|\d+(?=[A-Za-z]{2,5}\b)|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)  # 7200RPM: 7200, RPM
+NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?[eE][-+]?\d+\b|\d+\.\d+|\d+(?=[A-Za-z]{2,5}\b)|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)  # 7200RPM: 7200, RPM; 1e-09
 ADJECTIVE = re.compile(r"..(?:al|ic|ive|ous|ful|ary|less|ish)$")
 
 
@@ -153,9 +153,9 @@ def numbers(sentence: str) -> list[Value]:
     for i, tok in enumerate(tokens):
         low = tok.lower()
         value: float | None = None
-        if re.fullmatch(r"\d+(\.\d+)?", low):
+        if re.fullmatch(r"\d+(\.\d+)?(e[-+]?\d+)?", low):  # "1e-09" is one number
             value = float(low)
-            if 1900 <= value <= 2100 and "." not in low and not _counted_amount(tokens, i):
+            if 1900 <= value <= 2100 and re.fullmatch(r"\d+", low) and not _counted_amount(tokens, i):
                 continue  # a year, handled as a date
             if i > 0 and tokens[i - 1].lower() in MONTHS:
                 continue  # "June 21"

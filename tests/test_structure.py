@@ -755,6 +755,9 @@ def test_a_default_answers_only_for_the_thing_whose_default_is_asked():
     assert defaulted_attribute("What is the default timeout of sqlite3.connect()?") == {"timeout"}
     assert defaulted_attribute("What is the default value of the port setting?") == {"port"}
     assert defaulted_attribute("Which ON COMMIT behaviour is the default?") == set()  # nothing named: any default
+    # a phrase names it by any of its words ("The default tolerance is 1e-09"), up to a function word or a parenthesis
+    assert defaulted_attribute("What is the default relative tolerance (rel_tol) of math.isclose()?") == {"relat", "toler"}
+    assert defaulted_attribute("What is the default page size in SQLite?") == {"page"}
     text = ("Parameters:\n\ntimeout (float) – How many seconds the connection should wait if the database is locked. "
             "Default five seconds.\n\nQuery the maximum length of a statement for a connection (the default is 1000000000).")
     passage = Passage(id="c", text=text, source="sqlite3.html", heading="sqlite3.connect()", headings=("Parameters:",))
@@ -1076,6 +1079,9 @@ def test_a_number_in_the_years_range_is_a_count_when_its_words_say_so():
     assert [v.value for v in numbers("a sequence of length 2080 is the largest")] == [(2080.0,)]
     assert [v.value for v in numbers("pages of up to 2048 bytes")] == [(2048.0,)]
     assert numbers("In 2020 the project moved.") == []
+    # a number in scientific notation is one number ("1e-09", not 9), and never a year ("2e3")
+    assert [v.value for v in numbers("The default tolerance is 1e-09, about 9 decimal digits.")] == [(1e-09,), (9.0,)]
+    assert [v.value for v in numbers("up to 2e3 rows")] == [(2000.0,)]
     q = "What is the largest sequence length for which shuffle() can produce every permutation?"
     assert has_type("For example, a sequence of length 2080 is the largest that can fit within the period.", "number", q)
 
