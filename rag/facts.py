@@ -68,12 +68,13 @@ def question_type(question: str) -> str:
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
-                 r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b"
+                 r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bby (?:what|which|how large an?|how big an?) (?:factor|ratio|multiple)\b"
+                 r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ )?(?:factor|ratio)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ )?(?:size|length|width|height|duration|count|capacity|depth)s? of\b"
                  r"|,\s*in (?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|weeks|months|years|characters|lines|pages|rows|percent)\s*\??\s*$", q):
         return "number"
-    if re.search(r"\b(?:which|what|since which|since what) (?:\w+ )?(?:release|version)\b", q):
+    if re.search(r"\b(?:which|what|since which|since what) (?:\w+ ){0,2}(?:release|version)\b(?! notes?\b)", q):  # "which upcoming SQLite release"
         return "version"
     if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
                  r"|\bwhat(?:'s| is) (?:it|this|that) called\b", q):

@@ -152,6 +152,10 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
      "Wraps the single paragraph so every line is at most width characters long."),
     ("List the containers the collections module provides.", "list", "It offers namedtuple(); deque; ChainMap; Counter; OrderedDict",
      "It offers alternatives to the built-in containers."),
+    ("In which upcoming SQLite release will the limit be lifted?", "version", "The limit was lifted in version 3.45.0.",
+     "Future versions of SQLite might lift the limit."),
+    ("By what factor does the array grow when it is full?", "number", "When it is full, the array grows to twice its size.",
+     "The length is limited by sys.maxsize, such as range(2 ** 100)."),
 ])
 def test_the_asked_kind_of_value_is_recognised_in_a_sentence(question, qtype, holds, lacks):
     """Software documentation answers "which release" with a version and "which function" with a code name."""
@@ -168,6 +172,7 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     assert question_type("What does the VACUUM command do?") != "term"
     assert question_type("When does the else clause of a for loop run?") == "other"  # a condition, not a date
     assert question_type("When was PostgreSQL 15 released?") == "date"
+    assert question_type("Which release notes mention it?") == "other" and question_type("What factor limits speed?") == "other"
     assert question_type("And which function does the opposite?") == "term"  # a follow-up's "And" changes nothing
     # the question is the sentence that asks: "X doesn't list them. Which pragma does?"
     assert question_type("PRAGMA table_info doesn't list my generated columns. Which pragma does show them?") == "term"
