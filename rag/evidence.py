@@ -222,7 +222,9 @@ def _code_key(token: str) -> str:
 def _named_in(question: str) -> set[str]:
     """The question's words as code keys, a dotted name's last part too ("functools.total_ordering": total_ordering)."""
     keys = {_code_key(w) for w in question.split()}
-    return keys | {k.rsplit(".", 1)[-1] for k in keys if "." in k}
+    # a word the question writes as code ("@dataclass", "`join`", "join()") is a name, however plain its letters
+    code = {f"code:{_code_key(w)}" for w in question.split() if re.match(r"[@`]|.*\w\(\)", w.strip(".,:;?'\""))}
+    return keys | {k.rsplit(".", 1)[-1] for k in keys if "." in k} | code
 
 
 def _asked_name(token: str, asked: set[str]) -> bool:
@@ -230,7 +232,7 @@ def _asked_name(token: str, asked: set[str]) -> bool:
     total_ordering or functools.total_ordering; not os.path.join for a question saying the plain word "join"."""
     key = _code_key(token)
     last = key.rsplit(".", 1)[-1]
-    return key in asked or (last != key and last in asked and bool(_TERM_TOKEN.search(last)))
+    return key in asked or (last != key and last in asked and (bool(_TERM_TOKEN.search(last)) or f"code:{last}" in asked))
 
 
 def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:

@@ -1234,3 +1234,7 @@ def test_a_plain_word_of_the_question_does_not_name_a_dotted_code_name():
 
     q = "Which function should I use to join path components?"
     assert has_type("Use os.path.join() to join one or more path segments.", "term", q)
+    # ... but a word the question writes as code does: "@dataclasses.dataclass:" is the "@dataclass" it asks about
+    q = "Which parameter of the @dataclass decorator makes every field keyword-only?"
+    assert not has_type("@dataclasses.dataclass: If a field is marked as keyword-only, it must be passed by keyword.", "term", q)
+    assert has_type("@dataclasses.dataclass: If kw_only is true, all fields are marked as keyword-only.", "term", q)
