@@ -1291,7 +1291,13 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         typed = [t and all(d in terms_ or d in soft_ for d in did) for t, terms_, soft_ in zip(typed, term_sets, soft)]
     if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
-        typed = [t and bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", f"{c[4]} {c[0]}")}) for t, c in zip(typed, candidates)]
+        # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
+        def names_attribute(c) -> bool:
+            said = f"{c[4]} {c[0]}"
+            if not attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", said)}:
+                said = next((p for p in paragraphs(c[1].text) if c[3] in p), "")
+            return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", said)})
+        typed = [t and names_attribute(c) for t, c in zip(typed, candidates)]
     typed = [t or lead for t, lead in zip(typed, leads)]
     if qtype == "other" and scoring.procedure_type and asks_procedure(focus or question):
         # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included

@@ -772,6 +772,16 @@ def test_a_default_answers_only_for_the_thing_whose_default_is_asked():
     embedder, q = FakeEmbedder(), "What is the default timeout of sqlite3.connect()?"
     typed = [e.sentence for e in rank_evidence(q, [passage], embedder.encode([q])[0], index, embedder) if e.typed]
     assert typed == ["timeout (float): Default five seconds."], typed
+    # the asked attribute may be named by the paragraph, a sentence or two before the default
+    text = ("checkout.threshold\n\nWhen running parallel checkout with a small number of files, the cost of spawning "
+            "might outweigh the gains. This setting allows to define the minimum number of files for which parallel checkout "
+            "should be attempted. The default is 100.\n\ncheckout.workers\n\nThe default is one, i.e. sequential execution.")
+    passage = Passage(id="d", text=text, source="switch.html", heading="git-switch › CONFIGURATION",
+                      headings=("checkout.threshold", "checkout.workers"))
+    index = build_lexical_index(["d"], [text], [{"source": "switch.html"}])
+    q = "What is the default minimum number of files for which a parallel checkout is attempted?"
+    typed = [e.sentence for e in rank_evidence(q, [passage], embedder.encode([q])[0], index, embedder) if e.typed]
+    assert typed == ["checkout.threshold: The default is 100."], typed
 
 
 def test_a_sentence_is_quoted_with_the_however_that_corrects_it():
