@@ -86,7 +86,9 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*when\b.*\b(?:raised|called|used|returned|triggered|emitted|thrown|invoked|fired|executed|needed|required)\b", q) \
             or re.search(r"^\s*when (?:does|do|should|can|must|will|would|might)\b", q):
         return "other"  # "When is ValueError raised?", "When does the else clause run?": a condition, not a date
-    if re.search(r"^\s*when\b|\bwhat (date|day|month|year)\b|\bwhich (date|day|month|year)\b|\bin what (month|year)\b|\bon what (date|day)\b", q):
+    # "Which date formats ...?" asks for formats: the word after "date" is a noun, not a verb or a preposition
+    if re.search(r"^\s*when\b|\b(?:what|which) (date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
+                 r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
     if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                  r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name)\b"

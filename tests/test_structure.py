@@ -173,6 +173,8 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     assert question_type("When does the else clause of a for loop run?") == "other"  # a condition, not a date
     assert question_type("When was PostgreSQL 15 released?") == "date"
     assert question_type("Which release notes mention it?") == "other" and question_type("What factor limits speed?") == "other"
+    assert question_type("Which date formats does the variable accept?") == "other"  # formats, not a date
+    assert question_type("Which date did he arrive?") == question_type("What day of the week was it?") == "date"
     assert question_type("And which function does the opposite?") == "term"  # a follow-up's "And" changes nothing
     # the question is the sentence that asks: "X doesn't list them. Which pragma does?"
     assert question_type("PRAGMA table_info doesn't list my generated columns. Which pragma does show them?") == "term"
