@@ -71,6 +71,11 @@ def question_type(question: str) -> str:
                  r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bby (?:what|which|how large an?|how big an?) (?:factor|ratio|multiple)\b"
                  r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ )?(?:factor|ratio)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
+                 # "Is there an upper limit on savepoints, and what is it?", "the size cap on a file", "how big can it get"
+                 r"|\bis there an? (?:hard |upper |lower |maximum |minimum |fixed |size )*(?:limit|maximum|minimum|cap|bound)\b"
+                 r"|\b(?:size|length|upper|lower|hard) (?:limit|cap|bound)s? (?:of|on|for)\b|\bhow (?:big|large|small|wide|deep|fast|slow)\b"
+                 r"|\bwhat (?:is|are|was|were) the (?:number|count|amount|size|length) (?:of|in)\b"
+                 r"|\b(?:what|which) (?:[\w-]+ )?(?:speed-?up|throughput|run ?time|overhead)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ )?(?:size|length|width|height|duration|count|capacity|depth)s? of\b"
                  r"|,\s*in (?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|weeks|months|years|characters|lines|pages|rows|percent)\s*\??\s*$", q):
         return "number"
@@ -239,9 +244,12 @@ def numbers_conflict(a: list[Value], b: list[Value]) -> bool:
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:in|on|at|for|from|since|by|with|to|under) )?(?:which|what|who|whom|where|when|how)\b)", re.I)
 
 
+_ONLY_ASKS_IT = re.compile(r"(?:what|which|how (?:much|many|long|big|large))(?: \w+)? (?:is|are|was|were) (?:it|they|that|those|this)\s*\??\s*$", re.I)
+
+
 def split_compound(question: str) -> list[str]:
     """Two questions joined by "and": "Who visited in June, and who in December?" -> both halves."""
     pieces = _SECOND_QUESTION.split(question.strip(), maxsplit=1)
-    if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 2:
-        return []
+    if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 2 or _ONLY_ASKS_IT.match(pieces[1]):
+        return []  # "Is there an upper limit on savepoints, and what is it?": one question, asking the limit
     return [pieces[0].rstrip(" ,?") + "?", pieces[1][:1].upper() + pieces[1][1:]]

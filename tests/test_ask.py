@@ -80,6 +80,20 @@ def test_compound_split_keeps_single_questions_whole():
     assert split_compound("Who released Bialiatski and Tsikhanouski?") == []
     assert split_compound("Which tables were dumped in June and in May?") == []
     assert split_compound("What did the US and Belarus agree?") == []
+    # "..., and what is it?" asks the first question's value: one question (a number, here), not two
+    assert split_compound("Is there an upper limit on savepoints per transaction, and what is it?") == []
+    assert split_compound("What is WAL mode, and what does it do?") == ["What is WAL mode?", "What does it do?"]
+
+
+def test_a_question_for_a_limit_or_a_size_asks_a_number():
+    from rag.facts import question_type
+
+    for question in ("Is there an upper limit on savepoints per transaction, and what is it?",
+                     "What is the size limit of the regular expression cache?", "What's the size cap on a database file?",
+                     "How big can a database file get?", "What is the number of tries before it gives up?",
+                     "What speed-up does parallel vacuum deliver?", "What is the size in bytes of the WAL header?"):
+        assert question_type(question) == "number", question
+    assert question_type("Is there a way to limit it?") != "number"
 
 
 @pytest.mark.parametrize("question", ["What is the population of Belarus?", "What is Lukashenko's date of birth?",
