@@ -47,13 +47,18 @@ _THIS_NOUN = re.compile(r"\b(?:this|these|such)\s+([a-z][\w-]+)", re.I)
 
 def refers_back(sentence: str, before: str) -> bool:
     """"... exits with *this code* ..." after "The special exit code 125 should be used ...": a demonstrative whose noun
-    the sentence before uses points at what that sentence says."""
+    the sentence before uses points at what that sentence says; so does a bare "The expression may ..." after "The
+    expression of a generated column ..." (the same subject, shortened)."""
     if _DO_SO.search(sentence):  # "The easiest way to do so is: ..." after "... introduce yourself to Git ..."
         return True
+    short = _SHORT_SUBJECT.match(sentence)
+    if short and re.match(rf"The {re.escape(short.group(1))} (?:of|for|in|on)\b", before):
+        return True  # "The expression of a generated column may only ... The expression may not use subqueries ...": the same one
     nouns = {stem(fold(m.group(1))) for m in _THIS_NOUN.finditer(sentence)} - {stem(w) for w in STOPWORDS}
     return bool(nouns) and bool(nouns & {stem(fold(w)) for w in words(before)})
 
 
+_SHORT_SUBJECT = re.compile(r"The ([a-z][\w-]+) (?:may|must|can|cannot|could|is|are|was|were|will|would|should|does|do|has|have)\b")
 _DO_SO = re.compile(r"\b(?:do|doing|does|did|done)\s+(?:so|this|that)\b(?!\s+(?!is\b)[a-z]+\b)", re.I)  # not "do this command"
 
 

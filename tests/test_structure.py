@@ -873,6 +873,18 @@ def test_this_noun_brings_the_sentence_that_says_what_it_is():
     assert f"{first} {second}" in quoted, quoted
 
 
+def test_a_shortened_subject_brings_the_sentence_that_names_it_in_full():
+    """"The expression may not use subqueries, ..." is about the generated column's expression only through the
+    sentence before ("The expression of a generated column may only reference ..."): the two are quoted together."""
+    from rag.evidence import refers_back
+
+    first = "The expression of a generated column may only reference constant literals and columns within the same row."
+    second = "The expression may not use subqueries, aggregate functions, window functions, or table-valued functions."
+    assert refers_back(second, first)
+    assert not refers_back(second, "The value of a generated column is always the value of its expression.")
+    assert not refers_back("The Expression class may be subclassed.", "The Expression of feelings is hard.")
+
+
 def test_do_so_brings_what_it_does():
     """"It is a good idea to introduce yourself to Git ... The easiest way to do so is: $ git config --global user.name
     ...": the sentence that says how is quoted with the one that says what."""
