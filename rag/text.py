@@ -154,7 +154,13 @@ def content_words(text: str, with_raw: bool = False) -> list:
         symbol = m.group(1)
         if not _RULE.fullmatch(symbol):
             out.append((symbol, symbol) if with_raw else symbol)
+    for m in _RANGE.finditer(text):  # "r1..r2" and "r1...r2" are different notations, not only the words r1 and r2
+        out.append((m.group(0), fold(m.group(0))) if with_raw else fold(m.group(0)))
     return out
+
+
+#: A range written with two or three dots between names ("r1..r2", "A...B", "<rev1>..<rev2>"); not an ellipsis
+_RANGE = re.compile(r"(?<![\w.])[\w<>^~@{}/-]*\w[>}]?\.{2,3}[<{]?\w[\w<>^~@{}/-]*(?!\w|\.\w)")
 
 
 #: A symbol standing alone, as a word would ("??", "!!", "->", ":=", "//", "@{u}"): words() reads none of it

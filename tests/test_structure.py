@@ -588,6 +588,10 @@ def test_a_symbol_written_alone_is_a_term():
     assert content_words('?? is used for untracked paths; ignored ones show !!.') == ["used", "untracked", "paths", "ignored", "show", "??", "!!"]
     assert [w for w in content_words("x := 3, a -> b, a // b, HEAD@{1} or `@{u}` and a == b") if not w.isalnum()] == [":=", "->", "//", "@{u}", "=="]
     assert [w for w in content_words("Where? Here! --- ### *** -- a - b :: see (?P<name>...) and {} ...") if not w.isalnum()] == []
+    # a range notation is a term of its own: "r1..r2" is not "r1...r2"; an ellipsis is not a range
+    assert [w for w in content_words("written as r1..r2. A similar notation r1...r2, or <rev1>..<rev2>") if "." in w] == [
+        "r1..r2", "r1...r2", "<rev1>..<rev2>"]
+    assert [w for w in content_words("wait... and this... then e.g. U.S. Version 3.2..") if "." in w] == []
 
 
 def test_a_consequence_brings_the_sentences_that_give_its_reason():
