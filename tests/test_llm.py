@@ -181,6 +181,27 @@ def test_a_sentence_opening_with_it_is_checked_as_said_of_the_subject_before():
     assert with_antecedent("It is usually faster [1].", previous) == "WAL (write-ahead logging) is usually faster [1]."
     assert with_antecedent("It is possible to turn it off.", previous) == "It is possible to turn it off."
     assert with_antecedent("It is usually faster.", "") == "It is usually faster."
+    # "the two" / "both" stand for the first two names the sentence before uses
+    previous = "Like IMMEDIATE, EXCLUSIVE starts a write transaction at once; EXCLUSIVE also blocks readers [1]."
+    assert with_antecedent("In WAL mode the two behave the same [1].", previous) == "In WAL mode IMMEDIATE and EXCLUSIVE behave the same [1]."
+    assert with_antecedent("Both of them are slow.", previous) == "Both of them are slow."  # "both of": not the two names
+    assert with_antecedent("The two are the same.", "Readers never block writers.") == "The two are the same."  # no two names
+
+
+def test_the_two_is_checked_as_the_two_things_named_before(settings, tmp_path):
+    """A model's "In WAL mode the two behave the same." is on topic and supported as said of the two modes the
+    sentence before names; an unsupported claim about "the two" is still dropped."""
+    llm = FakeLLM({"IMMEDIATE": "Like IMMEDIATE, EXCLUSIVE starts a write transaction at once; in rollback modes EXCLUSIVE "
+                                "also blocks readers [1]. In WAL mode the two behave the same [1]. The two also delete old backups [1]."})
+    corpus = {"tx.md": "# Transactions\n\nIMMEDIATE starts a write transaction at once. EXCLUSIVE starts a write transaction "
+                       "at once and, in rollback journal modes, also blocks readers. EXCLUSIVE and IMMEDIATE are the same in WAL mode.\n\n"
+                       "# Backups\n\nThe backup API copies a live database.\n"}
+    from .conftest import ingested
+
+    with Engine(ingested(settings, tmp_path / "docs", corpus), llm=llm) as engine:
+        a = engine.ask("How is EXCLUSIVE different from IMMEDIATE?")
+    assert a.answered and "In WAL mode the two behave the same" in a.text, (a.text, a.dropped)
+    assert a.dropped == ["The two also delete old backups."], a.dropped
 
 
 def test_an_unsupported_sentence_opening_with_it_is_still_dropped(with_llm):

@@ -57,12 +57,21 @@ _SUBJECT = re.compile(r"^\s*(\S+(?:\s+\S+){0,6}?)\s+(?:is|are|was|were|has|have|
 
 def with_antecedent(sentence: str, previous: str) -> str:
     """"It is usually faster ..." after "WAL (write-ahead logging) is an alternative ...": the sentence with its opening
-    pronoun replaced by the subject of the sentence before ("WAL (write-ahead logging) is usually faster ..."), or the
-    sentence itself when there is none to take."""
+    pronoun replaced by the subject of the sentence before ("WAL (write-ahead logging) is usually faster ..."); "the two"
+    replaced by the first two names it uses; or the sentence itself when there is none to take."""
     pronoun, subject = _OPENING_PRONOUN.match(sentence), _SUBJECT.match(strip_markers(previous)) if previous else None
     if not pronoun or not subject:
+        # "In WAL mode the two behave the same." after "Like IMMEDIATE, EXCLUSIVE starts ...": the two it names
+        pair = _THE_TWO.search(sentence)
+        named = list(dict.fromkeys(_NAME.findall(strip_markers(previous)))) if pair and previous else []
+        if len(named) >= 2:
+            return f"{sentence[:pair.start()]}{named[0]} and {named[1]}{sentence[pair.end():]}"
         return sentence
     return subject.group(1) + sentence[pronoun.end():]
+
+
+_THE_TWO = re.compile(r"\b(?:[Tt]he two|[Bb]oth)\b(?!\s+(?:of|[a-z]+s)\b)")  # "the two", "both" standing for two named things
+_NAME = re.compile(r"(?<![\w.-])(?:[A-Z][A-Z_]{2,}|[a-z_]+\(\)|--?[a-z][\w-]+|[a-z]+_[a-z_]+)(?![\w.-])")  # EXCLUSIVE, run(), --force
 
 
 class GenerativeAnswerer:
@@ -120,14 +129,16 @@ class GenerativeAnswerer:
             if not self.settings.answer.verify_citations:
                 kept.append((sentence, markers or (1,)))
                 continue
-            if not on_topic(sentence, ctx.question, ctx.query_vector, ctx.index, ctx.embedder, self.settings.scoring):
+            # "It is usually faster ..." after "WAL (write-ahead logging) is ...": also read as said of WAL
+            resolved = with_antecedent(sentence, previous)
+            previous = sentence
+            if not any(on_topic(s, ctx.question, ctx.query_vector, ctx.index, ctx.embedder, self.settings.scoring)
+                       for s in dict.fromkeys([sentence, resolved])):
                 dropped.append(sentence)  # supported or not, it does not answer this question
                 continue
             check = check_sentence(sentence, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
-            if not check.supported and not check.best_markers and (resolved := with_antecedent(sentence, previous)) != sentence:
-                # "It is usually faster ..." after "WAL (write-ahead logging) is ...": checked as said of WAL
+            if not check.supported and not check.best_markers and resolved != sentence:
                 check = check_sentence(resolved, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
-            previous = sentence
             if check.supported:
                 kept.append((sentence, markers))
             elif check.best_markers:
