@@ -187,16 +187,17 @@ class Engine:
             if rebuild:
                 self.rebuild_store()
             store, embedder, settings = self._writable_store(), self.embedder, self.settings
+        texts: list[str] = []  # of the chunks this ingest embedded: their words are warmed, not the whole store's
         report = ingest_folder(
             root, store, embedder, chunk_size=settings.chunking.size, chunk_overlap=settings.chunking.overlap,
             max_file_mb=settings.ingest.max_file_mb, batch_size=settings.embedding.batch_size,
-            show_progress=settings.ingest.show_progress and progress is None, progress=progress,
+            show_progress=settings.ingest.show_progress and progress is None, progress=progress, written=texts.extend,
         )
         if self._retriever is not None:
             self._retriever.invalidate()
-        if report.chunks_added or report.chunks_updated:
+        if texts:
             started = time.perf_counter()
-            self.retriever.warm_words()
+            self.retriever.warm_words(texts)
             report.seconds += time.perf_counter() - started  # part of the ingest's work, counted in its time
         return report
 

@@ -73,16 +73,19 @@ class Retriever:
             self.embedder.load_words(folder / "words.npz")  # the word vectors an ingest encoded (warm_words)
         return index
 
-    def warm_words(self) -> None:
+    def warm_words(self, texts: list[str] | None = None) -> None:
         """Soft term matching (evidence.soft_credit) compares words by their vectors: encode every word of the
         corpus once, after an ingest, and keep them beside the snapshots, so a question finds them there instead
-        of encoding a few dozen of its own (a store ingested before this existed fills the file as it is asked)."""
+        of encoding a few dozen of its own (a store ingested before this existed fills the file as it is asked).
+        ``texts``: the chunks an ingest just wrote (the words of the rest are in the file already); None reads
+        every stored chunk."""
         folder = getattr(self.store, "snapshot_dir", None)
         if self.scoring.soft_weight <= 0 or folder is None:
             return
         self.embedder.load_words(folder / "words.npz")
-        _, docs, _ = self.store.all_documents()  # the stored text, without building the lexical index for it
-        self.embedder.encode_words(sorted({w for d in docs for w in dictionary_words(d)}))
+        if texts is None:
+            _, texts, _ = self.store.all_documents()  # the stored text, without building the lexical index for it
+        self.embedder.encode_words(sorted({w for d in texts for w in dictionary_words(d)}))
         self.embedder.save_words()
 
     def embed_query(self, question: str) -> np.ndarray:

@@ -612,6 +612,32 @@ def test_word_vectors_are_kept_beside_the_snapshots_and_reused(settings, tmp_pat
     assert np.allclose(embedder.encode_words(["infinite"])[0], vector, atol=1e-3)
 
 
+def test_an_ingest_warms_the_words_of_the_chunks_it_wrote_without_rereading_the_store(settings, tmp_path, monkeypatch):
+    """Adding one file to a large store must not read every stored chunk again: the words of the new chunks are
+    encoded and saved beside the others; a re-ingest that embeds nothing encodes nothing."""
+    import numpy as np
+
+    from rag.api import Engine
+
+    folder = tmp_path / "docs"
+    settings = ingested(settings, folder, {"tools.md": _SYNONYMS})
+    (folder / "birds.md").write_text("# Birds\n\nThe kestrel hovers over meadows before it stoops on voles.\n", encoding="utf-8")
+    with Engine(settings, writer=True) as engine:
+        def no_full_read():
+            raise AssertionError("the whole store was read to warm words")
+        monkeypatch.setattr(engine.store, "all_documents", no_full_read)
+        report = engine.ingest(folder)
+        assert report.chunks_added >= 1
+        encoded: list[str] = []
+        original = engine.embedder.encode_words
+        monkeypatch.setattr(engine.embedder, "encode_words", lambda words: encoded.extend(words) or original(words))
+        assert engine.ingest(folder).chunks_added == 0 and encoded == []
+        saved = engine.store.snapshot_dir / "words.npz"
+    with np.load(saved) as data:
+        words = data["words"].tolist()
+    assert "kestrel" in words and "meadows" in words and "infinite" in words
+
+
 def _refuses_then_answers(engine, refused: str, answered: str, expected: str) -> None:
     """``refused`` gets no answer; ``answered`` gets one holding ``expected``."""
     assert not engine.ask(refused).answered

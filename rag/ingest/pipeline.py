@@ -102,7 +102,11 @@ def check_corpus(root: Path) -> list[Path]:
 
 
 def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap: int, max_file_mb: float,
-                  batch_size: int = 0, show_progress: bool = False, progress: ProgressFn | None = None) -> IngestReport:
+                  batch_size: int = 0, show_progress: bool = False, progress: ProgressFn | None = None,
+                  written: Callable[[list[str]], None] | None = None) -> IngestReport:
+    """Index the files of ``root`` into ``store``: new and changed files are chunked and embedded, unchanged ones kept,
+    removed ones deleted. ``written`` receives the text of each batch of newly embedded chunks (the engine warms
+    their words for soft matching, without re-reading the store)."""
     started = time.perf_counter()
     root = Path(root)
     files = check_corpus(root)
@@ -140,6 +144,8 @@ def ingest_folder(root: Path, store, embedder, *, chunk_size: int, chunk_overlap
             vectors = embedder.encode_many([retrieval_text(c.heading, c.text) for _, c in new], batch_size=batch_size)
             store.upsert([c.id for _, c in new], vectors, [c.text for _, c in new], [_meta(p, c) for p, c in new])
             report.chunks_added += len(new)
+            if written is not None:
+                written([c.text for _, c in new])
         kept = [(p, c) for p in pending for c in p.chunks if c.id in stored]
         if kept:
             store.update_metadata([c.id for _, c in kept], [_meta(p, c) for p, c in kept])
