@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
+from .facts import ADJECTIVE, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -330,8 +330,7 @@ _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|optio
 
 
 _COMPARISON = r"(?:faster|slower|quicker|longer|shorter|larger|bigger|smaller|more|less|fewer|higher|lower|better|worse|cheaper)"
-_COMPARATIVE_AMOUNT = re.compile(r"\bhow much " + _COMPARISON + r"\b|\bby (?:what|which|how large an?|how big an?) (?:factor|ratio|multiple)\b"
-                                 r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ )?(?:factor|ratio)\b", re.I)  # "By what factor ...?": a ratio
+_COMPARATIVE_AMOUNT = re.compile(r"\bhow much " + _COMPARISON + r"\b", re.I)
 _RATIO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:x|×|times|%|percent|fold)(?!\w)|\b(?:twice|half|double[sd]?|triple[sd]?|halve[sd]?)\b"
                     r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)\s*(?:-\s*)?(?:times|fold)\b|\borders? of magnitude\b"
                     r"|\b\d+(?:\.\d+)?\s*(?:[a-zA-Z]+\s+)?" + _COMPARISON + r"\b", re.I)
@@ -365,7 +364,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             if _LENGTH_ASKED.search(question) and _LENGTH.search(prose):
                 return True
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
-        if _COMPARATIVE_AMOUNT.search(question):  # "how much faster ...?": a ratio or a difference, not any number
+        if _COMPARATIVE_AMOUNT.search(question) or ASKS_RATIO.search(question):  # "how much faster / by what factor ...?": a ratio
             return bool(_RATIO.search(prose))
         # "how many bytes ...": a number counting bytes ("how many recent calls": recent or calls, a few words after it)
         extreme = _EXTREME.search(question)
@@ -1297,12 +1296,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
-        def names_attribute(c) -> bool:
-            said = f"{c[4]} {c[0]}"
-            if not attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", said)}:
-                said = next((p for p in paragraphs(c[1].text) if c[3] in p), "")
-            return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", said)})
-        typed = [t and names_attribute(c) for t, c in zip(typed, candidates)]
+        def names_it(text: str) -> bool:
+            return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text)})
+        typed = [t and (names_it(f"{c[4]} {c[0]}") or names_it(next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
+                 for t, c in zip(typed, candidates)]
     typed = [t or lead for t, lead in zip(typed, leads)]
     if qtype == "other" and scoring.procedure_type and asks_procedure(focus or question):
         # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included

@@ -55,6 +55,11 @@ def core_question(question: str) -> str:
     return rest[:1].upper() + rest[1:] if rest else question
 
 
+#: "By what factor does the array grow?", "What is the compression ratio?": a ratio is asked (a number)
+ASKS_RATIO = re.compile(r"\bby (?:what|which|how large an?|how big an?) (?:factor|ratio|multiple)\b"
+                        r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ )?(?:factor|ratio)\b", re.I)
+
+
 def question_type(question: str) -> str:
     question = core_question(question)
     # "When a mapping lacks the key, which exception is raised?", "On Windows, which variable ...?": the leading clause
@@ -68,8 +73,7 @@ def question_type(question: str) -> str:
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
-                 r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bby (?:what|which|how large an?|how big an?) (?:factor|ratio|multiple)\b"
-                 r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ )?(?:factor|ratio)\b"
+                 r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
                  # "Is there an upper limit on savepoints, and what is it?", "the size cap on a file", "how big can it get"
                  r"|\bis there an? (?:hard |upper |lower |maximum |minimum |fixed |size )*(?:limit|maximum|minimum|cap|bound)\b"
@@ -78,6 +82,8 @@ def question_type(question: str) -> str:
                  r"|\b(?:what|which) (?:[\w-]+ )?(?:speed-?up|throughput|run ?time|overhead)\b"
                  r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ )?(?:size|length|width|height|duration|count|capacity|depth)s? of\b"
                  r"|,\s*in (?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|weeks|months|years|characters|lines|pages|rows|percent)\s*\??\s*$", q):
+        return "number"
+    if ASKS_RATIO.search(q):
         return "number"
     if re.search(r"\b(?:which|what|since which|since what) (?:\w+ ){0,2}(?:release|version)\b(?! notes?\b)", q):  # "which upcoming SQLite release"
         return "version"
