@@ -1216,9 +1216,11 @@ def answer_content(question: str) -> str:
 
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
-                  embedder, focus: str = "", scoring: ScoringSettings = DEFAULT_SCORING) -> list[Evidence]:
+                  embedder, focus: str = "", scoring: ScoringSettings = DEFAULT_SCORING, words=None) -> list[Evidence]:
     """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms weigh
-    ``scoring.focus_weight`` of lexical coverage, the whole rewritten question the rest."""
+    ``scoring.focus_weight`` of lexical coverage, the whole rewritten question the rest. ``words``: the embedder
+    whose word vectors soft matching compares (words with words only, so it may differ from the sentence
+    scorer ``embedder``); None: ``embedder``."""
     qterms = query_terms(answer_content(question), index)
     qtype = question_type(focus or question)
     candidates = candidate_sentences(passages, next_chunk(index), items=asks_for_items(focus or question), outline=section_items(index))
@@ -1243,7 +1245,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         t = query_terms(w, index)
         if t and (t[0] in qterms or t[0] in focus_terms):
             asked_words[t[0]] = w
-    soft = soft_credit(asked_words, term_sets, [c[0] for c in candidates], embedder, scoring, index.variants.is_name)
+    soft = soft_credit(asked_words, term_sets, [c[0] for c in candidates], words or embedder, scoring, index.variants.is_name)
     if focus_terms:
         w = scoring.focus_weight
         lexical = [w * coverage([q for q in focus_terms if q not in u], t, index, s) + (1 - w) * coverage([q for q in qterms if q not in u], t, index, s)

@@ -155,3 +155,24 @@ def test_sentences_can_be_scored_with_the_int8_graph_of_a_float_store(shared_cac
         assert fast.search("December release")[0].source == engine.search("December release")[0].source
     assert answer.answered and "123" in answer.text, answer.text
     assert engine.sentence_embedder is engine.embedder  # the default: the store's own embedder
+
+
+def test_soft_matching_with_an_int8_scorer_reads_the_stores_word_vectors(shared_cache, settings, tmp_path, monkeypatch):
+    """Words are compared with words only: with ``scoring.sentence_runtime`` set, soft matching still uses the
+    store's embedder, whose word vectors an ingest saved (words.npz), so the int8 scorer embeds no words."""
+    from rag.api import Engine
+
+    from .conftest import ingested
+    from .test_ask import _SYNONYMS  # "infinite iterators ... forever": asked as "endless", said in other words
+
+    settings = ingested(settings, tmp_path / "docs", {"tools.md": _SYNONYMS})
+    settings = settings.replace(**{"scoring.sentence_runtime": "onnx-int8", "embedding.cache_dir": str(shared_cache)})
+    with Engine(settings) as fast:
+        scorer = fast.sentence_embedder
+        assert isinstance(scorer, OnnxInt8Embedder) and scorer is not fast.embedder
+
+        def no_words(words):
+            raise AssertionError(f"the int8 scorer embedded words: {words}")
+        monkeypatch.setattr(scorer, "encode_words", no_words)
+        answer = fast.ask("Which tools produce endless sequences?")
+    assert answer.answered and "infinite iterators" in answer.text, answer.text

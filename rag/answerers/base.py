@@ -22,6 +22,8 @@ class AnswerContext:
     embedder: object
     original_question: str = ""
     history: list[dict[str, str]] = field(default_factory=list)  # earlier turns, role/content
+    # whose word vectors soft matching compares (the store's embedder: its words.npz is loaded); None: ``embedder``
+    words: object = None
 
 
 class Answerer(Protocol):

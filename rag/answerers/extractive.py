@@ -69,7 +69,8 @@ class ExtractiveAnswerer:
         # a follow-up's own words weigh most, with what its "he"/"that function" stands for
         focus = resolve_references(ctx.original_question, ctx.history) \
             if ctx.original_question and ctx.original_question != ctx.question else ""
-        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring)
+        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring,
+                               words=ctx.words)
         if focus:
             ranked = demote_repeats(ranked, ctx.history, ctx.index, self.settings.scoring)
         return replace(self._answer(ctx, focus, ranked), confidence=round(ranked[0].score, 4) if ranked else 0.0)
@@ -174,7 +175,8 @@ class ExtractiveAnswerer:
         """
         chosen: list[Evidence] = []
         for part in parts:
-            ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=part, scoring=self.settings.scoring)
+            ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=part, scoring=self.settings.scoring,
+                                   words=ctx.words)
             pick = next((e for e in ranked if e.sentence not in {c.sentence for c in chosen}), None)
             if pick is None or pick.score < self.settings.scoring.min_evidence:
                 return []
