@@ -173,6 +173,56 @@ def test_pdf_words_are_all_kept_and_hyphenated_words_rejoined(handbook_pdf):
             assert word in words, word
 
 
+def _libreoffice_pdf(document, folder: Path) -> bytes:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; scripts/install.sh --test installs it (Debian libreoffice-writer-nogui)")
+    source = folder / "manual.docx"
+    document.save(source)
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(source)], capture_output=True, text=True, timeout=300)
+    assert (folder / "manual.pdf").exists(), "LibreOffice did not write the PDF"
+    return (folder / "manual.pdf").read_bytes()
+
+
+POND_BODY = ("Ponds hold still fresh water that warms quickly in spring. Floating leaves shade the surface and "
+             "keep algae in check during the summer months.")
+
+
+def test_pdf_contents_and_index_entries_are_dropped_and_the_title_page_names_the_document(tmp_path):
+    """A manual with a title page (no title in its document information), a table of contents and an index written
+    with dot leaders: the entries are navigation, not text, and would otherwise be retrieved and quoted for any
+    question naming a section; the largest line of the first page is the title."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = ""
+    document.add_paragraph("Field Guide to Ponds", style="Title")
+    document.add_paragraph("Contents")
+    for entry in ("1 Water . . . . . . . . . . . . . . . . . . . . . . 2", "2 Plants . . . . . . . . . . . . . . . . . . . . . 2",
+                  "2.1 Floating leaves ................................ 2"):
+        document.add_paragraph(entry)
+    document.add_page_break()
+    document.add_heading("1 Water", 1)
+    document.add_paragraph(POND_BODY)
+    document.add_heading("2 Plants", 1)
+    document.add_paragraph("Water lilies root in the mud . . . and flower from June.")
+    document.add_page_break()
+    document.add_heading("Index", 1)
+    for entry in ("A", "algae . . . . . . . . . . . . . . . . . . . . . 2", "W", "water lilies . . . . . . . . . . . . . . . . 2",
+                  "warming . . . . . . . . . . . . . . . . . . . . 2"):
+        document.add_paragraph(entry)
+    doc = pdf_format.parse(_libreoffice_pdf(document, tmp_path))
+    text = doc.text
+    assert POND_BODY in text
+    assert "Water lilies root in the mud . . . and flower from June." in text  # an ellipsis in prose is not a leader
+    assert ". . . . ." not in text and "....." not in text and "Floating leaves ...." not in text
+    assert not any(b.text.strip() in {"A", "W"} for b in doc.blocks)  # the index's letter groups went with it
+    assert any("1 Water . . ." in line for line in doc.removed)
+    assert [b.text for b in doc.blocks if b.kind == "heading"][:2] == ["1 Water", "2 Plants"]
+    assert doc.title == "Field Guide to Ponds"
+
+
 def test_pdf_with_an_owner_password_only_is_read(handbook_pdf):
     from pypdf import PdfReader, PdfWriter
 

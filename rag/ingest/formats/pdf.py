@@ -12,11 +12,17 @@ What a PDF states and how it is read:
   10", "- 3 -"): a line that, with its digits read as '#', sits in the first
   or last two lines of at least half of the pages (and at least 3) is page
   chrome and is dropped (listed in ``Document.removed``);
+* tables of contents and indexes: a line of dot leaders ending in a page
+  number ("Vectors . . . . . 8", "7.1 The read.table() function ..... 33")
+  is navigation, not text, and is dropped, with an index's letter groups
+  ("Q", "R") on the pages where such lines are most lines; the headings
+  they list are kept from the outline;
 * headings: the PDF's outline (bookmarks) names them with their depth and
   page; the printed line is marked as a heading there. A PDF without an
   outline has paragraphs only (font size alone is not a reliable level);
 * title and author: the document information, unless it is a placeholder
-  ("untitled", "Microsoft Word - report.doc").
+  ("untitled", "Microsoft Word - report.doc"); without a title there, the
+  line set in the largest type on the first page ("An Introduction to R").
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ def parse(data: bytes) -> Document:
     pages = _read_pages(reader)
     if not any(line.text.strip() for page in pages for line in page):
         raise Unreadable("PDF has no text layer (scanned image?)")
-    removed = _drop_chrome(pages)
+    title_line = _largest_line(pages[0]) if pages else ""
+    removed = _drop_chrome(pages) + _drop_leaders(pages)
     outline = _outline(reader, len(pages))
     blocks: list[Block] = []
     full_text = "\n".join(line.text for page in pages for line in page)
@@ -62,7 +69,7 @@ def parse(data: bytes) -> Document:
             page_blocks = page_blocks[1:]
         blocks.extend(page_blocks)
     title, author = _info(reader)
-    return Document(blocks, kind="pdf", title=title, author=author, removed=removed)
+    return Document(blocks, kind="pdf", title=title or stated_title(title_line), author=author, removed=removed)
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -186,6 +193,44 @@ def _drop_chrome(pages: list[list[_Line]]) -> list[str]:
                 removed.setdefault(key, " ".join(lines[i].text.split()))
                 del lines[i]
     return list(removed.values())
+
+
+#: A table-of-contents or index entry: words, then dot leaders, then a page number ("Vectors . . . . 8"); pypdf
+#: may put two columns' entries on one line, hence the search and the share test in ``_drop_leaders``.
+_LEADER_ENTRY = re.compile(r"\S[^.]*?(?:\s?\.){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})\b")
+
+
+def _drop_leaders(pages: list[list[_Line]]) -> list[str]:
+    """Remove table-of-contents and index entries: lines that are mostly "text . . . . page" entries. On a page
+    where such entries are most of the lines, the one- or two-character lines between them (an index's letter
+    groups "Q", "R") go too."""
+    removed: list[str] = []
+    for lines in pages:
+        filled = [line for line in lines if line.text.strip()]
+        leaders = [line for line in filled
+                   if sum(len(m.group(0)) for m in _LEADER_ENTRY.finditer(line.text)) >= 0.6 * len(line.text.strip())]
+        if not leaders:
+            continue
+        drop = {id(line) for line in leaders}
+        if len(leaders) >= 0.5 * len(filled):
+            drop |= {id(line) for line in filled if len(line.text.strip()) <= 2}
+        if not removed:
+            removed.append(" ".join(leaders[0].text.split()))
+        lines[:] = [line for line in lines if id(line) not in drop]
+    return removed
+
+
+def _largest_line(lines: list[_Line]) -> str:
+    """The first page's line set in the largest type, when it is clearly larger than every other line: a title."""
+    sized = [line for line in lines if line.size and line.text.strip()]
+    if len(sized) < 2:
+        return ""
+    sizes = sorted({round(line.size, 1) for line in sized}, reverse=True)
+    if len(sizes) < 2 or sizes[0] < 1.15 * sizes[1]:  # a title stands out from every other line of the page
+        return ""
+    best = next(line for line in sized if round(line.size, 1) == sizes[0])
+    text = " ".join(best.text.split())
+    return text if re.search(r"[^\W\d_]", text) and len(text.split()) <= 15 else ""
 
 
 _PAGE_NUMBER = re.compile(
