@@ -646,13 +646,28 @@ def spelled_out(text: str) -> set[str]:
     return {"".join(w[0] for w in run.split() if w[0].isupper()).lower() for run in runs}
 
 
+def _pairs(terms: list[str]) -> set[tuple[str, str]]:
+    return set(zip(terms, terms[1:]))
+
+
+def heading_named(question: str, heading: str, index: LexicalIndex) -> set[str]:
+    """The words of a heading path the question names as a phrase, two or more in a row ("... does the Data
+    Import/Export manual list?", "according to the Pond Guide"): the question names the document or section, so a
+    passage under it need not repeat them. A single name its title shares ("Belarus") is not naming the document."""
+    if not heading:
+        return set()
+    asked = _pairs(query_terms(question, index))
+    return {t for pair in _pairs(query_terms(heading, index)) if pair in asked for t in pair}
+
+
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex,
-                    described: list[tuple[frozenset[str], frozenset[str]]] = ()) -> float:
+                    described: list[tuple[frozenset[str], frozenset[str]]] = (), question: str = "") -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
     not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. An acronym is met
-    by its words spelled out ("UN" by "United Nations"); a place half met by its adjective ("Poland" by "Polish")."""
-    here = sentence_terms(passage.text, index)
+    by its words spelled out ("UN" by "United Nations"); a place half met by its adjective ("Poland" by "Polish").
+    Words of the passage's heading path the question names as a phrase are met (``heading_named``)."""
+    here = sentence_terms(passage.text, index) | heading_named(question, passage.heading, index)
     here = here.union(*(d for d, name in described if name & here))  # "opposition figure X": the passage names X
     total = sum(index.term_weight(t) for t in constraints)
     if not total:
@@ -1257,7 +1272,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if constraints:
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
-        met = {p.id: constraints_met(constraint_list, p, index, described) for p in passages}
+        met = {p.id: constraints_met(constraint_list, p, index, described, focus or question) for p in passages}
         factor = [penalty + (1 - penalty) * met[c[1].id] for c in candidates]
     else:
         factor = [1.0] * len(candidates)

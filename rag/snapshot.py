@@ -28,9 +28,10 @@ from pathlib import Path
 from .lexical import LexicalIndex
 from .text import NameVariants
 
-SNAPSHOT_VERSION = 9  # 2: BM25 over heading path + text; 3: share of documents per term; 4: code names split (KeyboardInterrupt);
+SNAPSHOT_VERSION = 10  # 2: BM25 over heading path + text; 3: share of documents per term; 4: code names split (KeyboardInterrupt);
 # 5: a number with its unit split (7200RPM); 6: "can't" is "cannot", "doesn't" two stopwords;
-# 7: "e-mail" also says "email"; 8: a symbol written alone is a term ("??", "->"); 9: a range is a term ("r1..r2")
+# 7: "e-mail" also says "email"; 8: a symbol written alone is a term ("??", "->"); 9: a range is a term ("r1..r2");
+# 10: "I'm", "you've" are stopwords
 KEEP = 2  # snapshots kept per store (the newest; older ones are deleted on save)
 
 

@@ -126,6 +126,7 @@ def stem(word: str) -> str:
 
 #: contractions whose written-out form is a content word ("can't test" asks what "cannot be tested" says)
 _NEGATION = {"can't": "cannot", "won't": "will", "shan't": "shall"}
+_PRONOUN_CONTRACTION = re.compile(r"(\w+)'(?:m|re|ve|ll|d)")
 
 
 def content_words(text: str, with_raw: bool = False) -> list:
@@ -134,6 +135,8 @@ def content_words(text: str, with_raw: bool = False) -> list:
     for w in words(text):
         f = fold(w)
         f = _NEGATION.get(f, f).removesuffix("'s")
+        if (pronoun := _PRONOUN_CONTRACTION.fullmatch(f)) and pronoun.group(1) in STOPWORDS:
+            continue  # "I'm", "you've", "they'll": a pronoun and an auxiliary, stopwords both
         if f.endswith("n't"):  # "doesn't", "isn't": the verb and "not", stopwords both, as when written out
             continue
         if f and f not in STOPWORDS and (len(f) > 1 or f.isdigit()):

@@ -811,3 +811,25 @@ def test_a_comparison_of_two_named_things_needs_a_sentence_naming_both(settings,
         "# Writers\n\nThe function json.dumps() is slower than marshal.dumps() on large lists of integers.\n")})
     _refuses_then_answers(Engine(settings), "How does the speed of json.loads() compare with that of pickle.loads()?",
                           "How does the speed of json.dumps() compare with marshal.dumps()?", "slower than marshal.dumps()")
+
+
+_GUIDES = {
+    "ponds.md": "# Pond Guide\n\n## About\n\nThis guide covers still water.\n\n## Fish\n\nCarp live for about 20 years when the water stays clean.\n\n"
+                "## Plants\n\nWater lilies need at least five hours of sun a day.\n",
+    "rivers.md": "# River Handbook\n\n## About\n\nThis handbook covers running water.\n\n## Fish\n\nTrout live for about 7 years in cold water.\n\n"
+                 "## Banks\n\nWillows hold the banks together with their roots.\n",
+}
+
+
+def test_a_question_naming_the_document_is_met_by_its_title(settings, tmp_path):
+    """"How long do fish live, according to the Pond Guide?": the guide's title heads every passage of it; a passage
+    need not repeat the title's words for the names the question states to be met. "I'm" constrains nothing."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", _GUIDES)
+    with Engine(settings) as engine:
+        answer = engine.ask("How long do fish live, according to the Pond Guide?")
+        assert answer.answered and "20 years" in answer.text and answer.citations[0].source == "ponds.md"
+        answer = engine.ask("How long do fish live, according to the River Handbook?")
+        assert answer.answered and "7 years" in answer.text and answer.citations[0].source == "rivers.md"
+        assert engine.ask("How long do fish live in a pond when I'm careful?").answered

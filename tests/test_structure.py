@@ -570,6 +570,8 @@ def test_a_negative_contraction_reads_as_written_out():
 
     assert content_words("the script can't test it") == content_words("the script cannot test it") == ["script", "cannot", "test"]
     assert content_words("it doesn’t work, it isn't, it won't") == content_words("it does not work, it is not, it will not") == ["work"]
+    # a pronoun's contraction is two stopwords too: "What about closing it when I'm done?" asks about closing
+    assert content_words("closing it when I'm done, I’ve, you're, they'll, we'd") == ["closing", "done"]
 
 
 def test_a_hyphenated_prefix_also_says_the_joined_word():
