@@ -223,6 +223,42 @@ def test_pdf_contents_and_index_entries_are_dropped_and_the_title_page_names_the
     assert doc.title == "Field Guide to Ponds"
 
 
+def test_pdf_lines_in_a_monospaced_font_are_a_code_block_unless_a_sentence_runs_through_them(tmp_path):
+    """A manual shows commands in a monospaced font: whole lines of it are a code block (line breaks kept), so the
+    prose after it starts a sentence of its own instead of running on from the code; code a sentence runs on
+    through ("When after ... only x is set") stays in that sentence; one short line before its description is an
+    option list's term, a heading."""
+    import docx
+
+    document = docx.Document()
+
+    def code(line: str) -> None:
+        document.add_paragraph().add_run(line).font.name = "Courier New"
+
+    document.add_paragraph("Run the report every morning like this:")
+    code("report --daily")
+    code("report --send inbox")
+    document.add_paragraph("Reports go to the inbox.")
+    document.add_paragraph("When after")
+    code("x <- compute(1)")
+    document.add_paragraph("only x is set, the value stays in memory until the session ends.")
+    code("--quiet")  # an option list: the term, then what it does
+    document.add_paragraph("Print nothing but errors.")
+    code("> report --help")  # a command at a prompt is an example, not a term
+    document.add_paragraph("Lists the options.")
+    doc = pdf_format.parse(_libreoffice_pdf(document, tmp_path))
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("para", "Run the report every morning like this:"),
+        ("code", "report --daily\nreport --send inbox"),
+        ("para", "Reports go to the inbox."),
+        ("para", "When after x <- compute(1) only x is set, the value stays in memory until the session ends."),
+        ("heading", "--quiet"),
+        ("para", "Print nothing but errors."),
+        ("code", "> report --help"),
+        ("para", "Lists the options."),
+    ]
+
+
 def test_pdf_with_an_owner_password_only_is_read(handbook_pdf):
     from pypdf import PdfReader, PdfWriter
 

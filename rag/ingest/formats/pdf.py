@@ -17,6 +17,12 @@ What a PDF states and how it is read:
   is navigation, not text, and is dropped, with an index's letter groups
   ("Q", "R") on the pages where such lines are most lines; the headings
   they list are kept from the outline;
+* code: lines set wholly in a monospaced font (Courier, a "Mono" face, TeX's
+  cmtt) are a code block of their own, line breaks kept, unless the prose
+  runs on through them mid-sentence ("When after ``> b <- A %*% x`` only A
+  and b are given, ..."): then they stay in its paragraph; one such short
+  line before its description is a term ("--vanilla" / "Combine ..."), a
+  heading one level below its section, as an option list prints it;
 * headings: the PDF's outline (bookmarks) names them with their depth and
   page; the printed line is marked as a heading there. A PDF without an
   outline has paragraphs only (font size alone is not a reliable level);
@@ -46,6 +52,7 @@ class _Line:
     y: float | None = None
     size: float | None = None
     heading: int = 0  # outline depth when this line is a heading
+    mono: bool | None = None  # every text run of the line is in a monospaced font (None: not reported)
 
 
 def parse(data: bytes) -> Document:
@@ -68,6 +75,7 @@ def parse(data: bytes) -> Document:
             blocks[-1] = Block(_join_lines([blocks[-1].text, page_blocks[0].text], full_text), "para", 0, blocks[-1].page)
             page_blocks = page_blocks[1:]
         blocks.extend(page_blocks)
+    blocks = _code_in_context(blocks, full_text)
     title, author = _info(reader)
     return Document(blocks, kind="pdf", title=title or stated_title(title_line), author=author, removed=removed)
 
@@ -108,7 +116,7 @@ def _read_pages(reader) -> list[list[_Line]]:
         frags: list[tuple[str, list[float], list[float], float]] = []
 
         def visit(text, cm, tm, font, size, frags=frags):
-            frags.append((text, cm, tm, size))
+            frags.append((text, cm, tm, size, _is_mono(font)))
 
         try:
             text = page.extract_text(visitor_text=visit) or ""
@@ -129,7 +137,7 @@ def _lines_with_geometry(frags) -> list[_Line]:
     """Lines of the page text, each with the x of its first text run and the y and size of its longest one."""
     lines: list[_Line] = [_Line("")]
     longest = [0]
-    for text, cm, tm, size in frags:
+    for text, cm, tm, size, mono in frags:
         for k, part in enumerate(text.split("\n")):
             if k:
                 lines.append(_Line(""))
@@ -137,6 +145,8 @@ def _lines_with_geometry(frags) -> list[_Line]:
             line = lines[-1]
             line.text += part
             n = len(part.strip())
+            if n:
+                line.mono = mono if line.mono is None else line.mono and mono
             if not n or (line.x is not None and n <= longest[-1]):
                 continue
             try:
@@ -150,6 +160,17 @@ def _lines_with_geometry(frags) -> list[_Line]:
             line.y = te * b + tf * d + f
             line.size = abs(float(size)) * math.hypot(tc * a + td * c, tc * b + td * d) or None
     return lines
+
+
+_MONO_FONT = re.compile(r"mono|courier|typewriter|consol|menlo|inconsolata|fixedsys|(?:^|\+|/)(?:cm|lm|ec)tt|\btt\d", re.I)
+
+
+def _is_mono(font) -> bool:
+    """Is a text run's font monospaced, by its name ("/GSNRSV+CMTT10", "Courier", "DejaVuSansMono")?"""
+    try:
+        return bool(font) and bool(_MONO_FONT.search(str(font.get("/BaseFont", ""))))
+    except Exception:  # noqa: BLE001 - a malformed font dictionary only costs the code mark
+        return False
 
 
 def _info(reader) -> tuple[str, str]:
@@ -323,9 +344,13 @@ def _page_blocks(lines: list[_Line], page: int, full_text: str) -> list[Block]:
 
     def flush() -> None:
         if current:
-            text = _join_lines([line.text for line in current], full_text)
+            if current[0].mono:
+                text = "\n".join(line.text.rstrip() for line in current).strip("\n")
+                kind = "code"
+            else:
+                text, kind = _join_lines([line.text for line in current], full_text), "para"
             if text:
-                blocks.append(Block(text, "para", 0, page))
+                blocks.append(Block(text, kind, 0, page))
             current.clear()
 
     prev: _Line | None = None
@@ -340,12 +365,51 @@ def _page_blocks(lines: list[_Line], page: int, full_text: str) -> list[Block]:
             blocks.append(Block(" ".join(text.split()), "heading", line.heading, page))
             prev = None
             continue
-        if prev is not None and _breaks(prev, line, typical, full_width, left):
+        if prev is not None and (bool(prev.mono) != bool(line.mono) or (not line.mono and _breaks(prev, line, typical, full_width, left))):
             flush()
         current.append(line)
         prev = line
     flush()
     return blocks
+
+
+#: A command typed at a prompt ("> help(x)", "$ make") is an example, not a term
+_PROMPT = re.compile(r"\s*(?:>>>|[>$%#])\s")
+
+
+def _code_in_context(blocks: list[Block], full_text: str) -> list[Block]:
+    """What a monospaced block is, by the prose around it:
+
+    * the sentence before runs on into it (no final stop: "To see the code use" / "When after"): it is part of that
+      sentence, and so is the paragraph after when it goes on in lower case ("only A and b are given, ...");
+    * one short line between a finished paragraph (or a heading) and its description ("--vanilla" / "Combine
+      --no-save, ..."): a term, as an option list prints it, so a heading one level below the section's; not a
+      command at a prompt ("> help(x)"), which is an example;
+    * otherwise a code block."""
+    out: list[Block] = []
+    section = 0  # depth of the last outline heading
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        before = out[-1] if out else None
+        if block.kind == "heading":
+            section = block.level
+        elif block.kind == "code" and before is not None and before.kind == "para" and not before.text.rstrip().endswith(_TERMINAL):
+            parts = [before.text, " ".join(block.text.split())]
+            if after is not None and after.kind == "para" and after.text[:1].islower():
+                parts.append(after.text)
+                i += 1
+            out[-1] = Block(_join_lines(parts, full_text), "para", 0, before.page)
+            i += 1
+            continue
+        elif (block.kind == "code" and "\n" not in block.text and len(block.text) <= 60 and not _PROMPT.match(block.text)
+              and after is not None and after.kind == "para"
+              and (before is None or before.kind == "heading" or before.text.rstrip().endswith((".", "!", "?", ")")))):
+            block = Block(block.text.strip(), "heading", min(section + 1, 6), block.page)
+        out.append(block)
+        i += 1
+    return out
 
 
 def _continues(last: Block, first: Block) -> bool:
