@@ -11,12 +11,14 @@ retrieved chunks.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from .dataset import Question
 from .metrics import aggregate, judge
 
-NOTE = ("llama-index starter (SentenceSplitter defaults, dense only, same embedding model, top_k=2); "
+NOTE = ("llama-index starter (SentenceSplitter defaults, dense only, same embedding model, top_k=2, PDFs read per page as "
+        "llama-index-readers-file does); "
         "answer = retrieved context (no LLM), so correctness is an upper bound; it never refuses")
 
 
@@ -30,8 +32,28 @@ def build_starter_index(settings):
     offline_environment()
     LlamaSettings.llm = None
     LlamaSettings.embed_model = HuggingFaceEmbedding(model_name=resolve_model(settings.embedding.model), device="cpu")
-    documents = SimpleDirectoryReader(str(settings.ingest.corpus_dir), recursive=True, exclude_hidden=False).load_data(show_progress=False)
+    extractors = {} if ".pdf" in SimpleDirectoryReader.supported_suffix_fn() else {".pdf": _pdf_pages_reader()}
+    documents = SimpleDirectoryReader(str(settings.ingest.corpus_dir), recursive=True, exclude_hidden=False,
+                                      file_extractor=extractors).load_data(show_progress=False)
     return VectorStoreIndex.from_documents(documents)
+
+
+def _pdf_pages_reader():
+    """What ``pip install llama-index`` reads PDFs with (llama-index-readers-file's ``PDFReader``: pypdf, one document
+    per page, ``page_label`` and ``file_name`` in its metadata), for when only llama-index-core is installed: without
+    it SimpleDirectoryReader would read a PDF's bytes as text, and the starter would be scored on binary noise."""
+    from llama_index.core import Document
+    from llama_index.core.readers.base import BaseReader
+
+    class PdfPages(BaseReader):
+        def load_data(self, file, extra_info=None, **_):
+            from pypdf import PdfReader
+
+            reader = PdfReader(str(file))
+            return [Document(text=page.extract_text() or "",
+                             metadata={"page_label": reader.page_labels[i], "file_name": Path(file).name, **(extra_info or {})})
+                    for i, page in enumerate(reader.pages)]
+    return PdfPages()
 
 
 def run_baseline(settings, questions: list[Question]) -> tuple[dict[str, Any], str]:

@@ -87,6 +87,20 @@ def test_baseline_names_retrieved_files_as_the_question_set_does(tmp_path):
     assert _relative("/elsewhere/page.html", tmp_path.resolve()) == "page.html"
 
 
+def test_baseline_reads_a_pdf_as_text_as_a_full_llama_index_install_does(tmp_path):
+    """With only llama-index-core installed, SimpleDirectoryReader reads a PDF's bytes as text; the starter is given
+    what ``pip install llama-index`` reads PDFs with (pypdf, a document per page), so it is scored on the words."""
+    from eval.baseline import build_starter_index
+    from rag.settings import Settings
+    from tests.test_clean import _pdf_with_text
+
+    _pdf_with_text(tmp_path / "treaty.pdf", "The treaty was signed in Vilnius.")
+    index = build_starter_index(Settings.load(env={}, corpus_dir=tmp_path, show_progress=False))
+    nodes = index.as_retriever(similarity_top_k=1).retrieve("Where was the treaty signed?")
+    assert "The treaty was signed in Vilnius." in nodes[0].node.get_content()
+    assert nodes[0].node.metadata["file_name"] == "treaty.pdf" and nodes[0].node.metadata["page_label"] == "1"
+
+
 def test_paraphrase_metrics_count_rewordings_of_correct_answers():
     from eval.metrics import aggregate
 
