@@ -833,3 +833,31 @@ def test_a_question_naming_the_document_is_met_by_its_title(settings, tmp_path):
         answer = engine.ask("How long do fish live, according to the River Handbook?")
         assert answer.answered and "7 years" in answer.text and answer.citations[0].source == "rivers.md"
         assert engine.ask("How long do fish live in a pond when I'm careful?").answered
+
+
+_OPTIONS = """# createReader(options)
+
+Creates a reader.
+
+* `options` {Object}
+  * `bufferSize` {number} Number of bytes read ahead from the source. Larger
+    values use more memory. This option only matters when `eager` is set, else
+    nothing is read ahead at all. **Default:** `4096`.
+  * `retries` {number} How many times a failed read is tried again before the
+    reader gives up. Each retry waits twice as long as the one before it. A
+    value of zero turns retrying off. **Default:** `3`.
+  * `timeout` {number} Milliseconds to wait for data. **Default:** `500`.
+"""
+
+
+def test_a_default_at_the_end_of_a_long_option_item_answers_for_that_option(settings, tmp_path):
+    """An API page's option list gives each default at the end of its item, several sentences after what the option
+    is: that default answers, not another option's."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"reader.md": _OPTIONS})
+    with Engine(settings) as engine:
+        answer = engine.ask("How many times is a failed read tried again by default?")
+        assert answer.answered and "3" in answer.text and "500" not in answer.text and "4096" not in answer.text
+        answer = engine.ask("How many bytes are read ahead by default?")
+        assert answer.answered and "4096" in answer.text and "500" not in answer.text

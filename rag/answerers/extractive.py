@@ -101,8 +101,11 @@ class ExtractiveAnswerer:
         if qtype in scoring.required_types and not best.typed:
             # "timeout – How many seconds the connection should wait ... Default five seconds.": the value is in the
             # sentences right after the best one, in its paragraph
-            following = [e for e in ranked if e.typed and _follows(best, e)]
-            if re.search(r"\bdefault", ctx.original_question or ctx.question, re.I):
+            asks_default = bool(re.search(r"\bdefault", ctx.original_question or ctx.question, re.I))
+            # a default closes the item it belongs to, however long ("historySize {number} Maximum number of history lines
+            # retained. To disable ... This option makes sense only ... Default: 30."): any later sentence of the paragraph
+            following = [e for e in ranked if e.typed and _follows(best, e, within=99 if asks_default else 2)]
+            if asks_default:
                 # "From how many FROM items ... by default?": "The default is 12.", not "(... counts as only one FROM item.)"
                 following.sort(key=lambda e: not re.search(r"\bdefault", e.quote or e.sentence, re.I))
             after = following[0] if following else None
