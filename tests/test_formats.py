@@ -568,6 +568,19 @@ def test_markdown_headings_code_front_matter_and_inline_markup():
     assert "title:" not in doc.text and "River Press" not in doc.text
 
 
+def test_markdown_raw_html_table_keeps_its_rows():
+    """API pages written in Markdown put tables of constants in raw HTML: each row stays a row ("PRIORITY_LOW | The
+    lowest ..."), so a sentence about one constant is not run together with the next constant's name."""
+    text = ("# Constants\n\nPriority constants:\n\n<table>\n  <tr>\n    <th>Constant</th>\n    <th>Description</th>\n  </tr>\n"
+            "  <tr>\n    <td><code>LOW</code></td>\n    <td>The lowest priority, a nice value of\n    <code>19</code>.</td>\n  </tr>\n"
+            "  <tr>\n    <td><code>HIGH</code></td>\n    <td>Above <code>LOW</code>, a nice value of <code>-7</code>.</td>\n  </tr>\n"
+            "</table>\n\nMore text after it.\n")
+    doc = parse(text.encode(), "os.md")
+    assert [b.text for b in doc.blocks if b.kind == "para"] == [
+        "Priority constants:", "Constant | Description", "LOW | The lowest priority, a nice value of 19.",
+        "HIGH | Above LOW, a nice value of -7.", "More text after it."]
+
+
 def test_markdown_without_front_matter_takes_title_from_leading_heading():
     doc = markdown_format.parse(b"# Minsk Notes\n\nText\twith a tab.\n\n---\n\n~~~\n\tkeep\ttabs\n~~~\n")
     assert doc.title == "Minsk Notes" and doc.author == ""

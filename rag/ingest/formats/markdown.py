@@ -10,7 +10,8 @@
   part of the text. Without it, a level-1 heading that opens the document is
   the title.
 * Everything else is grouped into para blocks at blank lines; each list item
-  is a para of its own; a table is one para per row, cells joined by " | ";
+  is a para of its own; a table is one para per row, cells joined by " | "
+  (so is a raw HTML ``<table>``: raw HTML blocks are read by the HTML reader);
   block quotes are read as body. Inline markdown is removed from the words:
   [text](url) -> text, **bold**, *em*, `code` -> code, <b>tags</b>,
   &amp; entities; link reference definitions and HTML comments are dropped.
@@ -336,7 +337,19 @@ class _Parser:
         if re.match(r"^\s*<pre\b", raw, re.I):
             self.code([html.unescape(re.sub(r"<[^>]+>", "", line)) for line in lines[i:j]])
             return j
-        self.para(raw)
+        # any other raw HTML (a <table> of constants, a <dl>, <details>) is read as HTML is: a table keeps its rows
+        # ("PRIORITY_LOW | The lowest ... priority."), not one run of every cell's words
+        from . import html as html_format
+        from ..document import Unreadable
+
+        try:
+            blocks = html_format.parse("\n".join(lines[i:j]).encode("utf-8")).blocks
+        except Unreadable:
+            blocks = []
+        if blocks:
+            self.blocks.extend(blocks)
+        else:
+            self.para(raw)
         return j
 
 
