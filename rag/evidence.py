@@ -312,7 +312,9 @@ _LENGTH_ASKED = re.compile(r"\bhow long (?:can|may|could|should|must|is|are)\b(?
 _LENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|characters?|chars?|digits?|bits?|octets?|words?|lines?|letters?|[kmgt]i?b)\b", re.I)
 _FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly|nightly|periodically|regularly|whenever|intervals?"
                         r"|(?:once|twice|\d+ times|\w+ times) (?:a|an|per|each|every)|per (?:second|minute|hour|day|week|month|year)"
-                        r"|each (?:second|minute|hour|day|week|month|year|time))\b", re.I)
+                        r"|each (?:second|minute|hour|day|week|month|year|time)"
+                        # "How often is the warning shown?": "only the first time", "only once for that code", "every time"
+                        r"|(?:only|just|at most|exactly) once|once (?:for|per)|the first time|every time)\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")

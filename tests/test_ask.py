@@ -861,3 +861,16 @@ def test_a_default_at_the_end_of_a_long_option_item_answers_for_that_option(sett
         assert answer.answered and "3" in answer.text and "500" not in answer.text and "4096" not in answer.text
         answer = engine.ask("How many bytes are read ahead by default?")
         assert answer.answered and "4096" in answer.text and "500" not in answer.text
+
+
+def test_how_often_is_answered_by_only_once_or_the_first_time(settings, tmp_path):
+    """"How often is the warning shown?": "only once for that code" and "the first time" say how often."""
+    from rag.api import Engine
+
+    doc = ("# deprecate(fn, message, code)\n\nWraps fn so that calling it emits a warning. The warning is printed to stderr "
+           "the first time the returned function is called. If the same code is given to several calls, the warning "
+           "is emitted only once for that code.\n")
+    settings = ingested(settings, tmp_path / "docs", {"deprecate.md": doc})
+    with Engine(settings) as engine:
+        answer = engine.ask("How often is the deprecation warning emitted when several calls share the same code?")
+        assert answer.answered and "only once" in answer.text
