@@ -111,6 +111,10 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
         one = THIS_THING.search(question)
         if len(named) == 1 and one:  # "What does that function return?" -> "What does run() return?": the noun was the thing
             return f"{question[:one.start()]}{named[0]}{question[one.end():]}"
+    elif IT.search(question):
+        # "How do I register a one-time handler?" -> "Use emitter.once(...)" -> "What does *it* return?": the code the
+        # answer named first, when the question asked about none
+        named = code_names_in(answers[-1], exclude=" ".join(previous), limit=1)
     return " ".join([question, *named]) if named else question
 
 

@@ -943,7 +943,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
     several things, facts.asks_for_items), a sentence or label followed by a table names what the table
     lists ("... container datatypes ... namedtuple(); deque; ChainMap; ...")."""
     out = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()  # (section, sentence)
     for rank, passage in enumerate(passages):
         sentences = split_sentences(passage.text)
         heads = set(passage.headings)
@@ -974,9 +974,9 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 and not any(fold(w) in NUMBER_WORDS or fold(w) == "default" for w in words(sentence))  # "Default five seconds."
             label = len(sentence.split()) < 5 and re.search(r"\w/\w", sentence) and not re.search(r"[.!?]$|\d", sentence)
             if sentence in asked:  # a FAQ's question is quoted with the start of its answer, never alone
-                if (i > 0 and sentences[i - 1] in asked) or sentence in seen:
+                if (i > 0 and sentences[i - 1] in asked) or (subject, sentence) in seen:
                     continue
-                seen.add(sentence)
+                seen.add((subject, sentence))
                 window = [s for s in sentences[i:] if s in asked][:4]
                 answer = [s for s in sentences[i + len(window):i + len(window) + 3] if s not in heads and s not in asked]
                 while len(answer) > 1 and sum(len(a.split()) for a in answer[:-1]) >= 40:
@@ -985,9 +985,11 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                     text = " ".join(window + answer)
                     out.append((text, passage, rank, text, subject))
                 continue
-            if (short and not listed) or label or sentence.rstrip().endswith("?") or sentence in seen:
+            # the same words under another heading are another fact: "Returns a reference to the EventEmitter" closes the
+            # section of every method that returns it
+            if (short and not listed) or label or sentence.rstrip().endswith("?") or (subject, sentence) in seen:
                 continue
-            seen.add(sentence)
+            seen.add((subject, sentence))
             if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or CONTINUES.match(sentence) or _ENDS_ON_IT.search(sentence)
                           or refers_back(sentence, sentences[i - 1])) \
                     and not sentences[i - 1].rstrip().endswith("?") \

@@ -215,6 +215,10 @@ def test_it_is_the_thing_the_previous_question_asked_about():
         "Is it true that tables lock?"
     assert resolve_references("Where was it signed?", turn("Who signed the accord?", "Two delegations [1].")) == \
         "Where was it signed?"  # a who-question asks about no thing
+    # a how-to question named no thing; the code its answer named first is what "it" stands for
+    assert resolve_references("What does it return?", turn("How do I register a one-time handler?",
+                                                          "Use emitter.once(name, fn), which removes it after one call [1].")) == \
+        "What does it return? emitter.once(name"
 
 
 def test_that_function_is_the_one_the_previous_answer_named():
@@ -874,3 +878,32 @@ def test_how_often_is_answered_by_only_once_or_the_first_time(settings, tmp_path
     with Engine(settings) as engine:
         answer = engine.ask("How often is the deprecation warning emitted when several calls share the same code?")
         assert answer.answered and "only once" in answer.text
+
+
+_METHODS = """# Emitter
+
+## Methods
+
+### emitter.on(name, fn)
+
+Adds fn to the end of the handlers of the event called name. No check is made for a handler added twice.
+
+Returns a reference to the Emitter, so that calls can be chained.
+
+### emitter.prependOnce(name, fn)
+
+Adds a one-time handler to the beginning of the handler list. The next time the event fires it is removed first.
+
+Returns a reference to the Emitter, so that calls can be chained.
+"""
+
+
+def test_the_same_sentence_under_two_headings_is_a_fact_about_each(settings, tmp_path):
+    """Reference pages repeat a sentence in every section it is true of ("Returns a reference to the Emitter ..."):
+    asked what the second method returns, that sentence is quoted under the second method, not lost as a repeat."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"emitter.md": _METHODS})
+    with Engine(settings) as engine:
+        answer = engine.ask("What does emitter.prependOnce() return?")
+        assert answer.answered and answer.text.startswith("emitter.prependOnce(name, fn): Returns a reference"), answer.text
