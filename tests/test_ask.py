@@ -526,7 +526,8 @@ def test_the_last_one_is_the_last_item_the_conversation_listed():
                {"role": "assistant", "content": "DEFERRED is the default: it becomes a read or write transaction [1]."}]
     assert resolve_references("And how is the last one different from IMMEDIATE?", history) == "And how is EXCLUSIVE different from IMMEDIATE?"
     assert resolve_references("What does the first one do?", history) == "What does DEFERRED do?"
-    assert resolve_references("What happens the first time it runs?", history) == "What happens the first time it runs?"  # not an item
+    # "the first time" is not an item; "it" is the code the last answer named first
+    assert resolve_references("What happens the first time it runs?", history) == "What happens the first time it runs? DEFERRED"
     assert enumerated("pg_dump writes plain, custom, directory and tar archives [1].") == ["plain", "custom", "directory", "tar"]
     assert enumerated("It becomes a read or write transaction.") == []  # two are no list to count in
     assert wants_composed_answer("And how is EXCLUSIVE different from IMMEDIATE?")
