@@ -259,6 +259,22 @@ def test_pdf_lines_in_a_monospaced_font_are_a_code_block_unless_a_sentence_runs_
     ]
 
 
+def test_pdf_footnote_marks_are_left_out_of_words_and_subscripts_stay(tmp_path):
+    """"... computed by something like² x" is read "like x": a small raised number after a word is a footnote mark,
+    not part of the word; a lowered one (H₂O) and a number in the text's own size (atan2) stay."""
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("The quadratic form should be computed by something like")
+    paragraph.add_run("2").font.superscript = True
+    paragraph.add_run(" solve(A, x), rather than the inverse. Water is H")
+    paragraph.add_run("2").font.subscript = True
+    paragraph.add_run("O, and atan2 takes two arguments.")
+    doc = pdf_format.parse(_libreoffice_pdf(document, tmp_path))
+    assert "computed by something like solve(A, x)" in doc.text
+    assert "H2O" in doc.text and "atan2 takes" in doc.text
+
+
 def test_pdf_with_an_owner_password_only_is_read(handbook_pdf):
     from pypdf import PdfReader, PdfWriter
 

@@ -7,7 +7,8 @@ What a PDF states and how it is read:
   blank line, a vertical gap wider than the page's line spacing, a change of
   font size, a move up the page (a new column), a bullet, or a short line that
   ends a sentence. Lines of a paragraph are rejoined, and a word hyphenated
-  across a line end ("infor-" / "mation") is made whole again;
+  across a line end ("infor-" / "mation") is made whole again; a footnote
+  mark (one to three digits, small and raised, after a word) is left out;
 * running headers and footers ("ACME Handbook — Confidential", "Page 3 of
   10", "- 3 -"): a line that, with its digits read as '#', sits in the first
   or last two lines of at least half of the pages (and at least 3) is page
@@ -137,12 +138,19 @@ def _lines_with_geometry(frags) -> list[_Line]:
     """Lines of the page text, each with the x of its first text run and the y and size of its longest one."""
     lines: list[_Line] = [_Line("")]
     longest = [0]
+    last: tuple[float, float] | None = None  # (baseline, size) of the line's previous text run
     for text, cm, tm, size, mono in frags:
+        here = _placement(cm, tm, size)
         for k, part in enumerate(text.split("\n")):
             if k:
                 lines.append(_Line(""))
                 longest.append(0)
+                last = None
             line = lines[-1]
+            if _is_marker(part, line.text, here, last):
+                continue  # a footnote mark set small and raised after a word ("... computed by something like²")
+            if part.strip() and here is not None:
+                last = here
             line.text += part
             n = len(part.strip())
             if n:
@@ -160,6 +168,25 @@ def _lines_with_geometry(frags) -> list[_Line]:
             line.y = te * b + tf * d + f
             line.size = abs(float(size)) * math.hypot(tc * a + td * c, tc * b + td * d) or None
     return lines
+
+
+def _placement(cm, tm, size) -> tuple[float, float] | None:
+    """(baseline y, type size) of a text run on the page."""
+    try:
+        a, b, c, d, e, f = (float(v) for v in cm)
+        ta, tb, tc, td, te, tf = (float(v) for v in tm)
+        return te * b + tf * d + f, abs(float(size)) * math.hypot(tc * a + td * c, tc * b + td * d)
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_marker(part: str, before: str, here: tuple[float, float] | None, last: tuple[float, float] | None) -> bool:
+    """A footnote mark: one to three digits right after a word or its stop, in type under 0.8 of the run before and
+    raised above its baseline (a subscript, as in H2O, sits lower and stays)."""
+    if here is None or last is None or not re.fullmatch(r"\d{1,3}", part) or not re.search(r"[^\W\d_][.,;:)”’\"]?$", before):
+        return False
+    (y, size), (base, body) = here, last
+    return 0 < size < 0.8 * body and y > base + 0.15 * body
 
 
 _MONO_FONT = re.compile(r"mono|courier|typewriter|consol|menlo|inconsolata|fixedsys|(?:^|\+|/)(?:cm|lm|ec)tt|\btt\d", re.I)
