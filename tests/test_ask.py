@@ -908,3 +908,20 @@ def test_the_same_sentence_under_two_headings_is_a_fact_about_each(settings, tmp
     with Engine(settings) as engine:
         answer = engine.ask("What does emitter.prependOnce() return?")
         assert answer.answered and answer.text.startswith("emitter.prependOnce(name, fn): Returns a reference"), answer.text
+
+
+def test_a_runner_up_as_strong_as_the_best_is_quoted_too(settings, tmp_path):
+    """Two sentences the evidence cannot tell apart (the second within ``scoring.close_second`` of the best): the answer
+    quotes both, cited, instead of whichever one a rewording happens to favour; 0 turns it off."""
+    from rag.api import Engine
+
+    doc = ("# Backups\n\nThe nightly job copies the database files to the archive server in Oslo.\n\n"
+           "The hourly job copies the database files to a spare disk in Bergen.\n")
+    settings = ingested(settings, tmp_path / "docs", {"backups.md": doc})
+    question = "Where are the database files copied?"
+    with Engine(settings) as engine:
+        answer = engine.ask(question)
+    assert answer.answered and "archive server" in answer.text and "spare disk" in answer.text
+    with Engine(settings.replace(**{"scoring.close_second": 0.0})) as engine:
+        answer = engine.ask(question)
+    assert answer.answered and ("archive server" in answer.text) != ("spare disk" in answer.text)

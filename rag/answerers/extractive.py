@@ -163,7 +163,7 @@ class ExtractiveAnswerer:
         if wants_composed_answer(ctx.original_question or ctx.question):
             return self._compose(ctx, compose(ranked, self.settings.scoring), conflict=False)
         chosen = [best]
-        extra = complement(ctx, best, ranked[1:], self.settings.scoring)
+        extra = complement(ctx, best, ranked[1:], self.settings.scoring) or close_second(best, ranked[1:], self.settings.scoring)
         if extra is not None:
             chosen.append(extra)
         return self._compose(ctx, chosen, conflict=False)
@@ -364,6 +364,17 @@ def _name_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: 
         if theirs and not (mine & theirs):
             return e
     return None
+
+
+def close_second(best: Evidence, others: list[Evidence], scoring: ScoringSettings) -> Evidence | None:
+    """A sentence scored almost as well as the best (``scoring.close_second`` of its score): the evidence cannot tell
+    the two apart, so the answer quotes both, cited, rather than whichever a reworded question happens to favour.
+    Not a near-repeat of the best, and holding the asked kind of value when the best one does."""
+    if scoring.close_second <= 0:
+        return None
+    said = set((best.quote or best.sentence).lower().split())
+    return next((e for e in others[:2] if e.score >= scoring.close_second * best.score and (e.typed or not best.typed)
+                 and len(set((e.quote or e.sentence).lower().split()) & said) < 0.7 * len(said)), None)
 
 
 def complement(ctx: AnswerContext, best: Evidence, others: list[Evidence], scoring: ScoringSettings) -> Evidence | None:
