@@ -157,7 +157,7 @@ class ScoringSettings(Section):
     complement_floor: float = Field(0.85, description="a second sentence needs this share of the best score ...")
     complement_floor_multi: float = Field(0.6, description="... or this share when the question asks several things")
     complement_gain: float = Field(0.5, description="... and must cover this share of the question terms the first one misses")
-    close_second: float = Field(0.9, ge=0, le=1, description="a one-sentence answer also quotes the runner-up when it scores at least this share of the best (the two cannot be told apart); 0 turns it off")
+    close_second: float = Field(0.9, ge=0, le=1, description="a one-sentence answer also quotes the runner-up from the same document when it scores at least this share of the best (the two cannot be told apart); 0 turns it off")
     compose_max: int = Field(5, ge=1, description="most sentences in a composed answer (explain, summarise, list, compare)")
     compose_ratio: float = Field(0.75, description="a sentence joins a composed answer with at least this share of the best evidence score")
 

@@ -925,3 +925,11 @@ def test_a_runner_up_as_strong_as_the_best_is_quoted_too(settings, tmp_path):
     with Engine(settings.replace(**{"scoring.close_second": 0.0})) as engine:
         answer = engine.ask(question)
     assert answer.answered and ("archive server" in answer.text) != ("spare disk" in answer.text)
+    # from two documents, the runner-up is not added: a new file must not change the answers about the others by
+    # adding a line of it (two documents that disagree are shown as a conflict instead)
+    two = ingested(settings.replace(store_dir=tmp_path / "store-two"), tmp_path / "two", {
+        "nightly.md": "# Nightly\n\nThe nightly job copies the database files to the archive server in Oslo.\n",
+        "hourly.md": "# Hourly\n\nThe hourly job copies the database files to a spare disk in Bergen.\n"})
+    with Engine(two) as engine:
+        answer = engine.ask("What do the jobs do with the database files?")
+    assert answer.answered and len(answer.citations) == 1, answer.text

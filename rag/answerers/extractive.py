@@ -367,13 +367,16 @@ def _name_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: 
 
 
 def close_second(best: Evidence, others: list[Evidence], scoring: ScoringSettings) -> Evidence | None:
-    """A sentence scored almost as well as the best (``scoring.close_second`` of its score): the evidence cannot tell
-    the two apart, so the answer quotes both, cited, rather than whichever a reworded question happens to favour.
-    Not a near-repeat of the best, and holding the asked kind of value when the best one does."""
+    """A sentence of the same document scored almost as well as the best (``scoring.close_second`` of its score): the
+    evidence cannot tell the two apart, so the answer quotes both, cited, rather than whichever a reworded question
+    happens to favour. Not a near-repeat of the best, and holding the asked kind of value when the best one does. Not
+    from another document: adding a file to the folder must not change the answers about the others by adding a
+    line of it (a keyword-stuffed title scores well on words alone); two documents that disagree are find_conflict's."""
     if scoring.close_second <= 0:
         return None
     said = set((best.quote or best.sentence).lower().split())
     return next((e for e in others[:2] if e.score >= scoring.close_second * best.score and (e.typed or not best.typed)
+                 and e.passage.source == best.passage.source
                  and len(set((e.quote or e.sentence).lower().split()) & said) < 0.7 * len(said)), None)
 
 
