@@ -57,8 +57,6 @@ def _pdf_pages_reader():
 
 
 def run_baseline(settings, questions: list[Question]) -> tuple[dict[str, Any], str]:
-    from pathlib import Path
-
     index = build_starter_index(settings)
     root = Path(settings.ingest.corpus_dir).expanduser().resolve()
     retriever = index.as_retriever(similarity_top_k=2)

@@ -339,8 +339,7 @@ class _Parser:
             return j
         # any other raw HTML (a <table> of constants, a <dl>, <details>) is read as HTML is: a table keeps its rows
         # ("PRIORITY_LOW | The lowest ... priority."), not one run of every cell's words
-        from . import html as html_format
-        from ..document import Unreadable
+        from . import html as html_format  # the HTML reader (lxml) only for a file that has raw HTML
 
         try:
             blocks = html_format.parse("\n".join(lines[i:j]).encode("utf-8")).blocks

@@ -114,7 +114,7 @@ def _read_pages(reader) -> list[list[_Line]]:
     pages: list[list[_Line]] = []
     failures: list[str] = []
     for page in reader.pages:
-        frags: list[tuple[str, list[float], list[float], float]] = []
+        frags: list[tuple[str, list[float], list[float], float, bool]] = []  # text, cm, tm, size, monospaced
 
         def visit(text, cm, tm, font, size, frags=frags):
             frags.append((text, cm, tm, size, _is_mono(font)))
@@ -138,7 +138,7 @@ def _lines_with_geometry(frags) -> list[_Line]:
     """Lines of the page text, each with the x of its first text run and the y and size of its longest one."""
     lines: list[_Line] = [_Line("")]
     longest = [0]
-    last: tuple[float, float] | None = None  # (baseline, size) of the line's previous text run
+    last: tuple[float, float, float] | None = None  # placement of the line's previous text run
     for text, cm, tm, size, mono in frags:
         here = _placement(cm, tm, size)
         for k, part in enumerate(text.split("\n")):
@@ -155,37 +155,31 @@ def _lines_with_geometry(frags) -> list[_Line]:
             n = len(part.strip())
             if n:
                 line.mono = mono if line.mono is None else line.mono and mono
-            if not n or (line.x is not None and n <= longest[-1]):
-                continue
-            try:
-                a, b, c, d, e, f = (float(v) for v in cm)
-                ta, tb, tc, td, te, tf = (float(v) for v in tm)
-            except (TypeError, ValueError):
+            if not n or here is None or (line.x is not None and n <= longest[-1]):
                 continue
             if line.x is None:
-                line.x = te * a + tf * c + e
+                line.x = here[0]
             longest[-1] = n
-            line.y = te * b + tf * d + f
-            line.size = abs(float(size)) * math.hypot(tc * a + td * c, tc * b + td * d) or None
+            line.y, line.size = here[1], here[2] or None
     return lines
 
 
-def _placement(cm, tm, size) -> tuple[float, float] | None:
-    """(baseline y, type size) of a text run on the page."""
+def _placement(cm, tm, size) -> tuple[float, float, float] | None:
+    """(x, baseline y, type size) of a text run on the page."""
     try:
         a, b, c, d, e, f = (float(v) for v in cm)
         ta, tb, tc, td, te, tf = (float(v) for v in tm)
-        return te * b + tf * d + f, abs(float(size)) * math.hypot(tc * a + td * c, tc * b + td * d)
+        return te * a + tf * c + e, te * b + tf * d + f, abs(float(size)) * math.hypot(tc * a + td * c, tc * b + td * d)
     except (TypeError, ValueError):
         return None
 
 
-def _is_marker(part: str, before: str, here: tuple[float, float] | None, last: tuple[float, float] | None) -> bool:
+def _is_marker(part: str, before: str, here: tuple[float, float, float] | None, last: tuple[float, float, float] | None) -> bool:
     """A footnote mark: one to three digits right after a word or its stop, in type under 0.8 of the run before and
     raised above its baseline (a subscript, as in H2O, sits lower and stays)."""
     if here is None or last is None or not re.fullmatch(r"\d{1,3}", part) or not re.search(r"[^\W\d_][.,;:)”’\"]?$", before):
         return False
-    (y, size), (base, body) = here, last
+    (_, y, size), (_, base, body) = here, last
     return 0 < size < 0.8 * body and y > base + 0.15 * body
 
 
