@@ -315,6 +315,8 @@ _FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly
                         r"|each (?:second|minute|hour|day|week|month|year|time)"
                         # "How often is the warning shown?": "only the first time", "only once for that code", "every time"
                         r"|(?:only|just|at most|exactly) once|once (?:for|per)|the first time|every time)\b", re.I)
+_MEMORY_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b", re.I)
+_BYTES = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|octets?|bits?|[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?)\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
@@ -361,6 +363,12 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "number":  # a count or amount in the prose, not a digit of code (pop(0), '{1.2:3.4}') or a version
         prose = " ".join(t for t in _VERSION.sub(" ", sentence).split()
                          if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t))
+        if re.search(r"\bdefault\b", question, re.I) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
+            # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit; nor "By default,
+            # how long does readline wait ...?": "escapeCodeTimeout ... in milliseconds ... Default: 500."
+            return True
+        if _MEMORY_ASKED.search(question):  # "How much memory does each promise take?": an amount of bytes, not "three slots"
+            return bool(_BYTES.search(prose) or re.search(r"\bhalf\b|\d\s*(?:%|percent)", prose))
         if re.search(r"\bhow long\b|\bduration\b|\bwhat length of (?:\w+ )?(?:time|term|sentence|stay|period)\b", question, re.I):
             # a duration: "6.5 hours", "a 20-year sentence"; "How long can a database name be?" may want a length
             if _LENGTH_ASKED.search(question) and _LENGTH.search(prose):
@@ -379,8 +387,6 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         rate = _RATE.search(question)
         if rate and _per_unit(_VERSION.sub(" ", sentence), rate.group(1)):  # "how many commits a second?": "about 60 transactions per second"
             return True
-        if re.search(r"\bdefault\b", question, re.I) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
-            return True  # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit
         counted = counted_nouns(question)
         if counted:
             return _counts(prose, counted)
@@ -526,6 +532,7 @@ def counted_nouns(question: str) -> list[str]:
     return [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS and fold(w) not in _MEASURE_WORDS]
 
 
+_TIMES = re.compile(r"\b(?:once|twice|thrice)\b", re.I)
 _MEASURE_WORDS = {"long", "wide", "high", "tall", "deep", "thick", "big", "large", "old", "heavy", "far", "away", "ago"}
 
 
@@ -533,6 +540,8 @@ def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
     """A number (or a quantity word) with one of the counted nouns in the few words after it, in the same clause:
     "123 political prisoners", "up to 128 most recent calls", "several threads"; not "threadsafety: 1; ... Threads"."""
     wanted = set(counted)
+    if "time" in wanted and _TIMES.search(prose):  # "How many times must --force be given?": "twice"
+        return True
     for clause in re.split(r"[;:!?|()]|\.(?!\d)", prose.replace(",", "")):
         clause = _QUANTITY.sub(" 2 ", clause)  # "the majority of the prisoners": a quantity, as a number would be
         # past articles and adjectives ("52 more political prisoners" counts prisoners)

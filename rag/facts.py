@@ -85,7 +85,7 @@ def question_type(question: str) -> str:
         return "number"
     if ASKS_RATIO.search(q):
         return "number"
-    if re.search(r"\b(?:which|what|since which|since what) (?:\w+ ){0,2}(?:release|version)\b(?! notes?\b)", q):  # "which upcoming SQLite release"
+    if re.search(r"\b(?:which|what|since which|since what) (?:\w+ ){0,2}(?:release|version)s?\b(?! notes?\b)", q):  # "which upcoming SQLite release"
         return "version"
     if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
                  r"|\bwhat(?:'s| is) (?:it|this|that) called\b", q):

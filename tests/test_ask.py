@@ -399,6 +399,28 @@ def test_how_long_wants_a_duration_not_any_number():
     assert not has_type("The conversation led to the release of 14 political prisoners.", "number", q)
 
 
+def test_the_kind_of_amount_asked_is_the_kind_a_sentence_must_hold():
+    """Failures of questions written apart from the project: "How much memory ...?" is not answered by "three
+    slots"; "How many times ...?" is by "twice"; "By default, how long ...?" by the "Default: 500." closing an item
+    that gave the unit earlier; "Which older versions ...?" asks for versions as "Which version" does."""
+    from rag.evidence import has_type
+    from rag.facts import question_type
+
+    memory = "How much memory does each promise object take up?"
+    assert question_type(memory) == "number"
+    assert not has_type("They contain three slots: a value, an expression, and an environment.", "number", memory)
+    assert has_type("Each promise takes 56 bytes on a 64-bit platform.", "number", memory)
+    assert has_type("VACUUM can use at most 1GB of memory.", "number", "How much memory can VACUUM use?")
+    times = "How many times do I have to pass --force to remove a locked worktree?"
+    assert has_type("A locked worktree is removed only when --force is given twice.", "number", times)
+    assert not has_type("A locked worktree cannot be removed with --force.", "number", times)
+    wait = "By default, how long does readline wait for the next character of a key sequence?"
+    assert has_type("Default: 500.", "number", wait)
+    assert not has_type("Default: 500.", "number", "How long does readline wait for the next character?")
+    assert question_type("Which older Git versions had the garbage-collection problem?") == "version"
+    assert question_type("Which version introduced it?") == "version"
+
+
 def test_a_source_naming_the_person_another_way_still_shows_its_disagreement():
     """"In which month was Yuri Zenkovich released?": one source says April; another says May and spells him "Yuras
     Ziankovich", so its sentence scores well below the best one (the question's first name is not in it). It names
