@@ -16,6 +16,7 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12})
+SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 APPROXIMATE = {"about", "around", "approximately", "nearly", "almost", "over", "some", "roughly", "than", "least", "up", "dozens", "more", "fewer", "under"}
 MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october november december".split(), 1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items()) if m != "may"})
@@ -164,9 +165,15 @@ def _counted_amount(tokens: list[str], i: int) -> bool:
 def numbers(sentence: str) -> list[Value]:
     tokens = NUMBER_TOKEN.findall(sentence.replace(",", ""))  # words, with "6.5" kept whole
     out = []
+    scaled = False  # the previous number took this scale word ("two billion"): not a number of its own
     for i, tok in enumerate(tokens):
         low = tok.lower()
         value: float | None = None
+        if scaled:
+            scaled = False
+            continue
+        if low in SCALES and (i == 0 or tokens[i - 1].lower() in {"a", "one"}):
+            value = SCALES[low]  # "around a thousand political prisoners"
         if re.fullmatch(r"\d+(\.\d+)?(e[-+]?\d+)?", low):  # "1e-09" is one number
             value = float(low)
             if 1900 <= value <= 2100 and re.fullmatch(r"\d+", low) and not _counted_amount(tokens, i):
@@ -181,8 +188,12 @@ def numbers(sentence: str) -> list[Value]:
             value = float(tok[:-1]) * (1e6 if tok[-1] == "M" else 1e3)
         if value is None:
             continue
+        unit_at = i + 1
+        if low not in SCALES and i + 1 < len(tokens) and tokens[i + 1].lower() in SCALES:
+            value *= SCALES[tokens[i + 1].lower()]  # "two billion", "1.1 million": one number, as "1,100,000" is
+            scaled, unit_at = True, i + 2
         # the counted noun, past articles and adjectives ("123 more political prisoners" counts prisoners)
-        unit_words = [stem(fold(t)) for t in tokens[i + 1:i + 4] if t.lower() not in {"of", "the", "a", "more"} and not ADJECTIVE.search(t.lower())]
+        unit_words = [stem(fold(t)) for t in tokens[unit_at:unit_at + 3] if t.lower() not in {"of", "the", "a", "more"} and not ADJECTIVE.search(t.lower())]
         approx = any(t.lower() in APPROXIMATE for t in tokens[max(0, i - 2):i])
         out.append(Value("number", (value,), unit_words[0] if unit_words else "", approx, tok))
     return out

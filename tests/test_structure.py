@@ -1121,6 +1121,23 @@ def test_a_number_in_the_years_range_is_a_count_when_its_words_say_so():
     assert has_type("For example, a sequence of length 2080 is the largest that can fit within the period.", "number", q)
 
 
+def test_a_number_with_a_scale_word_is_one_number_however_it_is_written():
+    """"around a thousand" is 1000, as "roughly 1,000" is; "two billion" is 2e9, as "2 billion" and
+    "2,000,000,000" are: a model writing the figure another way is checked against the same value, and an invented
+    one ("1,200") is still not stated."""
+    from rag.facts import numbers
+    from rag.verify import _numbers_ok
+
+    assert [v.value for v in numbers("around a thousand political prisoners")] == [(1000.0,)]
+    assert [(v.value, v.unit) for v in numbers("two billion transactions")] == [((2e9,), "transact")]
+    assert [v.value for v in numbers("2,000,000,000 transactions")] == [(2e9,)]
+    assert [v.value for v in numbers("1.1 million people")] == [(1.1e6,)]
+    assert [v.value for v in numbers("two hundred rows")] == [(200.0,)]
+    passage = "Despite three waves of releases, there are still around a thousand political prisoners in Belarus."
+    assert _numbers_ok("Roughly 1,000 political prisoners are still held after three waves.", passage)
+    assert not _numbers_ok("Roughly 1,200 political prisoners are still held after three waves.", passage)
+
+
 def test_a_four_digit_count_is_not_a_year():
     """"When was it added?" is not answered by "2000 rows" or "2048 KB"; "in 2010", "June 2025", "(2018-09-15)" and a
     version are dates."""
