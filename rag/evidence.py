@@ -1345,7 +1345,13 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
     kind = asked_kind(focus or question) if qtype == "other" and scoring.kind_required else ""
     kind_terms = query_terms(kind, index) if kind else []
-    says_kind = [not kind_terms or any(k in t or s.get(k, 0) > 0 for k in kind_terms) for t, s in zip(term_sets, soft)]
+    labels = [False] * len(candidates)
+    if kind:  # "What stability level is X marked with?": a "Stability: 1 - Experimental" line, labelled by its first word
+        phrase = _KIND_QUESTION.match(core_question(focus or question)).group(1).split()
+        if len(phrase) >= 2:
+            label = re.compile(re.escape(phrase[-2]) + r"\s*:", re.I)
+            labels = [bool(label.match(c[3])) for c in candidates]
+    says_kind = [not kind_terms or labelled or any(k in t or s.get(k, 0) > 0 for k in kind_terms) for t, s, labelled in zip(term_sets, soft, labels)]
     if scoring.min_predicate > 0 and asks_yes_no(focus or question):
         # "Does git clean move the files to a trash folder?": what is asked of git clean (trash, folder, restore) must be
         # said, not only git clean; the subject is what the passage's headings name

@@ -310,6 +310,41 @@ def test_an_answer_without_the_asked_kind_of_value_is_refused(settings, tmp_path
     assert Engine(settings.replace(**{"scoring.required_types": ()})).ask(question).answered
     answer = Engine(settings).ask("Which exception is raised when a mapping key is not found?")
     assert answer.answered and "KeyError" in answer.text
+_PATH_API = """# Path
+
+## `path.matchesGlob(path, pattern)`
+
+> Stability: 1 - Experimental
+
+* `path` {string} The path to glob-match against.
+* `pattern` {string} The glob to check the path against.
+* Returns: {boolean} Whether or not the `path` matched the `pattern`.
+
+The `path.matchesGlob()` method determines if `path` matches the `pattern`.
+
+## `path.normalize(path)`
+
+> Stability: 2 - Stable
+
+The `path.normalize()` method normalizes the given `path`, resolving `'..'` and `'.'` segments.
+
+## `path.join([...paths])`
+
+The `path.join()` method joins all given `path` segments together using the platform-specific separator.
+"""
+
+
+def test_a_label_line_names_the_kind_its_value_is(settings, tmp_path):
+    """"What stability level is path.matchesGlob() marked with?": "Stability: 1 - Experimental" is labelled with the
+    asked kind's first word, so it names the kind; a kind no line or sentence names is still refused."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"path.md": _PATH_API})
+    answer = Engine(settings).ask("What stability level is path.matchesGlob() marked with?")
+    assert answer.answered and "Experimental" in answer.text, answer.text
+    assert not Engine(settings).ask("Which glob algorithm does path.matchesGlob() use?").answered
+
+
 def _passages(blocks, size):
     from rag.lexical import build_lexical_index
 
