@@ -668,7 +668,13 @@ def heading_named(question: str, heading: str, index: LexicalIndex) -> set[str]:
     if not heading:
         return set()
     asked = _pairs(query_terms(question, index))
-    return {t for pair in _pairs(query_terms(heading, index)) if pair in asked for t in pair}
+    named = {t for pair in _pairs(query_terms(heading, index)) if pair in asked for t in pair}
+    # ... or a heading of several words, written out whole ("In the least-squares example in An Introduction to R, ...")
+    folded = f" {' '.join(words(fold(question)))} "
+    for part in heading.split(" › "):
+        if len(words(part)) >= 2 and f" {' '.join(words(fold(part)))} " in folded:
+            named.update(query_terms(part, index))
+    return named
 
 
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex,

@@ -862,6 +862,21 @@ def test_a_question_naming_the_document_is_met_by_its_title(settings, tmp_path):
         assert engine.ask("How long do fish live in a pond when I'm careful?").answered
 
 
+def test_a_title_of_one_content_word_written_out_whole_names_the_document():
+    """"In the least-squares example in An Introduction to R, ...": the title has one word that is not a stopword, so
+    no two in a row; written out whole it still names the document, and a passage under it meets its words."""
+    from rag.evidence import heading_named
+    from rag.lexical import build_lexical_index
+
+    index = build_lexical_index(["a"], ["An introduction to the fitting of models; out$minimum is the SSE."], [{"source": "r.pdf"}])
+    heading = "An Introduction to R › 11 Statistical models in R"
+    from rag.evidence import query_terms
+
+    title_terms = set(query_terms("An Introduction to R", index))
+    assert title_terms and heading_named("In the example in An Introduction to R, what does out$minimum contain?", heading, index) == title_terms
+    assert not heading_named("What does the introduction say out$minimum contains?", heading, index)
+
+
 _OPTIONS = """# createReader(options)
 
 Creates a reader.
