@@ -258,7 +258,7 @@ _ASKED_THING = re.compile(r"^\s*(?:which|what)(?:\s+[\w-]+){0,3}?\s+(" + "|".joi
                           r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}?(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b")
 
 
-_WHO_DID = re.compile(r"\s*who\s+(?!(?:is|was|are|were|has|have|had|did|does|do|will|would|can|could|should|must|may|might"
+_WHO_DID = re.compile(r"\s*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|has|have|had|did|does|do|will|would|can|could|should|must|may|might"
                       r"|became|becomes|remains|remained|seems|seemed)\b)([a-z]+)\b(?! as\b)", re.I)  # "who serves as ...": who is
 
 
@@ -558,11 +558,18 @@ def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
 def _names_agent(sentence: str, question: str) -> bool:
     """"Who painted the lighthouse?" -> "... was painted red and white by the harbour guild": a passive sentence with the
     question's verb names its agent, a person or not."""
-    verb = re.match(r"\s*who\s+(?:has\s+|had\s+)?(\w+)", question, re.I)
+    # "Who originally wrote dBase?" -> "dBase was a DOS program written by Ashton-Tate"
+    verb = re.match(r"\s*who\s+(?:has\s+|had\s+)?(?:\w+ly\s+)?(\w+)", question, re.I)
     if not verb or fold(verb.group(1)) in STOPWORDS:
         return False
-    done = stem(fold(verb.group(1)))
-    return bool(re.search(r"\bby (?:the |a |an )?[\w-]+", sentence)) and done in {stem(fold(w)) for w in words(sentence)}
+    said = {stem(fold(w)) for w in words(sentence)}
+    return bool(re.search(r"\bby (?:the |a |an )?[\w-]+", sentence)) \
+        and bool({stem(fold(verb.group(1))), _PARTICIPLES.get(fold(verb.group(1)), "")} & said)
+
+
+_PARTICIPLES = {past: stem(done) for past, done in (("wrote", "written"), ("drew", "drawn"), ("began", "begun"), ("took", "taken"),
+                                                     ("gave", "given"), ("chose", "chosen"), ("broke", "broken"), ("spoke", "spoken"),
+                                                     ("saw", "seen"), ("grew", "grown"), ("rode", "ridden"), ("drove", "driven"))}
 
 
 def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,

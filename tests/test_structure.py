@@ -292,6 +292,18 @@ def test_who_wants_one_of_the_corpus_proper_nouns():
     assert has_type("It was written by Gerhard Häring.", "person", q, names.is_name)
 
 
+def test_who_did_it_is_answered_by_the_agent_of_the_same_verb_past_an_adverb():
+    """"Who originally wrote the dBase program?": "originally" is not the verb; "written by Ashton-Tate" names the
+    agent of "wrote", a person or not; "owned by Borland" names the agent of another verb. End to end as well."""
+    from rag.evidence import _WHO_DID, _names_agent
+
+    q = "Who originally wrote the dBase program?"
+    assert _WHO_DID.match(q).group(1) == "wrote"
+    assert _names_agent("dBase was a DOS program written by Ashton-Tate.", q)
+    assert not _names_agent("dBase was a DOS program later owned by Borland.", q)
+    assert _names_agent("The lighthouse was painted red by the harbour guild.", "Who painted the lighthouse?")
+
+
 def test_an_answer_without_the_asked_kind_of_value_is_refused(settings, tmp_path):
     """"How many bytes ...?" answered by a sentence with no number is an answer to another question:
     with the answer-type requirement it is refused; without it (the setting emptied) the same question gets that sentence."""
