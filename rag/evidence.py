@@ -335,7 +335,7 @@ _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|optio
 
 _COMPARISON = r"(?:faster|slower|quicker|longer|shorter|larger|bigger|smaller|more|less|fewer|higher|lower|better|worse|cheaper)"
 _COMPARATIVE_AMOUNT = re.compile(r"\bhow much " + _COMPARISON + r"\b", re.I)
-_RATIO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:x|×|times|%|percent|fold)(?!\w)|\b(?:twice|half|double[sd]?|triple[sd]?|halve[sd]?)\b"
+_RATIO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:x|×|times|%|percent|fold)(?!\w)|\b(?:twice|half|double[sd]?|triple[sd]?|halve[sd]?)\b(?!-)"
                     r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)\s*(?:-\s*)?(?:times|fold)\b|\borders? of magnitude\b"
                     r"|\b\d+(?:\.\d+)?\s*(?:[a-zA-Z]+\s+)?" + _COMPARISON + r"\b", re.I)
 

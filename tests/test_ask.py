@@ -862,6 +862,29 @@ def test_a_question_naming_the_document_is_met_by_its_title(settings, tmp_path):
         assert engine.ask("How long do fish live in a pond when I'm careful?").answered
 
 
+_SUMS = {"sums.md": "# Sums\n\n## fsum(values)\n\nfsum() tracks several partial sums, so it avoids loss of precision. "
+                    "Its accuracy relies on the half-even rounding mode; some builds may double-round an intermediate sum.\n\n"
+                    "## total(values)\n\ntotal() adds the values from left to right in one pass.\n"}
+
+
+def test_each_part_of_a_compound_question_holds_the_kind_of_value_it_asks(settings, tmp_path):
+    """"Is fsum() slower than total(), and by what factor?": the second part asks a ratio; no sentence states one
+    ("half-even" and "double-round" are not ratios), so the question is refused, not answered part by part."""
+    from rag.api import Engine
+    from rag.evidence import has_type
+
+    q = "Is fsum() slower than total(), and by what factor?"
+    assert not has_type("Its accuracy relies on the half-even rounding mode; some builds may double-round a sum.", "number", q)
+    assert has_type("fsum() is about twice as slow as total().", "number", q)
+    settings = ingested(settings, tmp_path / "docs", _SUMS)
+    assert not Engine(settings).ask(q).answered
+    (tmp_path / "docs" / "speed.md").write_text("# Speed\n\nfsum() is about three times slower than total() on long lists.\n")
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(tmp_path / "docs")
+    answer = Engine(settings).ask(q)
+    assert answer.answered and "three times slower" in answer.text, answer.text
+
+
 def test_a_title_of_one_content_word_written_out_whole_names_the_document():
     """"In the least-squares example in An Introduction to R, ...": the title has one word that is not a stopword, so
     no two in a row; written out whole it still names the document, and a passage under it meets its words."""

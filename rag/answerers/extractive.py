@@ -180,7 +180,9 @@ class ExtractiveAnswerer:
         for part in parts:
             ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=part, scoring=self.settings.scoring,
                                    words=ctx.words)
-            pick = next((e for e in ranked if e.sentence not in {c.sentence for c in chosen}), None)
+            # a part asking a kind of value ("..., and by what factor?") is answered by a sentence holding one
+            typed = question_type(part) in self.settings.scoring.required_types
+            pick = next((e for e in ranked if e.sentence not in {c.sentence for c in chosen} and (e.typed or not typed)), None)
             if pick is None or pick.score < self.settings.scoring.min_evidence:
                 return []
             chosen.append(pick)
