@@ -275,6 +275,7 @@ def asked_thing(folded_question: str) -> str:
 
 _KIND_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:does|do|did|is|are|was|were|can|could|should|will|would|has|have|must|might|of|if|about)\b)((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
                             r"(?:does|do|did|is|are|was|were|can|could|should|will|would|has|have|must|might)\b", re.I)
+_THE_X_OF = re.compile(r"^\s*what(?:'s| is| are)\s+the\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)\s+of\b", re.I)
 _VAGUE_KINDS = frozenset("part thing way kind type sort one ones step steps happen happens effect effects difference reason purpose "
                          "name names value values problem problems issue issues information detail details role point term word phrase expression "
                          "label title".split())
@@ -282,8 +283,9 @@ _VAGUE_KINDS = frozenset("part thing way kind type sort one ones step steps happ
 
 def asked_kind(question: str) -> str:
     """"Which algorithm does math.isqrt() use?" -> algorithm; "What encryption cipher can ... use?" -> cipher: the
-    kind of thing a which/what question asks for, when it names one ('' for "which parts", "what happens", ...)."""
-    m = _KIND_QUESTION.match(core_question(question))
+    kind of thing a which/what question asks for, when it names one ('' for "which parts", "what happens", ...); also
+    "What is the time complexity of X?" -> complexity (not "What is the purpose of X?": a vague kind)."""
+    m = _KIND_QUESTION.match(core_question(question)) or _THE_X_OF.match(core_question(question))
     if not m:
         return ""
     head = m.group(1).split()[-1].lower()
@@ -1360,7 +1362,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     kind_terms = query_terms(kind, index) if kind else []
     labels = [False] * len(candidates)
     if kind:  # "What stability level is X marked with?": a "Stability: 1 - Experimental" line, labelled by its first word
-        phrase = _KIND_QUESTION.match(core_question(focus or question)).group(1).split()
+        core = core_question(focus or question)
+        phrase = (_KIND_QUESTION.match(core) or _THE_X_OF.match(core)).group(1).split()
         if len(phrase) >= 2:
             label = re.compile(re.escape(phrase[-2]) + r"\s*:", re.I)
             labels = [bool(label.match(c[3])) for c in candidates]

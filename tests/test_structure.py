@@ -1265,6 +1265,8 @@ def test_the_asked_kind_of_a_which_question():
 
     assert asked_kind("Which algorithm does math.isqrt() use internally?") == "algorithm"
     assert asked_kind("What encryption cipher can the sqlite3 module use?") == "cipher"
+    assert asked_kind("What is the time complexity of emitter.removeListener()?") == "complexity"
+    assert asked_kind("What is the purpose of the --force option?") == ""
     for vague in ("What does VACUUM do?", "Which parts of it will change?", "What output formats can pg_dump produce?",
                   "Which alternative term is used?", "What happens then?"):
         assert asked_kind(vague) == "", vague
