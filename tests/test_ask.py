@@ -885,6 +885,26 @@ def test_each_part_of_a_compound_question_holds_the_kind_of_value_it_asks(settin
     assert answer.answered and "three times slower" in answer.text, answer.text
 
 
+def test_a_comparative_question_is_answered_by_a_sentence_that_compares(settings, tmp_path):
+    """"Is zstd better than lz4 for wal_compression?": a sentence listing both methods does not say which is better,
+    so the question is refused; once a sentence compares them, it answers."""
+    from rag.api import Engine
+
+    docs = {"wal.md": "# WAL settings\n\n## wal_compression\n\nThis parameter enables compression of full page images "
+                      "written to WAL. The supported methods are pglz, lz4 and zstd. The default is off.\n\n"
+                      "## wal_buffers\n\nThe amount of shared memory used for WAL data not yet written to disk.\n"}
+    settings = ingested(settings, tmp_path / "docs", docs)
+    questions = ("Is zstd better than lz4 for wal_compression?", "Does zstd compress full page images better than lz4?")
+    for q in questions:
+        assert not Engine(settings).ask(q).answered, q
+    (tmp_path / "docs" / "notes.md").write_text("# Notes\n\nOf the wal_compression methods, zstd gives a better compression ratio than lz4.\n")
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(tmp_path / "docs")
+    for q in questions:
+        answer = Engine(settings).ask(q)
+        assert answer.answered and "better compression ratio than lz4" in answer.text, (q, answer.text)
+
+
 def test_a_title_of_one_content_word_written_out_whole_names_the_document():
     """"In the least-squares example in An Introduction to R, ...": the title has one word that is not a stopword, so
     no two in a row; written out whole it still names the document, and a passage under it meets its words."""

@@ -132,6 +132,10 @@ class ExtractiveAnswerer:
         # "Why is the default 2?" by one giving a cause, not "The default is 2."
         checks = [(lambda e: e.predicate >= scoring.min_predicate, True), (lambda e: e.says_kind, True)]
         compared = code_names(question, ctx.index, scoring) if _COMPARES.search(question) else set()
+        if _COMPARATIVE.search(question):
+            # "Which method, lz4 or zstd, gives the better ratio?": a sentence comparing, not one listing both ("How do
+            # they differ?" is not held to it: "Tuples are immutable; lists are mutable." says how)
+            checks.append((lambda e: bool(_COMPARING.search(e.sentence)), True))
         if len(compared) >= 2:
             # "How does the speed of json.loads() compare with pickle.loads()?": a sentence naming both compares them
             checks.append((lambda e: compared <= e.covered | sentence_terms(e.sentence, ctx.index), True))
@@ -217,6 +221,11 @@ class ExtractiveAnswerer:
 
 
 _COMPARES = re.compile(r"\b(?:compare[sd]?|comparison|differ(?:s|ent|ence|ences)?|vs\.?|versus|faster|slower|better|worse)\b", re.I)
+
+
+_COMPARATIVE = re.compile(r"\b(?:compare[sd]?|comparison|vs\.?|versus|faster|slower|better|worse)\b", re.I)
+_COMPARING = re.compile(r"\b(?:than|better|worse|faster|slower|more|less|fewer|higher|lower|larger|smaller|greater|superior|inferior"
+                        r"|outperforms?|compared|comparison|whereas|unlike|same as|as (?:\w+ )?as)\b", re.I)
 
 
 def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
