@@ -317,7 +317,7 @@ _FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly
                         r"|each (?:second|minute|hour|day|week|month|year|time)"
                         # "How often is the warning shown?": "only the first time", "only once for that code", "every time"
                         r"|(?:only|just|at most|exactly) once|once (?:for|per)|the first time|every time)\b", re.I)
-_MEMORY_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b", re.I)
+_MEMORY_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b|\b(?:file|database|disk) sizes?\b", re.I)
 _BYTES = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|octets?|bits?|[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?)\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
@@ -370,6 +370,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             # how long does readline wait ...?": "escapeCodeTimeout ... in milliseconds ... Default: 500."
             return True
         if _MEMORY_ASKED.search(question):  # "How much memory does each promise take?": an amount of bytes, not "three slots"
+            # ... and "What is the largest database file size ...?" a size in bytes, not "limit the attached databases to 1"
             return bool(_BYTES.search(prose) or re.search(r"\bhalf\b|\d\s*(?:%|percent)", prose))
         if re.search(r"\bhow long\b|\bduration\b|\bwhat length of (?:\w+ )?(?:time|term|sentence|stay|period)\b", question, re.I):
             # a duration: "6.5 hours", "a 20-year sentence"; "How long can a database name be?" may want a length

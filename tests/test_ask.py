@@ -411,6 +411,9 @@ def test_the_kind_of_amount_asked_is_the_kind_a_sentence_must_hold():
     assert not has_type("They contain three slots: a value, an expression, and an environment.", "number", memory)
     assert has_type("Each promise takes 56 bytes on a 64-bit platform.", "number", memory)
     assert has_type("VACUUM can use at most 1GB of memory.", "number", "How much memory can VACUUM use?")
+    size = "What is the largest database file size that the sqlite3 module can handle?"
+    assert not has_type("For example, limit the number of attached databases to 1 (the default limit is 10).", "number", size)
+    assert has_type("The largest possible database file is about 281 terabytes.", "number", size)
     times = "How many times do I have to pass --force to remove a locked worktree?"
     assert has_type("A locked worktree is removed only when --force is given twice.", "number", times)
     assert not has_type("A locked worktree cannot be removed with --force.", "number", times)
