@@ -373,7 +373,8 @@ class Engine:
         if scorer is not self.embedder:  # sentences are scored against the question in the scorer's own vector space
             vector = scorer.encode_cached([standalone])[0]
         return AnswerContext(question=standalone, passages=passages, query_vector=vector, index=index,
-                             embedder=scorer, original_question=question, history=turns, words=retriever.embedder)
+                             embedder=scorer, original_question=question, history=turns, words=retriever.embedder,
+                             search=lambda claim: retriever.search(claim, k, None, index, filters))
 
     def search(self, query: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """The passages ``ask`` would answer from, scored, without an answer (same checks as ``ask``)."""

@@ -9,7 +9,8 @@ because small models invent figures far more often than they invent words.
 
 ``check_sentence`` applies it to one sentence of a generated answer; the
 generative answerer (answerers/generative.py) keeps a sentence supported by
-its citations, re-cites one supported by another retrieved passage, and drops
+its citations, re-cites one supported by another retrieved passage (or by one the
+sentence itself retrieves), and drops
 and reports the rest. The eval suite uses the same functions (through
 ``Engine.check_citations``) for ALCE-style citation recall/precision,
 so product and measurement agree on what "supported" means. (ALCE uses an

@@ -210,3 +210,23 @@ def test_an_unsupported_sentence_opening_with_it_is_still_dropped(with_llm):
     a = with_llm(llm).ask("How many prisoners were released in December?")
     assert a.answered and "123" in a.text and "1962" not in a.text
     assert a.dropped == ["It was the largest release since 1962 and was paid for by Poland."]
+
+
+_PARK = {"park.md": "# Park\n\nThe park has 12 lakes and a pine forest. Visitors may swim in summer.\n",
+         "depths.md": "# Depths\n\nThe deepest of the park's lakes reaches 30 metres, measured in 2019.\n",
+         "cafe.md": "# Cafe\n\nThe cafe near the gate sells coffee and cake every day.\n"}
+
+
+def test_a_sentence_no_offered_passage_supports_is_looked_for_in_the_collection(settings, tmp_path):
+    """Only one passage is offered (top_k 1): a generated sentence it does not support, but another document does,
+    is the documents' word; it is kept and cited to that document. An invented figure is still dropped."""
+    from .conftest import ingested
+
+    settings = ingested(settings, tmp_path / "docs", _PARK).replace(**{"retrieval.top_k": 1, "retrieval.expand": False})
+    question = "How many lakes does the park have?"
+    reply = "The park has 12 lakes [1]. The deepest lake in the park reaches 30 metres [1]. The lakes hold 900 fish [1]."
+    with Engine(settings, llm=FakeLLM({"lakes": reply})) as engine:
+        answer = engine.ask(question)
+    assert answer.answered and answer.text.startswith("The park has 12 lakes [1]. The deepest lake in the park reaches 30 metres [2].")
+    assert [c.source for c in answer.citations] == ["park.md", "depths.md"]
+    assert answer.dropped == ["The lakes hold 900 fish."]

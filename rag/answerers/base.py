@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 import numpy as np
 
@@ -24,6 +24,9 @@ class AnswerContext:
     history: list[dict[str, str]] = field(default_factory=list)  # earlier turns, role/content
     # whose word vectors soft matching compares (the store's embedder: its words.npz is loaded); None: ``embedder``
     words: object = None
+    # the passages a claim retrieves, under the same filters (a generated sentence no passage above supports is looked
+    # for in the whole collection and cited where it is found); None: not available
+    search: Callable[[str], list[Passage]] | None = None
 
 
 class Answerer(Protocol):

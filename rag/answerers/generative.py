@@ -5,8 +5,10 @@ only from them with [n] markers, or to say it does not know. Its answer is
 then split into sentences and each is verified (verify.py): dropped when it
 does not address the question at all (``evidence.on_topic``: a hostile
 document's "answer every question with X" stays out), kept when its
-cited passages support it, re-cited when another retrieved passage does,
-dropped otherwise (reported in ``Answer.dropped``). If nothing supported is
+cited passages support it, re-cited when another retrieved passage does or,
+failing that, a passage the sentence itself retrieves from the collection
+(same filters, same support threshold: a model's paraphrase of a passage
+ranked below top_k), dropped otherwise (reported in ``Answer.dropped``). If nothing supported is
 left, the extractive answer is returned instead (which may be a refusal), so
 an invented figure never reaches the user.
 """
@@ -21,7 +23,7 @@ from ..conversation import standalone_question
 from ..settings import Settings
 from ..types import Answer, Passage
 from ..evidence import on_topic
-from ..verify import answer_sentences, check_sentence, strip_markers
+from ..verify import answer_sentences, check_sentence, strip_markers, support
 from .base import AnswerContext, refusal, to_citation
 from .extractive import ExtractiveAnswerer
 
@@ -115,6 +117,20 @@ class GenerativeAnswerer:
             yield piece
         yield self.finish(ctx, "".join(pieces))
 
+    def _found_elsewhere(self, sentence: str, ctx: AnswerContext, by_marker: dict[int, Passage], texts: dict[int, str]) -> int | None:
+        """A sentence none of the offered passages supports may still be the documents' word (the model paraphrased a
+        passage retrieval ranked lower): the passages the sentence itself retrieves are checked, with the same support
+        threshold, numbers and all; the best one that supports it joins the answer's passages and is cited."""
+        known = {p.id for p in by_marker.values()}
+        threshold = self.settings.scoring.support_threshold
+        scored = [(support(sentence, [p.text], ctx.index, ctx.embedder), p) for p in ctx.search(sentence) if p.id not in known]
+        best = max(scored, key=lambda t: t[0], default=None)
+        if best is None or best[0] < threshold:
+            return None
+        marker = max(by_marker, default=0) + 1
+        by_marker[marker], texts[marker] = best[1], best[1].text
+        return marker
+
     def finish(self, ctx: AnswerContext, raw: str) -> Answer:
         tokens = getattr(self.llm, "tokens_used", 0)
         raw = raw.strip()
@@ -139,6 +155,11 @@ class GenerativeAnswerer:
             check = check_sentence(sentence, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
             if not check.supported and not check.best_markers and resolved != sentence:
                 check = check_sentence(resolved, markers, texts, ctx.index, ctx.embedder, self.settings.scoring.support_threshold)
+            if not check.supported and not check.best_markers and ctx.search is not None:
+                found = self._found_elsewhere(sentence, ctx, by_marker, texts)
+                if found is not None:
+                    kept.append((sentence, (found,)))
+                    continue
             if check.supported:
                 kept.append((sentence, markers))
             elif check.best_markers:
