@@ -618,6 +618,8 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
         if re.fullmatch(r"\d+(?:\.\d+)*\W*", raw) and i > 0 and is_topic(tokens[i - 1]):
             continue  # the topic's version ("PostgreSQL 15" in its manual) is the whole corpus's, like its name
         for w in words(raw):
+            if w.isdigit() and re.search(r"[^\W\d_]\d", raw):
+                continue  # a digit of a made-up name ("git tag -m msg v1.0"), not a number the question states
             if w.isdigit() or (not opens and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
                 # a name of the user's own code example ("'except SomeError as e'") that no page uses is a placeholder
                 out.update(t for t in query_terms(w, index) if not topic(t) and not (t not in index.vocab and w in quoted))

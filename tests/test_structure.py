@@ -445,6 +445,10 @@ def test_the_corpus_topic_name_does_not_constrain_passages():
     assert "15" not in versioned and "2025" in versioned, versioned  # the topic's version is the corpus's too
     few = constraint_terms("Which Acme option sets the Widget size?", index(5))
     assert any("acme" in t for t in few), few
+    # the digits of a made-up name ("tag v1.0") are not numbers the question states; "32-bit" is
+    named = constraint_terms("If I tag v1.0 with a message, is the tag annotated?", index(30))
+    assert "0" not in named and "1" not in named, named
+    assert "32" in constraint_terms("When was 32-bit support dropped?", index(30))
 
 
 def test_a_year_is_met_by_a_passage_of_a_document_dated_that_year():
