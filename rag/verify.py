@@ -80,13 +80,21 @@ def answer_sentences(text: str) -> list[tuple[str, tuple[int, ...]]]:
 _BARE_REPLY = re.compile(r"(?i)(?:yes|no|indeed|correct|right|not quite|exactly)[.!,]?")
 
 
+_REFERS_BACK = re.compile(r"\b(?:the|these|those|both|its|their) (?:two|three|four)$", re.I)
+
+
 def _numbers_ok(claim: str, passage_text: str) -> bool:
-    # a count of the items the claim itself lists ("five storage classes: NULL, INTEGER, ...") is checked as those items
-    claimed = {v.value for v in numbers(claim)} - {(n,) for n in listed_counts(claim)}
-    if not claimed:
-        return True
-    stated = {v.value for v in numbers(passage_text)}
-    return claimed <= stated
+    stated = numbers(passage_text)
+    listed = {(n,) for n in listed_counts(claim)}  # "five storage classes: NULL, INTEGER, ...": checked as those items
+    for v in numbers(claim):
+        if v.value in listed or v.value in {s.value for s in stated}:
+            continue
+        # "the two values" after "util.isDeepStrictEqual(val1, val2)" counts things already named: it states nothing
+        # new, unless the passage counts them otherwise ("the two Americans" where it says three)
+        if _REFERS_BACK.search(claim, 0, claim.find(v.text) + len(v.text)) and not any(s.unit == v.unit for s in stated if v.unit):
+            continue
+        return False
+    return True
 
 
 def support(claim: str, passage_texts: list[str], index: LexicalIndex, embedder, check_numbers: bool = True) -> float:

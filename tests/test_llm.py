@@ -230,3 +230,16 @@ def test_a_sentence_no_offered_passage_supports_is_looked_for_in_the_collection(
     assert answer.answered and answer.text.startswith("The park has 12 lakes [1]. The deepest lake in the park reaches 30 metres [2].")
     assert [c.source for c in answer.citations] == ["park.md", "depths.md"]
     assert answer.dropped == ["The lakes hold 900 fish."]
+
+
+def test_a_number_word_counting_things_already_named_states_no_new_figure():
+    """"... returns true when the two values are deep-strict-equal" after "isDeepStrictEqual(val1, val2)": "the two"
+    counts what is named, so the passage need not say "two"; "the two Americans" where the passage says three, and
+    a bare "two Americans", are still unsupported figures."""
+    from rag.verify import _numbers_ok
+
+    passage = "util.isDeepStrictEqual(val1, val2) Returns true if there is deep strict equality between val1 and val2."
+    assert _numbers_ok("util.isDeepStrictEqual(val1, val2) returns true when the two values are deep-strict-equal.", passage)
+    assert not _numbers_ok("The two Americans were freed.", "Belarus released three Americans.")
+    assert not _numbers_ok("Belarus released two Americans.", "Belarus released three Americans.")
+    assert not _numbers_ok("The population is 1.1 million.", "Belarus has many people.")
