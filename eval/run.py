@@ -270,7 +270,10 @@ def main(args: argparse.Namespace) -> int:
 
         calibration = calibrate({name: rows for name, rows in collected}, current_threshold, out)
         chosen, now = calibration["chosen"], calibration["current"]
+        free = calibration["unconstrained"]
         print(f"calibration: min_evidence {chosen['threshold']} gives accuracy {chosen['accuracy']} at coverage {chosen['coverage']} "
+              f"with false refusals {chosen['false_refusals']} (at most {calibration['max_false_refusals']}; without that limit "
+              f"{free['threshold']}: {free['accuracy']}, false refusals {free['false_refusals']}) "
               f"(setting {current_threshold}: {now['accuracy']} at {now['coverage']}); plot: {out}/risk_coverage.png")
     if len(sets) > 1:
         write_overview(out, results)

@@ -137,3 +137,17 @@ def test_verification_check_keeps_a_supported_gold_sentence_and_tells_a_retrieva
     assert result["gold_sentences"] == 3  # a refusal question has no gold sentence
     assert result["dropped_ids"] == ["v2", "v3"]
     assert result["dropped_gold_not_retrieved"] == 1  # v3: its gold passage was not among those retrieved
+
+
+def test_calibration_maximises_accuracy_within_the_false_refusal_budget(tmp_path):
+    """The threshold with the best accuracy is chosen among those refusing at most 5 % of answerable questions; the
+    best without that limit is reported beside it."""
+    from eval.calibrate import calibrate
+
+    answerable = [{"expect": "answer", "correct": True, "confidence": c} for c in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)]
+    answerable += [{"expect": "answer", "correct": True, "confidence": 0.9}] * 30
+    unanswerable = [{"expect": "refuse", "correct": False, "confidence": c} for c in (0.31, 0.36, 0.41, 0.46, 0.55, 0.56, 0.57)]
+    result = calibrate({"a": answerable + unanswerable}, 0.29, tmp_path)
+    assert result["chosen"]["false_refusals"] <= 0.05 and result["chosen"]["threshold"] <= 0.35
+    assert result["unconstrained"]["threshold"] > 0.5 and result["unconstrained"]["accuracy"] > result["chosen"]["accuracy"]
+    assert (tmp_path / "risk_coverage.png").is_file()
