@@ -281,14 +281,22 @@ _VAGUE_KINDS = frozenset("part thing way kind type sort one ones step steps happ
                          "label title".split())
 
 
+def kind_phrase(question: str) -> list[str]:
+    """The words naming the asked kind, modifiers included: "What stability level is X marked with?" -> stability,
+    level; [] when the question names none."""
+    core = core_question(question)
+    m = _KIND_QUESTION.match(core) or _THE_X_OF.match(core)
+    return m.group(1).split() if m else []
+
+
 def asked_kind(question: str) -> str:
     """"Which algorithm does math.isqrt() use?" -> algorithm; "What encryption cipher can ... use?" -> cipher: the
     kind of thing a which/what question asks for, when it names one ('' for "which parts", "what happens", ...); also
     "What is the time complexity of X?" -> complexity (not "What is the purpose of X?": a vague kind)."""
-    m = _KIND_QUESTION.match(core_question(question)) or _THE_X_OF.match(core_question(question))
-    if not m:
+    phrase = kind_phrase(question)
+    if not phrase:
         return ""
-    head = m.group(1).split()[-1].lower()
+    head = phrase[-1].lower()
     if head.endswith("s") and not head.endswith(("ss", "us", "is")):
         return ""  # "Which operations / output formats ...?": a list names its items, seldom their kind
     return "" if head in _VAGUE_KINDS or head in STOPWORDS else head
@@ -317,7 +325,7 @@ _FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly
                         r"|each (?:second|minute|hour|day|week|month|year|time)"
                         # "How often is the warning shown?": "only the first time", "only once for that code", "every time"
                         r"|(?:only|just|at most|exactly) once|once (?:for|per)|the first time|every time)\b", re.I)
-_MEMORY_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b|\b(?:file|database|disk) sizes?\b", re.I)
+_BYTES_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b|\b(?:file|database|disk) sizes?\b", re.I)
 _BYTES = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|octets?|bits?|[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?)\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
@@ -369,7 +377,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit; nor "By default,
             # how long does readline wait ...?": "escapeCodeTimeout ... in milliseconds ... Default: 500."
             return True
-        if _MEMORY_ASKED.search(question):  # "How much memory does each promise take?": an amount of bytes, not "three slots"
+        if _BYTES_ASKED.search(question):  # "How much memory does each promise take?": an amount of bytes, not "three slots"
             # ... and "What is the largest database file size ...?" a size in bytes, not "limit the attached databases to 1"
             return bool(_BYTES.search(prose) or re.search(r"\bhalf\b|\d\s*(?:%|percent)", prose))
         if re.search(r"\bhow long\b|\bduration\b|\bwhat length of (?:\w+ )?(?:time|term|sentence|stay|period)\b", question, re.I):
@@ -1365,8 +1373,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     kind_terms = query_terms(kind, index) if kind else []
     labels = [False] * len(candidates)
     if kind:  # "What stability level is X marked with?": a "Stability: 1 - Experimental" line, labelled by its first word
-        core = core_question(focus or question)
-        phrase = (_KIND_QUESTION.match(core) or _THE_X_OF.match(core)).group(1).split()
+        phrase = kind_phrase(focus or question)
         if len(phrase) >= 2:
             label = re.compile(re.escape(phrase[-2]) + r"\s*:", re.I)
             labels = [bool(label.match(c[3])) for c in candidates]

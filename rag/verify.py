@@ -85,13 +85,14 @@ _REFERS_BACK = re.compile(r"\b(?:the|these|those|both|its|their) (?:two|three|fo
 
 def _numbers_ok(claim: str, passage_text: str) -> bool:
     stated = numbers(passage_text)
+    values, units = {s.value for s in stated}, {s.unit for s in stated}
     listed = {(n,) for n in listed_counts(claim)}  # "five storage classes: NULL, INTEGER, ...": checked as those items
     for v in numbers(claim):
-        if v.value in listed or v.value in {s.value for s in stated}:
+        if v.value in listed or v.value in values:
             continue
         # "the two values" after "util.isDeepStrictEqual(val1, val2)" counts things already named: it states nothing
         # new, unless the passage counts them otherwise ("the two Americans" where it says three)
-        if _REFERS_BACK.search(claim, 0, claim.find(v.text) + len(v.text)) and not any(s.unit == v.unit for s in stated if v.unit):
+        if _REFERS_BACK.search(claim, 0, claim.find(v.text) + len(v.text)) and not (v.unit and v.unit in units):
             continue
         return False
     return True

@@ -220,10 +220,9 @@ class ExtractiveAnswerer:
                       passages=[to_citation(p, markers.get(p.id, 0)) for p in ctx.passages])
 
 
-_COMPARES = re.compile(r"\b(?:compare[sd]?|comparison|differ(?:s|ent|ence|ences)?|vs\.?|versus|faster|slower|better|worse)\b", re.I)
-
-
-_COMPARATIVE = re.compile(r"\b(?:compare[sd]?|comparison|vs\.?|versus|faster|slower|better|worse)\b", re.I)
+_COMPARATIVE_WORDS = r"compare[sd]?|comparison|vs\.?|versus|faster|slower|better|worse"
+_COMPARES = re.compile(r"\b(?:" + _COMPARATIVE_WORDS + r"|differ(?:s|ent|ence|ences)?)\b", re.I)  # ... or asks how they differ
+_COMPARATIVE = re.compile(r"\b(?:" + _COMPARATIVE_WORDS + r")\b", re.I)
 _COMPARING = re.compile(r"\b(?:than|better|worse|faster|slower|more|less|fewer|higher|lower|larger|smaller|greater|superior|inferior"
                         r"|outperforms?|compared|comparison|whereas|unlike|same as|as (?:\w+ )?as)\b", re.I)
 
