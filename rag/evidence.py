@@ -574,13 +574,13 @@ def _names_agent(sentence: str, question: str) -> bool:
     if not verb or fold(verb.group(1)) in STOPWORDS:
         return False
     said = {stem(fold(w)) for w in words(sentence)}
-    return bool(re.search(r"\bby (?:the |a |an )?[\w-]+", sentence)) \
-        and bool({stem(fold(verb.group(1))), _PARTICIPLES.get(fold(verb.group(1)), "")} & said)
+    done = fold(verb.group(1))
+    return bool(re.search(r"\bby (?:the |a |an )?[\w-]+", sentence)) and bool({stem(done), stem(_PARTICIPLES.get(done, done))} & said)
 
 
-_PARTICIPLES = {past: stem(done) for past, done in (("wrote", "written"), ("drew", "drawn"), ("began", "begun"), ("took", "taken"),
-                                                     ("gave", "given"), ("chose", "chosen"), ("broke", "broken"), ("spoke", "spoken"),
-                                                     ("saw", "seen"), ("grew", "grown"), ("rode", "ridden"), ("drove", "driven"))}
+# irregular past tenses and their participles ("wrote" / "written by"); stemmed where used, so importing loads no stemmer
+_PARTICIPLES = {"wrote": "written", "drew": "drawn", "began": "begun", "took": "taken", "gave": "given", "chose": "chosen",
+                "broke": "broken", "spoke": "spoken", "saw": "seen", "grew": "grown", "rode": "ridden", "drove": "driven"}
 
 
 def named_values(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,
