@@ -740,8 +740,11 @@ def topic_word_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCOR
 
 
 def subject_of(heading: str) -> str:
-    """A heading as a short subject: "json.dumps(obj, *, skipkeys=False, ...)" -> "json.dumps"."""
+    """A heading as a short subject: "json.dumps(obj, *, skipkeys=False, ...)" -> "json.dumps", "pop [<stash>]" -> "pop"."""
     heading = heading.strip()
+    tokens = heading.split()
+    if len(tokens) > 1 and all(_SYNOPSIS.fullmatch(t) for t in tokens[1:]):
+        return tokens[0]  # "pop [--index] [-q|--quiet] [<stash>]" -> "pop"
     if len(heading.split()) > 8 or len(heading) > 60:
         head = heading.split("(", 1)[0].strip()
         heading = head if head and len(head.split()) <= 8 else " ".join(heading.split()[:8]) + " …"
@@ -773,10 +776,16 @@ def looks_like_term(heading: str) -> bool:
     tokens = heading.split()
     if (tokens and SECTION_LABEL.fullmatch(tokens[0])) or is_standard_section(heading):
         return False
+    if len(tokens) > 1 and all(_SYNOPSIS.fullmatch(t) for t in tokens[1:]):
+        return True  # a subcommand with its arguments: "pop [--index] [-q|--quiet] [<stash>]", "branch <name> [<stash>]"
     termish = [t for t in tokens if _TERM_TOKEN.search(t)]
     if len(tokens) > 3 and all(_ACRONYM.fullmatch(t) for t in termish):
         return False
     return bool(termish)
+
+
+#: An argument in a command's synopsis: "[--index]", "[-q|--quiet]", "<branchname>", "[<stash>]", "[<options>...]".
+_SYNOPSIS = re.compile(r"\[?<[\w-]+>(?:\.\.\.)?\]?(?:\.\.\.)?|\[-[^\]]*\](?:\.\.\.)?|\.\.\.")
 
 
 def name_subject(subject: str, sentence: str, always: bool = False) -> str:
@@ -803,7 +812,7 @@ def name_subject(subject: str, sentence: str, always: bool = False) -> str:
             return f"{title}: {sentence}"
         return sentence
     short = subject_of(subject)
-    terms_named = [t.split("(", 1)[0].strip(".,:;") for t in short.split() if _TERM_TOKEN.search(t)]
+    terms_named = [t.split("(", 1)[0].strip(".,:;") for t in short.split() if _TERM_TOKEN.search(t)] or [short]
     if any(t and re.search(r"(?<![\w.-])" + re.escape(t) + r"(?![\w-])", sentence, re.I) for t in terms_named):  # named itself
         return sentence
     return f"{short}: {sentence}"

@@ -103,11 +103,23 @@ def test_reference_pages_keep_their_structure_and_a_keyerror_question_names_its_
 @pytest.mark.parametrize("heading, term", [
     ("exception KeyError", True), ("SKIP_LOCKED", True), ("CREATE INDEX", True), ("work_mem (integer)", True),
     ("26.3.1. Setting Up WAL Archiving", False), ("Setting Up WAL Archiving", False), ("Chapter 26. Backup", False),
-    ("Concrete exceptions", False)])
+    ("Concrete exceptions", False),
+    # a subcommand's synopsis names the subcommand; a title with a bracketed aside does not
+    ("pop [--index] [-q|--quiet] [<stash>]", True), ("branch <branchname> [<stash>]", True), ("Setting Up [optional]", False)])
 def test_numbered_and_title_headings_are_not_subjects(heading, term):
     from rag.evidence import looks_like_term
 
     assert looks_like_term(heading) is term
+
+
+def test_a_subcommand_heading_names_its_description_by_the_subcommand():
+    """git-stash's "pop [--index] [-q|--quiet] [<stash>]" item: its description never says "pop", so the quote must."""
+    from rag.evidence import name_subject
+
+    sentence = "Remove a single stashed state from the stash list and apply it on top of the current working tree state."
+    assert name_subject("pop [--index] [-q|--quiet] [<stash>]", sentence) == f"pop: {sentence}"
+    assert name_subject("list [<log-options>]", "List the stash entries that you currently have.") \
+        == "List the stash entries that you currently have."  # named itself
 
 
 @pytest.mark.parametrize("question, qtype, holds, lacks", [
