@@ -142,7 +142,9 @@ def enumerated(text: str) -> list[str]:
 def code_names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
     """Names written like code in an answer ("subprocess.run()", "--schema-only"), leaving out those already asked about."""
     def bare(token: str) -> str:
-        return re.sub(r"['’]s$", "", token.strip(".,:;?[]"))
+        token = re.sub(r"['’]s$", "", token.strip(".,:;?[]"))
+        # a call cut by the split ("emitter.once(eventName,"): the function's name, not its first argument
+        return re.sub(r"\((?![^()]*\)).*$", "()", token)
 
     asked = {bare(w).strip("()").lower() for w in exclude.split()}
     out = [bare(t) for t in re.sub(r"\[\d+\]", " ", text).split() if TERM_TOKEN.search(bare(t))]

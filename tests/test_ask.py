@@ -218,7 +218,7 @@ def test_it_is_the_thing_the_previous_question_asked_about():
     # a how-to question named no thing; the code its answer named first is what "it" stands for
     assert resolve_references("What does it return?", turn("How do I register a one-time handler?",
                                                           "Use emitter.once(name, fn), which removes it after one call [1].")) == \
-        "What does it return? emitter.once(name"
+        "What does it return? emitter.once()"  # the function, not its call cut at the first comma ("emitter.once(name")
 
 
 def test_that_function_is_the_one_the_previous_answer_named():
