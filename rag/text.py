@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     now of off on once only or other our ours ourselves out over own same she should so some such than that the
     their theirs them themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself yourselves did does said says
-    according also may might must shall one ones did get got s t""".split()
+    according also may might must shall one ones did get got s t rather quite really actually even""".split()
 )
 
 QUESTION_WORDS = frozenset("what which who whom whose when where why how many much name list did does do".split())

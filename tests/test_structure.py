@@ -627,6 +627,14 @@ def test_a_code_name_also_says_its_words():
     assert content_words("7200RPM 64KB 3D") == ["7200rpm", "7200", "rpm", "64kb", "64", "kb", "3d"]
 
 
+def test_hedging_adverbs_are_not_asked_terms():
+    """"How do I raise the threshold for every instance at once *rather* than one by one?" is not answered by "*Rather*,
+    Node.js will ... re-raise the handled signal": a hedge or an intensifier says nothing about what is asked."""
+    from rag.text import content_words
+
+    assert content_words("rather quite really actually even threshold") == ["threshold"]
+
+
 def test_a_negative_contraction_reads_as_written_out():
     """"... to say it can't test this one?" matches "... cannot be tested"; "doesn't" is two stopwords, as "does not"."""
     from rag.text import content_words
