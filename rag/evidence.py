@@ -788,6 +788,9 @@ def looks_like_term(heading: str) -> bool:
 _SYNOPSIS = re.compile(r"\[?<[\w-]+>(?:\.\.\.)?\]?(?:\.\.\.)?|\[-[^\]]*\](?:\.\.\.)?|\.\.\.")
 
 
+_OPENS_ON_THIS = re.compile(r"(?:this|these)\s+[a-z]+\b(?!\s+(?:is|was|are|were)\s+(?:the|a|an)\b)", re.I)
+
+
 def name_subject(subject: str, sentence: str, always: bool = False) -> str:
     """Prefix the heading a sentence sits under when the sentence does not name it itself.
 
@@ -809,6 +812,10 @@ def name_subject(subject: str, sentence: str, always: bool = False) -> str:
         other = title_words - {noun}
         if noun in title_words and other and len(title.split()) <= 8 \
                 and len(other & {stem(fold(w)) for w in words(sentence)}) < len(other) / 2:  # not named already
+            return f"{title}: {sentence}"
+        if _OPENS_ON_THIS.match(sentence) and len(title.split()) == 1 and not is_standard_section(title) \
+                and fold(title) not in fold(sentence):
+            # "This hook is called by git-push(1) ..." in the "pre-push" section: the hook is the one the heading names
             return f"{title}: {sentence}"
         return sentence
     short = subject_of(subject)

@@ -112,6 +112,16 @@ def test_numbered_and_title_headings_are_not_subjects(heading, term):
     assert looks_like_term(heading) is term
 
 
+def test_this_hook_under_a_one_word_heading_is_the_heading():
+    """githooks' "pre-push" section opens "This hook is called by git-push(1) ...": "Which hook ...?" must hear its name."""
+    from rag.evidence import name_subject
+
+    sentence = "This hook is called by git-push(1) and can be used to prevent a push from taking place."
+    assert name_subject("pre-push", sentence) == f"pre-push: {sentence}"
+    assert name_subject("DESCRIPTION", "This command updates the index.") == "This command updates the index."  # a section
+    assert name_subject("update", "This hook is like update, but runs once.") == "This hook is like update, but runs once."
+
+
 def test_a_subcommand_heading_names_its_description_by_the_subcommand():
     """git-stash's "pop [--index] [-q|--quiet] [<stash>]" item: its description never says "pop", so the quote must."""
     from rag.evidence import name_subject
@@ -573,10 +583,11 @@ def test_a_question_for_several_things_gets_what_the_following_table_lists():
     assert asks_for_items(q) and asks_for_items("What output formats can pg_dump produce?")
     assert not asks_for_items("What does this do?") and not asks_for_items("Which exception is raised for a missing key?")
     listed = [s for s, *_ in candidate_sentences([p], items=True)]
-    assert "This module implements specialized container datatypes. namedtuple(); deque; Counter." in listed
+    # "This module" is the one the heading names
+    assert "collections: This module implements specialized container datatypes. namedtuple(); deque; Counter." in listed
     assert "Infinite iterators: count(); cycle()." in listed
     plain = [s for s, *_ in candidate_sentences([p])]
-    assert "This module implements specialized container datatypes." in plain and not any("Infinite" in s for s in plain)
+    assert "collections: This module implements specialized container datatypes." in plain and not any("Infinite" in s for s in plain)
 
 
 def test_the_default_named_by_a_heading_is_a_default_with_its_value():
