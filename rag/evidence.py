@@ -698,12 +698,16 @@ def heading_named(question: str, heading: str, index: LexicalIndex) -> set[str]:
 
 
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex,
-                    described: list[tuple[frozenset[str], frozenset[str]]] = (), question: str = "") -> float:
+                    described: list[tuple[frozenset[str], frozenset[str]]] = (), question: str = "",
+                    document: frozenset[str] = frozenset(), document_credit: float = 0.0) -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
     not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. An acronym is met
     by its words spelled out ("UN" by "United Nations"); a place half met by its adjective ("Poland" by "Polish").
-    Words of the passage's heading path the question names as a phrase are met (``heading_named``)."""
+    Words of the passage's heading path the question names as a phrase are met (``heading_named``). A term only
+    ``document`` has (the words of the other retrieved passages of the same document) earns ``document_credit``: "When
+    Belarus freed 123 prisoners, where were most deported?" is answered by a later paragraph of the article that
+    gave the 123, which need not repeat it."""
     here = sentence_terms(passage.text, index) | heading_named(question, passage.heading, index)
     here = here.union(*(d for d, name in described if name & here))  # "opposition figure X": the passage names X
     total = sum(index.term_weight(t) for t in constraints)
@@ -717,6 +721,8 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
             return 1.0  # "UN": "United Nations"
         if term.startswith("~") and any(demonym_of(term, w) for w in here):
             return 0.5  # "... citizens of Poland?": "Three Polish citizens ..." (but "the Belarusian issue" is not Belarus)
+        if term in document:
+            return document_credit
         return 0.0
     return sum(index.term_weight(t) * met(t) for t in constraints) / total
 
@@ -1327,7 +1333,12 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if constraints:
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
-        met = {p.id: constraints_met(constraint_list, p, index, described, focus or question) for p in passages}
+        by_source: dict[str, set[str]] = {}
+        if scoring.document_constraint:
+            for p in passages:
+                by_source.setdefault(p.source, set()).update(sentence_terms(p.text, index))
+        met = {p.id: constraints_met(constraint_list, p, index, described, focus or question, frozenset(by_source.get(p.source, ())),
+                                     scoring.document_constraint) for p in passages}
         factor = [penalty + (1 - penalty) * met[c[1].id] for c in candidates]
     else:
         factor = [1.0] * len(candidates)

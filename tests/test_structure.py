@@ -822,6 +822,33 @@ def test_a_faq_question_is_quoted_with_the_start_of_its_answer():
     assert "Sentence number 0 explains one more detail of the storage format in plain words." in kept
 
 
+def test_a_number_the_question_states_is_partly_met_by_another_passage_of_the_same_document():
+    """"When Belarus freed 123 prisoners, where were most of them deported?": the article's later paragraph says where
+    without repeating the 123 its opening gave; a passage of another document that never says 123 gets no such credit."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import constraints_met, rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.settings import ScoringSettings
+    from rag.types import Passage
+
+    texts = ["On Saturday Belarus freed 123 political prisoners after talks with the envoy.",
+             "Most of the freed prisoners were deported to Ukraine, not to Lithuania.",
+             "Freed prisoners are usually deported to Lithuania by bus."]
+    sources = ["a.txt", "a.txt", "b.txt"]
+    passages = [Passage(id=str(i), text=t, source=s_) for i, (t, s_) in enumerate(zip(texts, sources))]
+    index = build_lexical_index(["0", "1", "2"], texts, [{"source": s_} for s_ in sources])
+    same = frozenset({"123"})
+    assert constraints_met(["123"], passages[1], index, document=same, document_credit=0.7) == 0.7
+    assert constraints_met(["123"], passages[1], index) == 0.0  # no credit asked: as before
+    embedder, q = FakeEmbedder(), "When Belarus freed 123 political prisoners, where were most of them deported?"
+    ranked = rank_evidence(q, passages, embedder.encode([q])[0], index, embedder)
+    later = next(e for e in ranked if "Ukraine" in e.sentence)
+    other = next(e for e in ranked if e.passage.source == "b.txt")
+    assert later.score > other.score
+    off = rank_evidence(q, passages, embedder.encode([q])[0], index, embedder, scoring=ScoringSettings(document_constraint=0))
+    assert next(e for e in off if "Ukraine" in e.sentence).score < later.score
+
+
 def test_a_place_is_named_by_its_adjective_in_a_sentence():
     """"How many citizens of Poland were released?": "Three Polish citizens were released" names Poland."""
     from rag.embedders.fake import FakeEmbedder
