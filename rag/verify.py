@@ -83,13 +83,22 @@ _BARE_REPLY = re.compile(r"(?i)(?:yes|no|indeed|correct|right|not quite|exactly)
 _REFERS_BACK = re.compile(r"\b(?:the|these|those|both|its|their) (?:two|three|four)$", re.I)
 
 
+#: Bytes in a unit of size: "1 MiB" is the "1024 * 1024" a passage gives.
+_BYTES = {"kib": 1024, "mib": 1024 ** 2, "gib": 1024 ** 3, "tib": 1024 ** 4, "kb": 1000, "mb": 1000 ** 2, "gb": 1000 ** 3, "tb": 1000 ** 4}
+_PRODUCT = re.compile(r"(?<![\w.])(\d+)\s*[*×]\s*(\d+)(?!\w|\.\d)")
+
+
 def _numbers_ok(claim: str, passage_text: str) -> bool:
     stated = numbers(passage_text)
     values, units = {s.value for s in stated}, {s.unit for s in stated}
+    # a product the passage writes out ("Default: 1024 * 1024.") states its result too, in bytes as in any unit of size
+    values |= {(float(int(a) * int(b)),) for a, b in _PRODUCT.findall(passage_text)}
     listed = {(n,) for n in listed_counts(claim)}  # "five storage classes: NULL, INTEGER, ...": checked as those items
     for v in numbers(claim):
         if v.value in listed or v.value in values:
             continue
+        if v.unit in _BYTES and len(v.value) == 1 and (v.value[0] * _BYTES[v.unit],) in values:
+            continue  # "(1 MiB)" for the passage's "1024 * 1024" bytes
         # "the two values" after "util.isDeepStrictEqual(val1, val2)" counts things already named: it states nothing
         # new, unless the passage counts them otherwise ("the two Americans" where it says three)
         if _REFERS_BACK.search(claim, 0, claim.find(v.text) + len(v.text)) and not (v.unit and v.unit in units):

@@ -243,3 +243,15 @@ def test_a_number_word_counting_things_already_named_states_no_new_figure():
     assert not _numbers_ok("The two Americans were freed.", "Belarus released three Americans.")
     assert not _numbers_ok("Belarus released two Americans.", "Belarus released three Americans.")
     assert not _numbers_ok("The population is 1.1 million.", "Belarus has many people.")
+
+
+def test_a_size_in_binary_units_is_the_product_the_passage_writes_out():
+    """"allows 1024 × 1024 bytes (1 MiB)" for "maxBuffer ... Default: 1024 * 1024.": the MiB is the product, in bytes;
+    "2 MiB" is not, and a product nobody wrote is no support for its result."""
+    from rag.verify import _numbers_ok
+
+    passage = "maxBuffer <number> Largest amount of data in bytes allowed on stdout or stderr. Default: 1024 * 1024."
+    assert _numbers_ok("By default exec() allows 1024 × 1024 bytes (1 MiB) on stdout or stderr.", passage)
+    assert not _numbers_ok("By default exec() allows 2 MiB on stdout or stderr.", passage)
+    assert not _numbers_ok("By default exec() allows 1 MiB.", "maxBuffer Default: 1024. The limit is 1024 lines.")
+    assert _numbers_ok("The cache holds 1 MB.", "The cache holds 1000000 bytes.")
