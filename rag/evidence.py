@@ -794,7 +794,9 @@ def looks_like_term(heading: str) -> bool:
 _SYNOPSIS = re.compile(r"\[?<[\w-]+>(?:\.\.\.)?\]?(?:\.\.\.)?|\[-[^\]]*\](?:\.\.\.)?|\.\.\.")
 
 
-_OPENS_ON_THIS = re.compile(r"(?:this|these)\s+[a-z]+\b(?!\s+(?:is|was|are|were)\s+(?:the|a|an)\b)", re.I)
+#: "This hook ...", "These options ...": a demonstrative before a noun (not "This is ...", which points back).
+_OPENS_ON_THIS = re.compile(r"(?:this|these)\s+(?!(?:is|was|are|were|means|meant|can|could|may|might|will|would|should|must"
+                            r"|has|have|had|does|did|also|only|not)\b)[a-z]+\b", re.I)
 
 
 def name_subject(subject: str, sentence: str, always: bool = False) -> str:

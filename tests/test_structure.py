@@ -120,6 +120,7 @@ def test_this_hook_under_a_one_word_heading_is_the_heading():
     assert name_subject("pre-push", sentence) == f"pre-push: {sentence}"
     assert name_subject("DESCRIPTION", "This command updates the index.") == "This command updates the index."  # a section
     assert name_subject("update", "This hook is like update, but runs once.") == "This hook is like update, but runs once."
+    assert name_subject("pre-push", "This is called once per push.") == "This is called once per push."  # points back
 
 
 def test_a_subcommand_heading_names_its_description_by_the_subcommand():
