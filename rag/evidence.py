@@ -644,7 +644,9 @@ def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DE
     """The code names a question states ("iif()", "sqlite3.connect", "--schema-only"), as terms: a value for
     "In which release was iif() added?" must be about iif(). Not the corpus's topic ("PostgreSQL" in its manual,
     written like a class name): as in ``constraint_terms``, a passage need not repeat it."""
-    topic = topic_test(index, scoring)
+    # a product's own docs name it everywhere however few they are ("Node.js" in seven API pages): judged from fewer
+    # documents than a prose name (in five articles on one story every name is common)
+    topic = topic_test(index, scoring.model_copy(update={"topic_min_documents": scoring.topic_min_documents_code}))
     out: set[str] = set()
     for raw in question.split():
         bare = raw.strip(".,;:!?\"'“”‘’")
@@ -699,7 +701,7 @@ def heading_named(question: str, heading: str, index: LexicalIndex) -> set[str]:
 
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex,
                     described: list[tuple[frozenset[str], frozenset[str]]] = (), question: str = "",
-                    document: frozenset[str] = frozenset(), document_credit: float = 0.0) -> float:
+                    document: frozenset[str] = frozenset(), document_credit: float = 0.0, terms: set[str] | None = None) -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
     not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. An acronym is met
@@ -707,8 +709,8 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
     Words of the passage's heading path the question names as a phrase are met (``heading_named``). A term only
     ``document`` has (the words of the other retrieved passages of the same document) earns ``document_credit``: "When
     Belarus freed 123 prisoners, where were most deported?" is answered by a later paragraph of the article that
-    gave the 123, which need not repeat it."""
-    here = sentence_terms(passage.text, index) | heading_named(question, passage.heading, index)
+    gave the 123, which need not repeat it. ``terms``: the passage's own, when the caller has them."""
+    here = (sentence_terms(passage.text, index) if terms is None else terms) | heading_named(question, passage.heading, index)
     here = here.union(*(d for d, name in described if name & here))  # "opposition figure X": the passage names X
     total = sum(index.term_weight(t) for t in constraints)
     if not total:
@@ -1335,12 +1337,13 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if constraints:
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
+        own = {p.id: sentence_terms(p.text, index) for p in passages}
         by_source: dict[str, set[str]] = {}
         if scoring.document_constraint:
             for p in passages:
-                by_source.setdefault(p.source, set()).update(sentence_terms(p.text, index))
+                by_source.setdefault(p.source, set()).update(own[p.id])
         met = {p.id: constraints_met(constraint_list, p, index, described, focus or question, frozenset(by_source.get(p.source, ())),
-                                     scoring.document_constraint) for p in passages}
+                                     scoring.document_constraint, own[p.id]) for p in passages}
         factor = [penalty + (1 - penalty) * met[c[1].id] for c in candidates]
     else:
         factor = [1.0] * len(candidates)

@@ -144,6 +144,7 @@ class ScoringSettings(Section):
     document_constraint: float = Field(0.7, ge=0, le=1, description="... a name/number another retrieved passage of the same document states counts this share of one the passage states")
     topic_share: float = Field(0.6, ge=0, le=1, description="a name used by at least this share of the documents is the corpus's topic, not a constraint on the passage")
     topic_min_documents: int = Field(20, ge=1, description="... judged only in a corpus of at least this many documents")
+    topic_min_documents_code: int = Field(5, ge=1, description="... or this many, for a name written like code ('Node.js', 'PostgreSQL'): a product's docs name it everywhere")
     oov_penalty: float = Field(0.5, description="score reduction at 100 % of question weight on words the corpus never uses")
     min_evidence: float = Field(0.29, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
     required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "organisation", "term", "default", "frequency"),

@@ -474,6 +474,24 @@ def test_the_corpus_topic_name_does_not_constrain_passages():
     assert "32" in constraint_terms("When was 32-bit support dropped?", index(30))
 
 
+def test_a_product_name_written_like_code_is_the_topic_of_a_few_of_its_own_pages():
+    """Seven Node.js API pages all say "Node.js": "When does a Node.js EventEmitter print a warning?" must not pass
+    over "By default EventEmitters will print a warning if more than 10 listeners ..." for not repeating it. A code
+    name only some pages use (EventEmitter) is still asked for; in three pages nothing is judged common."""
+    from rag.evidence import code_names
+    from rag.lexical import build_lexical_index
+
+    def index(n):
+        docs = [f"Node.js page {i}. " + ("The EventEmitter class emits events." if i < 2 else "Timers run callbacks later.")
+                for i in range(n)]
+        return build_lexical_index([f"c{i}" for i in range(n)], docs, [{"source": f"p{i}.md"} for i in range(n)])
+
+    q = "At what number of listeners does a Node.js EventEmitter start printing a warning?"
+    seven = code_names(q, index(7))
+    assert "~eventemitter" in seven and not {"node", "js"} & seven, seven
+    assert {"node", "js"} <= code_names(q, index(3))
+
+
 def test_a_year_is_met_by_a_passage_of_a_document_dated_that_year():
     """"... freed in June 2025?" must not pass over a 2025 article's paragraph that says only "in June"; a year the
     document only mentions ("in 2019") still has to be in the passage, and an undated document meets no year."""
