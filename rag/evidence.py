@@ -646,7 +646,7 @@ def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DE
     written like a class name): as in ``constraint_terms``, a passage need not repeat it."""
     # a product's own docs name it everywhere however few they are ("Node.js" in seven API pages): judged from fewer
     # documents than a prose name (in five articles on one story every name is common)
-    topic = topic_test(index, scoring.model_copy(update={"topic_min_documents": scoring.topic_min_documents_code}))
+    topic = topic_test(index, scoring, min_documents=scoring.topic_min_documents_code)
     out: set[str] = set()
     for raw in question.split():
         bare = raw.strip(".,;:!?\"'“”‘’")
@@ -729,10 +729,11 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
     return sum(index.term_weight(t) * met(t) for t in constraints) / total
 
 
-def topic_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> Callable[[str], bool]:
+def topic_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING, min_documents: int | None = None) -> Callable[[str], bool]:
     """Is a term the corpus's topic: used by at least ``scoring.topic_share`` of its documents, in a corpus of
-    at least ``scoring.topic_min_documents`` (in five articles on one story every name of the story is common)?"""
-    if not index.source_share or index.document_count() < scoring.topic_min_documents:
+    at least ``min_documents`` (default ``scoring.topic_min_documents``: in five articles on one story every name of
+    the story is common)?"""
+    if not index.source_share or index.document_count() < (scoring.topic_min_documents if min_documents is None else min_documents):
         return lambda term: False
     return lambda term: index.source_share.get(term, 0.0) >= scoring.topic_share
 
@@ -750,9 +751,8 @@ def topic_word_test(index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCOR
 def subject_of(heading: str) -> str:
     """A heading as a short subject: "json.dumps(obj, *, skipkeys=False, ...)" -> "json.dumps", "pop [<stash>]" -> "pop"."""
     heading = heading.strip()
-    tokens = heading.split()
-    if len(tokens) > 1 and all(_SYNOPSIS.fullmatch(t) for t in tokens[1:]):
-        return tokens[0]  # "pop [--index] [-q|--quiet] [<stash>]" -> "pop"
+    if command := synopsis_command(heading):
+        return command
     if len(heading.split()) > 8 or len(heading) > 60:
         head = heading.split("(", 1)[0].strip()
         heading = head if head and len(head.split()) <= 8 else " ".join(heading.split()[:8]) + " …"
@@ -784,7 +784,7 @@ def looks_like_term(heading: str) -> bool:
     tokens = heading.split()
     if (tokens and SECTION_LABEL.fullmatch(tokens[0])) or is_standard_section(heading):
         return False
-    if len(tokens) > 1 and all(_SYNOPSIS.fullmatch(t) for t in tokens[1:]):
+    if synopsis_command(heading):
         return True  # a subcommand with its arguments: "pop [--index] [-q|--quiet] [<stash>]", "branch <name> [<stash>]"
     termish = [t for t in tokens if _TERM_TOKEN.search(t)]
     if len(tokens) > 3 and all(_ACRONYM.fullmatch(t) for t in termish):
@@ -794,6 +794,12 @@ def looks_like_term(heading: str) -> bool:
 
 #: An argument in a command's synopsis: "[--index]", "[-q|--quiet]", "<branchname>", "[<stash>]", "[<options>...]".
 _SYNOPSIS = re.compile(r"\[?<[\w-]+>(?:\.\.\.)?\]?(?:\.\.\.)?|\[-[^\]]*\](?:\.\.\.)?|\.\.\.")
+
+
+def synopsis_command(heading: str) -> str:
+    """The subcommand a synopsis heading names ("pop [--index] [-q|--quiet] [<stash>]" -> "pop"), or ""."""
+    tokens = heading.split()
+    return tokens[0] if len(tokens) > 1 and all(_SYNOPSIS.fullmatch(t) for t in tokens[1:]) else ""
 
 
 #: "This hook ...", "These options ...": a demonstrative before a noun (not "This is ...", which points back).
