@@ -148,7 +148,7 @@ def code_names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
 
     asked = {bare(w).strip("()").lower() for w in exclude.split()}
     out = [bare(t) for t in re.sub(r"\[\d+\]", " ", text).split() if TERM_TOKEN.search(bare(t))]
-    return list(dict.fromkeys(t for t in out if t.lower() not in asked))[:limit]
+    return list(dict.fromkeys(t for t in out if t.strip("()").lower() not in asked))[:limit]
 
 
 SINGULAR = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)  # one person; "they" may be a group ("Which prisoners ...?")

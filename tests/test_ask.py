@@ -1016,3 +1016,29 @@ def test_a_runner_up_as_strong_as_the_best_is_quoted_too(settings, tmp_path):
     with Engine(two) as engine:
         answer = engine.ask("What do the jobs do with the database files?")
     assert answer.answered and len(answer.citations) == 1, answer.text
+
+
+_ERRORS = {"errors.md": "# Errors\n\n## exception ParseError\n\nParseError is a subclass of ValueError. parse() raises it when "
+                        "the input text is malformed, for example an unclosed bracket.\n\n"
+                        "## exception ValueError\n\nRaised when an operation receives an argument that has the right type "
+                        "but an inappropriate value.\n\n## exception KeyError\n\nRaised when a mapping key is not found.\n"}
+
+
+def test_a_later_part_of_a_compound_question_may_point_at_what_an_earlier_part_found(settings, tmp_path):
+    """"ParseError is a subclass of which exception, and when is *that* exception raised?": the second part asks about
+    ValueError, which the first part's answer named, not about ParseError."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", _ERRORS)
+    answer = Engine(settings).ask("ParseError is a subclass of which built-in exception, and when is that built-in exception raised?")
+    assert answer.answered and "subclass of ValueError" in answer.text, answer.text
+    assert "right type but an inappropriate value" in answer.text, answer.text
+
+
+def test_a_follow_up_does_not_take_back_the_code_name_it_asked_about():
+    """"Is json.loads a function?" -> "json.loads(s, *, cls=None) ... raises JSONDecodeError" -> "What does that
+    exception mean?": the answer's json.loads(s, ...) is the name asked about, written as a call; JSONDecodeError is new."""
+    from rag.conversation import code_names_in
+
+    asked = "Is json.loads a function?"
+    assert code_names_in("json.loads(s, *, cls=None): raises json.JSONDecodeError on bad input [1].", exclude=asked) == ["json.JSONDecodeError"]

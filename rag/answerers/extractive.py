@@ -30,6 +30,9 @@ from .base import AnswerContext, refusal, to_citation
 
 
 _MARKER = re.compile(r"\s*\[\d+\]")
+# "that helper", "this option": a thing named before, by an answer; not "that the ..." (a clause) nor a name
+_POINTS_BACK = re.compile(r"\b(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|it|its|they|he|she|you|i|we|there|can|could|will|would|should"
+                          r"|may|might|must|does|do|did|has|have|had|means?|way)\b)[a-z][\w-]*")
 
 
 def demote_repeats(ranked: list[Evidence], history: list[dict[str, str]], index, scoring: ScoringSettings) -> list[Evidence]:
@@ -182,7 +185,20 @@ class ExtractiveAnswerer:
         """
         chosen: list[Evidence] = []
         for part in parts:
-            ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, focus=part, scoring=self.settings.scoring,
+            focus, passages, question, vector = part, ctx.passages, ctx.question, ctx.query_vector
+            if chosen and _POINTS_BACK.search(part):
+                # "... subclass of which exception, and when is *that exception* raised?": the parts before, with the
+                # sentences that answered them, are the conversation this part leans on, as a follow-up's turns are
+                # ("those freed in December" is a group the question itself names: left as it is)
+                turns = [{"role": role, "content": text} for asked, e in zip(parts, chosen)
+                         for role, text in (("user", asked), ("assistant", e.sentence))]
+                focus = resolve_references(part, turns)
+                if focus != part and ctx.search is not None:  # ... and what it names may be in passages not yet retrieved
+                    seen = {p.id for p in passages}
+                    passages = passages + [p for p in ctx.search(focus) if p.id not in seen]
+                if focus != part:  # the part, made whole, is the question its sentence answers
+                    question, vector = focus, ctx.embedder.encode_cached([focus])[0]
+            ranked = rank_evidence(question, passages, vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring,
                                    words=ctx.words)
             # a part asking a kind of value ("..., and by what factor?") is answered by a sentence holding one
             typed = question_type(part) in self.settings.scoring.required_types
