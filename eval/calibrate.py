@@ -3,7 +3,8 @@
 ``rag eval --set all --split dev --calibrate`` answers every question with the
 refusal threshold off (``min_evidence = 0``), so each answer's correctness and
 its confidence (the best sentence's evidence score) are known. For a threshold
-t, a question is answered when its confidence is at least t: an answerable
+t, a question is answered when the answerer answered it (its other checks refuse
+whatever the threshold) and its confidence is at least t: an answerable
 question counts as correct when answered correctly, an unanswerable one when
 refused. The chosen t maximises that accuracy over all dev questions of all
 corpora together, among the thresholds that refuse at most ``max_false_refusals``
@@ -22,14 +23,20 @@ from pathlib import Path
 from typing import Any
 
 
+def answers_at(row: dict[str, Any], t: float) -> bool:
+    """Is the question answered at threshold t? Only if the answerer answered it at all: its other checks (no sentence
+    holds the asked kind of value, what a yes/no question asks is not said ...) refuse whatever the threshold."""
+    return bool(row["answered"]) and row["confidence"] >= t
+
+
 def outcome(rows: list[dict[str, Any]], t: float) -> dict[str, float]:
-    answered = [r for r in rows if r["confidence"] >= t]
-    correct = sum(1 for r in rows if (r["expect"] == "refuse") == (r["confidence"] < t) and (r["expect"] == "refuse" or r["correct"]))
+    answered = [r for r in rows if answers_at(r, t)]
+    correct = sum(1 for r in rows if (r["expect"] == "refuse") != answers_at(r, t) and (r["expect"] == "refuse" or r["correct"]))
     answerable = [r for r in rows if r["expect"] != "refuse"]
     return {"threshold": round(t, 3), "accuracy": round(correct / len(rows), 4) if rows else 0.0,
             "coverage": round(len(answered) / len(rows), 4) if rows else 0.0,
             "selective_accuracy": round(sum(1 for r in answered if r["expect"] != "refuse" and r["correct"]) / len(answered), 4) if answered else 1.0,
-            "false_refusals": round(sum(1 for r in answerable if r["confidence"] < t) / len(answerable), 4) if answerable else 0.0}
+            "false_refusals": round(sum(1 for r in answerable if not answers_at(r, t)) / len(answerable), 4) if answerable else 0.0}
 
 
 def calibrate(by_corpus: dict[str, list[dict[str, Any]]], current: float, out: Path,

@@ -144,10 +144,23 @@ def test_calibration_maximises_accuracy_within_the_false_refusal_budget(tmp_path
     best without that limit is reported beside it."""
     from eval.calibrate import calibrate
 
-    answerable = [{"expect": "answer", "correct": True, "confidence": c} for c in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)]
-    answerable += [{"expect": "answer", "correct": True, "confidence": 0.9}] * 30
-    unanswerable = [{"expect": "refuse", "correct": False, "confidence": c} for c in (0.31, 0.36, 0.41, 0.46, 0.55, 0.56, 0.57)]
+    answerable = [{"expect": "answer", "answered": True, "correct": True, "confidence": c} for c in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)]
+    answerable += [{"expect": "answer", "answered": True, "correct": True, "confidence": 0.9}] * 30
+    unanswerable = [{"expect": "refuse", "answered": True, "correct": False, "confidence": c} for c in (0.31, 0.36, 0.41, 0.46, 0.55, 0.56, 0.57)]
     result = calibrate({"a": answerable + unanswerable}, 0.29, tmp_path)
     assert result["chosen"]["false_refusals"] <= 0.05 and result["chosen"]["threshold"] <= 0.35
     assert result["unconstrained"]["threshold"] > 0.5 and result["unconstrained"]["accuracy"] > result["chosen"]["accuracy"]
     assert (tmp_path / "risk_coverage.png").is_file()
+
+
+def test_calibration_counts_what_the_answerer_refused_for_other_reasons(tmp_path):
+    """A question the answerer refused whatever the threshold (no sentence holds the asked kind of value ...) is refused
+    at every threshold: an unanswerable one refused so is right, an answerable one is a false refusal."""
+    from eval.calibrate import calibrate, outcome
+
+    rows = [{"expect": "refuse", "answered": False, "correct": True, "confidence": 0.8},
+            {"expect": "answer", "answered": False, "correct": False, "confidence": 0.7},
+            {"expect": "answer", "answered": True, "correct": True, "confidence": 0.6}]
+    at = outcome(rows, 0.29)
+    assert at["accuracy"] == round(2 / 3, 4) and at["false_refusals"] == 0.5 and at["coverage"] == round(1 / 3, 4)
+    assert calibrate({"a": rows}, 0.29, tmp_path)["chosen"]["accuracy"] == round(2 / 3, 4)
