@@ -189,9 +189,11 @@ def numbers(sentence: str) -> list[Value]:
         if value is None:
             continue
         unit_at = i + 1
-        if low not in SCALES and i + 1 < len(tokens) and tokens[i + 1].lower() in SCALES:
-            value *= SCALES[tokens[i + 1].lower()]  # "two billion", "1.1 million": one number, as "1,100,000" is
-            scaled, unit_at = True, i + 2
+        if [t.lower() for t in tokens[i + 1:i + 4]] == ["and", "a", "half"]:  # "six and a half hours" is 6.5 hours
+            value, unit_at = value + 0.5, i + 4
+        if low not in SCALES and unit_at < len(tokens) and tokens[unit_at].lower() in SCALES:
+            value *= SCALES[tokens[unit_at].lower()]  # "two billion", "1.1 million": one number, as "1,100,000" is
+            scaled, unit_at = unit_at == i + 1, unit_at + 1
         # the counted noun, past articles and adjectives ("123 more political prisoners" counts prisoners)
         unit_words = [stem(fold(t)) for t in tokens[unit_at:unit_at + 3] if t.lower() not in {"of", "the", "a", "more"} and not ADJECTIVE.search(t.lower())]
         approx = any(t.lower() in APPROXIMATE for t in tokens[max(0, i - 2):i])

@@ -86,6 +86,7 @@ _REFERS_BACK = re.compile(r"\b(?:the|these|those|both|its|their) (?:two|three|fo
 #: Bytes in a unit of size: "1 MiB" is the "1024 * 1024" a passage gives.
 _BYTES = {"kib": 1024, "mib": 1024 ** 2, "gib": 1024 ** 3, "tib": 1024 ** 4, "kb": 1000, "mb": 1000 ** 2, "gb": 1000 ** 3, "tb": 1000 ** 4}
 _PRODUCT = re.compile(r"(?<![\w.])(\d+)\s*[*×]\s*(\d+)(?!\w|\.\d)")
+_LITERAL_LIST = re.compile(r"\[([^\[\]]{1,80}?,[^\[\]]{1,80}?)\]")  # "[0, 0, 0]", "['a', 'b']": an array written out
 
 
 def _numbers_ok(claim: str, passage_text: str) -> bool:
@@ -93,6 +94,8 @@ def _numbers_ok(claim: str, passage_text: str) -> bool:
     values, units = {s.value for s in stated}, {s.unit for s in stated}
     # a product the passage writes out ("Default: 1024 * 1024.") states its result too, in bytes as in any unit of size
     values |= {(float(int(a) * int(b)),) for a, b in _PRODUCT.findall(passage_text)}
+    # ... and an array it writes out states how many items it has ("always [0, 0, 0]": three zeros)
+    values |= {(float(len(items.split(","))),) for items in _LITERAL_LIST.findall(passage_text)}
     listed = {(n,) for n in listed_counts(claim)}  # "five storage classes: NULL, INTEGER, ...": checked as those items
     for v in numbers(claim):
         if v.value in listed or v.value in values:

@@ -255,3 +255,26 @@ def test_a_size_in_binary_units_is_the_product_the_passage_writes_out():
     assert not _numbers_ok("By default exec() allows 2 MiB on stdout or stderr.", passage)
     assert not _numbers_ok("By default exec() allows 1 MiB.", "maxBuffer Default: 1024. The limit is 1024 lines.")
     assert _numbers_ok("The cache holds 1 MB.", "The cache holds 1000000 bytes.")
+
+
+def test_an_array_the_passage_writes_out_states_how_many_items_it_has():
+    """"on Windows os.loadavg() always gives three zeros" for "On Windows, the return value is always [0, 0, 0].": the
+    array has three items; four zeros, or a count of an array nobody wrote, is no support."""
+    from rag.verify import _numbers_ok
+
+    passage = "Returns an array containing the 1, 5, and 15 minute load averages. On Windows, the return value is always [0, 0, 0]."
+    assert _numbers_ok("On Windows os.loadavg() always gives three zeros.", passage)
+    assert not _numbers_ok("On Windows os.loadavg() always gives four zeros.", passage)
+    assert not _numbers_ok("On Windows it gives three values.", "On Windows, the return value is always zero.")
+
+
+def test_a_number_and_a_half_is_one_value():
+    """"lasting six and a half hours" is 6.5 hours, as "the 6.5-hour-long conversation" says; not six "and"s."""
+    from rag.facts import numbers
+    from rag.verify import _numbers_ok
+
+    assert [(v.value, v.unit) for v in numbers("The talk lasted six and a half hours.")] == [((6.5,), "hour")]
+    assert [v.value for v in numbers("two and a half million people")] == [(2_500_000.0,)]
+    passage = "The main purpose of the 6.5-hour-long conversation between Kellogg and Lukashenka was to discuss the war."
+    assert _numbers_ok("The talk lasted six and a half hours.", passage)
+    assert not _numbers_ok("The talk lasted six hours.", passage)
