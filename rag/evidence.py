@@ -1114,6 +1114,17 @@ _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics
                   "notes description details parameters options reference".split()}
 
 
+def listed_kind(question: str, index: LexicalIndex) -> set[str]:
+    """The terms of the kind a list question asks for ("What output formats can pg_dump produce?" -> output, format)."""
+    return set(query_terms(" ".join(kind_phrase(question)), index))
+
+
+def lists_items_of(quote: str, terms: set[str], heading: str, kind_terms: set[str], index: LexicalIndex) -> bool:
+    """Does a sentence list things of the asked kind ("The phenomena which are prohibited at various levels are: dirty
+    read; ..." for "Which phenomena ...?"), the kind named by its words or its heading? Any list, if no kind is named."""
+    return holds_items(quote) and kind_terms <= terms | set(query_terms(heading, index))
+
+
 _LIST_OF_THREE = re.compile(r"(?:[\w()'-]+(?: [\w()'-]+)?, ){2,}(?:and |or )?[\w()'-]+")
 
 

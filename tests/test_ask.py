@@ -1042,3 +1042,29 @@ def test_a_follow_up_does_not_take_back_the_code_name_it_asked_about():
 
     asked = "Is json.loads a function?"
     assert code_names_in("json.loads(s, *, cls=None): raises json.JSONDecodeError on bad input [1].", exclude=asked) == ["json.JSONDecodeError"]
+
+
+_ISOLATION = {"isolation.md": "# Transaction isolation\n\nThe SQL standard defines four levels of transaction isolation. The SQL "
+                              "standard and PostgreSQL define the transaction isolation levels in Table 13.1. Each SQL standard "
+                              "isolation level is defined for transactions. The strictest transaction isolation level the SQL "
+                              "standard defines is Serializable. The SQL standard uses the isolation levels to define what "
+                              "concurrent transactions see. The SQL standard lets a transaction choose its isolation level.\n\n"
+                              "The other three levels are defined in terms of phenomena, resulting from interaction between "
+                              "concurrent transactions, which must not occur at each level.\n\nThe phenomena which are "
+                              "prohibited at various levels are: dirty read; nonrepeatable read; phantom read; serialization anomaly.\n"}
+
+
+def test_a_list_question_is_led_by_the_sentence_listing_the_asked_kind(settings, tmp_path):
+    """"Which phenomena does the SQL standard use to define the isolation levels?": the sentences sharing most words
+    with the question only say that phenomena define them; the one listing the phenomena leads the answer."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", _ISOLATION)
+    answer = Engine(settings).ask("Which phenomena does the SQL standard use to define the transaction isolation levels?")
+    assert answer.answered and "dirty read; nonrepeatable read" in answer.text, answer.text
+    from rag.evidence import listed_kind, lists_items_of
+
+    with Engine(settings) as engine:
+        index = engine._index()[1]
+        kind = listed_kind("What output formats can pg_dump produce?", index)
+        assert not lists_items_of("It writes plain, custom and tar archives.", set(), "pg_dump", kind, index)  # no format named

@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_overview, asks_why, code_names, coverage, has_type, named_values, paragraphs, query_terms, rank_evidence,
-                        sentence_terms)
+from ..evidence import (Evidence, asks_definition, asks_overview, asks_why, code_names, coverage, has_type, listed_kind, lists_items_of, named_values,
+                        paragraphs, query_terms, rank_evidence, sentence_terms)
 from ..text import split_sentences
 from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -168,6 +168,14 @@ class ExtractiveAnswerer:
         if other is not None:
             return self._compose(ctx, [best, other], conflict=True)
         if wants_composed_answer(ctx.original_question or ctx.question):
+            kind = listed_kind(question, ctx.index) if asks_for_items(question) else set()
+            if kind and not lists_items_of(best.quote or best.sentence, best.covered, best.passage.heading, kind, ctx.index):
+                # "Which phenomena does the standard use ...?": the sentence listing them leads, if close enough in score
+                floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+                listing = next((e for e in ranked if e.score >= floor and lists_items_of(
+                    e.quote or e.sentence, sentence_terms(e.sentence, ctx.index), e.passage.heading, kind, ctx.index)), None)
+                if listing is not None:
+                    ranked = [listing] + [e for e in ranked if e is not listing]
             return self._compose(ctx, compose(ranked, self.settings.scoring), conflict=False)
         chosen = [best]
         extra = complement(ctx, best, ranked[1:], self.settings.scoring) or close_second(best, ranked[1:], self.settings.scoring)
