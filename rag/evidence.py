@@ -1105,7 +1105,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
 
 _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last|start|beginning))|so that|in order (?:to|that)|due to|owing to"
                     r"|as a result|the reason|for this reason|that is why|this is why|otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
-                    r"|prevents?|avoids?|ensures?|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
+                    r"|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
+                    r"|obstacles?|stems? from|results? from|thanks to"
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be|lose|fail|break|corrupt|cause|result))\b", re.I)
 _IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the default\b", re.I)

@@ -779,6 +779,17 @@ def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
     assert answer.answered and "because shorter waits" in answer.text
 
 
+def test_a_reason_may_be_named_as_an_obstacle():
+    """"Why can't Lukashenko fully benefit ...?": "The main obstacle preventing Lukashenko from fully benefiting ... is
+    the lack of maritime logistics." gives the reason; so does "... stems from ..."; a restated fact does not."""
+    from rag.evidence import _CAUSE
+
+    assert _CAUSE.search("The main obstacle preventing Lukashenko from fully benefiting from the lifting of the potash "
+                         "sanctions is the lack of maritime logistics.")
+    assert _CAUSE.search("The slowdown stems from the extra index scan.")
+    assert not _CAUSE.search("The default is 2.")
+
+
 def test_why_wants_a_reason_for_the_asked_thing_not_for_another(settings, tmp_path):
     """"Why can the limit on attached databases not be raised above 125?" when a reason is given only for another limit ("... to
     prevent the file from growing too large"): refused, as that sentence says neither the value nor the code name the
