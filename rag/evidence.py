@@ -36,6 +36,8 @@ DEFAULT_SCORING = ScoringSettings()
 # "Thus, dropping a column is quick ...": the reason is in the sentence before
 CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|for this reason|that is why|this is why|because of this"
                          r"|to (?:avoid|prevent) (?:this|that))\b", re.I)
+# "In short, catastrophic data loss.": a sentence summing up the ones before it says nothing without them
+SUMS_UP = re.compile(r"^\W*(?:in short|in other words|in sum|in summary|to sum up|to summari[sz]e|put simply|simply put|in a nutshell)\b", re.I)
 # "However, the default in PostgreSQL is ...": the sentence before is qualified, corrected or contradicted
 CONTRAST = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|in practice|in fact|actually|that said|even so)\b", re.I)
 # "Instead, changes go into a separate WAL file.": said in place of, or alike to, what the sentence before says
@@ -1057,7 +1059,8 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if (short and not listed) or label or sentence.rstrip().endswith("?") or (subject, sentence) in seen:
                 continue
             seen.add((subject, sentence))
-            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or CONTINUES.match(sentence) or _ENDS_ON_IT.search(sentence)
+            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or SUMS_UP.match(sentence) or CONTINUES.match(sentence)
+                          or _ENDS_ON_IT.search(sentence)
                           or refers_back(sentence, sentences[i - 1])) \
                     and not sentences[i - 1].rstrip().endswith("?") \
                     and len(sentences[i - 1].split()) < 40 and sentences[i - 1] not in heads \
@@ -1065,7 +1068,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 before = sentences[i - 1]
                 # a consequence may rest on the two sentences before it ("... makes the column invisible. Subsequent inserts
                 # store a null. Thus, dropping a column is quick ..."); so does one after an aside ("(Actually ...)")
-                if (before.startswith("(") or CONSEQUENCE.match(sentence)) and i > 1 and sentences[i - 2] not in heads \
+                if (before.startswith("(") or CONSEQUENCE.match(sentence) or SUMS_UP.match(sentence)) and i > 1 and sentences[i - 2] not in heads \
                         and len(sentences[i - 2].split()) + len(before.split()) < 60:
                     before = f"{sentences[i - 2]} {before}"
                 sentence = f"{before} {sentence}"

@@ -1415,3 +1415,13 @@ def test_a_plain_word_of_the_question_does_not_name_a_dotted_code_name():
     q = "Which parameter of the @dataclass decorator makes every field keyword-only?"
     assert not has_type("@dataclasses.dataclass: If a field is marked as keyword-only, it must be passed by keyword.", "term", q)
     assert has_type("@dataclasses.dataclass: If kw_only is true, all fields are marked as keyword-only.", "term", q)
+
+
+def test_a_sentence_summing_up_brings_the_sentences_it_sums_up():
+    """"In short, catastrophic data loss." says nothing alone: it is quoted with what it sums up."""
+    text = ("Old transactions then appear to be in the future. Their output becomes invisible. "
+            "In short, catastrophic data loss.")
+    chunk = chunk_blocks([Block("Vacuuming", "heading", 1), Block("Wraparound", "heading", 2), Block(text)], "v.html", title="Vacuuming")[0]
+    p = Passage(id=chunk.id, text=chunk.text, source="v.html", heading=chunk.heading, headings=chunk.headings)
+    quoted = [sentence for sentence, *_ in candidate_sentences([p])]
+    assert text in quoted and not any(s.startswith("In short") for s in quoted), quoted
