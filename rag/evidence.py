@@ -35,6 +35,7 @@ DEFAULT_SCORING = ScoringSettings()
 
 # "Thus, dropping a column is quick ...": the reason is in the sentence before
 CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|for this reason|that is why|this is why|because of this"
+                         r"|(?:that|this) means"
                          r"|to (?:avoid|prevent) (?:this|that))\b", re.I)
 # "In short, catastrophic data loss.": a sentence summing up the ones before it says nothing without them
 SUMS_UP = re.compile(r"^\W*(?:in short|in other words|in sum|in summary|to sum up|to summari[sz]e|put simply|simply put|in a nutshell)\b", re.I)

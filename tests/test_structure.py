@@ -1425,3 +1425,14 @@ def test_a_sentence_summing_up_brings_the_sentences_it_sums_up():
     p = Passage(id=chunk.id, text=chunk.text, source="v.html", heading=chunk.heading, headings=chunk.headings)
     quoted = [sentence for sentence, *_ in candidate_sentences([p])]
     assert text in quoted and not any(s.startswith("In short") for s in quoted), quoted
+
+
+def test_a_sentence_saying_what_that_means_brings_the_sentence_it_follows_from():
+    """"That means that small rowids take up less space." follows from the sentence before (the varint encoding),
+    which is the reason a why question asks for: they are quoted together."""
+    text = ("The rowid is stored as a variable-length integer. "
+            "That means that small non-negative rowid values take up less disk space than large or negative ones.")
+    chunk = chunk_blocks([Block("Rowids", "heading", 1), Block("Storage", "heading", 2), Block(text)], "r.html", title="Rowids")[0]
+    p = Passage(id=chunk.id, text=chunk.text, source="r.html", heading=chunk.heading, headings=chunk.headings)
+    quoted = [sentence for sentence, *_ in candidate_sentences([p])]
+    assert text in quoted and not any(s.startswith("That means") for s in quoted), quoted
