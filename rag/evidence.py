@@ -39,6 +39,9 @@ CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|
                          r"|to (?:avoid|prevent) (?:this|that))\b", re.I)
 # "In short, catastrophic data loss.": a sentence summing up the ones before it says nothing without them
 SUMS_UP = re.compile(r"^\W*(?:in short|in other words|in sum|in summary|to sum up|to summari[sz]e|put simply|simply put|in a nutshell)\b", re.I)
+# "In that case, ...", "The latter ...": what the sentence is about is said in the one before
+POINTS_BACK = re.compile(r"^\W*(?:in (?:this|that|such an?|either|both) (?:case|event|situation|mode)s?|if so|if not|the (?:former|latter)"
+                         r"|accordingly|as such)\b", re.I)
 # "However, the default in PostgreSQL is ...": the sentence before is qualified, corrected or contradicted
 CONTRAST = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|in practice|in fact|actually|that said|even so)\b", re.I)
 # "Instead, changes go into a separate WAL file.": said in place of, or alike to, what the sentence before says
@@ -1061,6 +1064,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 continue
             seen.add((subject, sentence))
             if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or SUMS_UP.match(sentence) or CONTINUES.match(sentence)
+                          or POINTS_BACK.match(sentence)
                           or _ENDS_ON_IT.search(sentence)
                           or refers_back(sentence, sentences[i - 1])) \
                     and not sentences[i - 1].rstrip().endswith("?") \

@@ -1436,3 +1436,13 @@ def test_a_sentence_saying_what_that_means_brings_the_sentence_it_follows_from()
     p = Passage(id=chunk.id, text=chunk.text, source="r.html", heading=chunk.heading, headings=chunk.headings)
     quoted = [sentence for sentence, *_ in candidate_sentences([p])]
     assert text in quoted and not any(s.startswith("That means") for s in quoted), quoted
+
+
+@pytest.mark.parametrize("opening", ["In that case, the method is dispatched to the default.", "The latter raises an error."])
+def test_a_sentence_about_the_case_the_one_before_names_brings_it(opening):
+    """"In that case, ..." and "The latter ..." are about what the sentence before says: quoted with it."""
+    text = f"If no class of the object has a method, NextMethod() looks further. {opening}"
+    chunk = chunk_blocks([Block("Dispatch", "heading", 1), Block("Methods", "heading", 2), Block(text)], "d.html", title="Dispatch")[0]
+    p = Passage(id=chunk.id, text=chunk.text, source="d.html", heading=chunk.heading, headings=chunk.headings)
+    quoted = [sentence for sentence, *_ in candidate_sentences([p])]
+    assert text in quoted and opening not in quoted, quoted
