@@ -1321,6 +1321,22 @@ def answer_content(question: str) -> str:
     return " ".join(_ANSWER_FORM.sub(lambda m: m.group(1) or " ", question).split())
 
 
+_COMPOUND = re.compile(r"(?<![\w-])[a-z][a-z0-9_]*(?:-[a-z][a-z0-9_]*)+(?![\w-])")  # lower-case: "Kellogg-Lukashenka" is two names
+
+
+def inside_other_compounds(subject: str, text: str, asked_text: str, index: LexicalIndex) -> set[str]:
+    """Words a sentence says only inside the hyphenated name of its subject, when the question does not write that name:
+    "post-update: This hook ..." says "update", but a question about the "update hook" is not about it (nor is one about
+    "commit-msg" about "prepare-commit-msg"). ``asked_text``: the question in lower-case words, single-spaced."""
+    out: set[str] = set()
+    for compound in _COMPOUND.findall(subject):
+        parts = compound.lower().split("-")
+        if f" {' '.join(parts)} " not in f" {asked_text} ":
+            for part in parts:
+                out.update(query_terms(part, index))
+    return out - set(query_terms(_COMPOUND.sub(" ", text), index)) if out else out
+
+
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
                   embedder, focus: str = "", scoring: ScoringSettings = DEFAULT_SCORING, words=None) -> list[Evidence]:
     """Rank candidate sentences. ``focus`` is the latest user turn of a follow-up: its terms weigh
@@ -1334,6 +1350,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         return []
     focus_terms = query_terms(answer_content(focus), index) if focus and focus != question else []
     term_sets = [sentence_terms(c[0], index) for c in candidates]
+    asked_text = " ".join(re.findall(r"[a-z0-9]+", f"{question} {focus}".lower()))
+    term_sets = [t - inside_other_compounds(c[4], c[0], asked_text, index) if c[4] else t for t, c in zip(term_sets, candidates)]
     places = [q for q in dict.fromkeys(qterms + focus_terms) if q.startswith("~")]
     if places:  # "... citizens of Poland?": "Three Polish citizens ..." names the place by its adjective
         term_sets = [t | {q for q in places if q not in t and any(demonym_of(q, w) for w in t if w.startswith("~"))} for t in term_sets]

@@ -1079,3 +1079,24 @@ def test_a_list_question_is_led_by_the_sentence_listing_the_asked_kind(settings,
         index = engine._index()[1]
         kind = listed_kind("What output formats can pg_dump produce?", index)
         assert not lists_items_of("It writes plain, custom and tar archives.", set(), "pg_dump", kind, index)  # no format named
+
+
+_HOOKS = {"hooks.md": "# Hooks\n\n## post-update\n\nThis hook is invoked by receive-pack when it reacts to a push and "
+                      "writes refs in its repository. It is a poor place to send e-mails.\n\n## update\n\nThis hook "
+                      "is invoked once for each ref being pushed, before the ref is updated.\n"}
+
+
+def test_a_hyphenated_name_is_not_the_shorter_name_inside_it(settings, tmp_path):
+    """"the update hook" is not "post-update" (nor "commit-msg" "prepare-commit-msg"): a sentence whose subject is the
+    longer name does not match the shorter one's words, unless it says them outside that name."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", _HOOKS)
+    answer = Engine(settings).ask("When is the update hook invoked during a push?")
+    assert answer.answered and answer.text.startswith("This hook is invoked once for each ref"), answer.text
+    from rag.evidence import inside_other_compounds
+
+    with Engine(settings) as engine:
+        index = engine._index()[1]
+        assert "updat" in inside_other_compounds("post-update", "post-update: It is run after the push.", "the update hook", index)
+        assert not inside_other_compounds("post-update", "post-update: It is run after the push.", "the post update hook", index)
