@@ -1417,32 +1417,20 @@ def test_a_plain_word_of_the_question_does_not_name_a_dotted_code_name():
     assert has_type("@dataclasses.dataclass: If kw_only is true, all fields are marked as keyword-only.", "term", q)
 
 
-def test_a_sentence_summing_up_brings_the_sentences_it_sums_up():
-    """"In short, catastrophic data loss." says nothing alone: it is quoted with what it sums up."""
-    text = ("Old transactions then appear to be in the future. Their output becomes invisible. "
-            "In short, catastrophic data loss.")
-    chunk = chunk_blocks([Block("Vacuuming", "heading", 1), Block("Wraparound", "heading", 2), Block(text)], "v.html", title="Vacuuming")[0]
-    p = Passage(id=chunk.id, text=chunk.text, source="v.html", heading=chunk.heading, headings=chunk.headings)
-    quoted = [sentence for sentence, *_ in candidate_sentences([p])]
-    assert text in quoted and not any(s.startswith("In short") for s in quoted), quoted
-
-
-def test_a_sentence_saying_what_that_means_brings_the_sentence_it_follows_from():
-    """"That means that small rowids take up less space." follows from the sentence before (the varint encoding),
-    which is the reason a why question asks for: they are quoted together."""
-    text = ("The rowid is stored as a variable-length integer. "
-            "That means that small non-negative rowid values take up less disk space than large or negative ones.")
-    chunk = chunk_blocks([Block("Rowids", "heading", 1), Block("Storage", "heading", 2), Block(text)], "r.html", title="Rowids")[0]
-    p = Passage(id=chunk.id, text=chunk.text, source="r.html", heading=chunk.heading, headings=chunk.headings)
-    quoted = [sentence for sentence, *_ in candidate_sentences([p])]
-    assert text in quoted and not any(s.startswith("That means") for s in quoted), quoted
-
-
-@pytest.mark.parametrize("opening", ["In that case, the method is dispatched to the default.", "The latter raises an error."])
-def test_a_sentence_about_the_case_the_one_before_names_brings_it(opening):
-    """"In that case, ..." and "The latter ..." are about what the sentence before says: quoted with it."""
-    text = f"If no class of the object has a method, NextMethod() looks further. {opening}"
-    chunk = chunk_blocks([Block("Dispatch", "heading", 1), Block("Methods", "heading", 2), Block(text)], "d.html", title="Dispatch")[0]
-    p = Passage(id=chunk.id, text=chunk.text, source="d.html", heading=chunk.heading, headings=chunk.headings)
+@pytest.mark.parametrize("before, opening", [
+    # a summing-up says nothing alone
+    ("Old transactions then appear to be in the future. Their output becomes invisible.", "In short, catastrophic data loss."),
+    # "That means that ..." follows from the sentence before (the varint encoding: the reason a why question asks for)
+    ("The rowid is stored as a variable-length integer.",
+     "That means that small non-negative rowid values take up less disk space than large or negative ones."),
+    # "In that case, ..." and "The latter ..." are about what the sentence before says
+    ("If no class of the object has a method, NextMethod() looks further.", "In that case, the method is dispatched to the default."),
+    ("If no class of the object has a method, NextMethod() looks further.", "The latter raises an error."),
+])
+def test_a_sentence_resting_on_the_ones_before_is_quoted_with_them(before, opening):
+    """A summing-up, a "that means" and a sentence about the case the one before names are quoted with it."""
+    text = f"{before} {opening}"
+    chunk = chunk_blocks([Block("Guide", "heading", 1), Block("Details", "heading", 2), Block(text)], "g.html", title="Guide")[0]
+    p = Passage(id=chunk.id, text=chunk.text, source="g.html", heading=chunk.heading, headings=chunk.headings)
     quoted = [sentence for sentence, *_ in candidate_sentences([p])]
     assert text in quoted and opening not in quoted, quoted

@@ -31,7 +31,7 @@ from .base import AnswerContext, refusal, to_citation
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 # "that helper", "this option": a thing named before, by an answer; not "that the ..." (a clause) nor a name
-_POINTS_BACK = re.compile(r"\b(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|it|its|they|he|she|you|i|we|there|can|could|will|would|should"
+_THAT_THING = re.compile(r"\b(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|it|its|they|he|she|you|i|we|there|can|could|will|would|should"
                           r"|may|might|must|does|do|did|has|have|had|means?|way)\b)[a-z][\w-]*")
 
 
@@ -169,11 +169,13 @@ class ExtractiveAnswerer:
             return self._compose(ctx, [best, other], conflict=True)
         if wants_composed_answer(ctx.original_question or ctx.question):
             kind = listed_kind(question, ctx.index) if asks_for_items(question) else set()
-            if kind and not lists_items_of(best.quote or best.sentence, best.covered, best.passage.heading, kind, ctx.index):
+
+            def lists_kind(e: Evidence) -> bool:
+                return lists_items_of(e.quote or e.sentence, sentence_terms(e.sentence, ctx.index), e.passage.heading, kind, ctx.index)
+            if kind and not lists_kind(best):
                 # "Which phenomena does the standard use ...?": the sentence listing them leads, if close enough in score
                 floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-                listing = next((e for e in ranked if e.score >= floor and lists_items_of(
-                    e.quote or e.sentence, sentence_terms(e.sentence, ctx.index), e.passage.heading, kind, ctx.index)), None)
+                listing = next((e for e in ranked if e.score >= floor and lists_kind(e)), None)
                 if listing is not None:
                     ranked = [listing] + [e for e in ranked if e is not listing]
             return self._compose(ctx, compose(ranked, self.settings.scoring), conflict=False)
@@ -194,18 +196,18 @@ class ExtractiveAnswerer:
         chosen: list[Evidence] = []
         for part in parts:
             focus, passages, question, vector = part, ctx.passages, ctx.question, ctx.query_vector
-            if chosen and _POINTS_BACK.search(part):
+            if chosen and _THAT_THING.search(part):
                 # "... subclass of which exception, and when is *that exception* raised?": the parts before, with the
                 # sentences that answered them, are the conversation this part leans on, as a follow-up's turns are
                 # ("those freed in December" is a group the question itself names: left as it is)
                 turns = [{"role": role, "content": text} for asked, e in zip(parts, chosen)
                          for role, text in (("user", asked), ("assistant", e.sentence))]
-                focus = resolve_references(part, turns)
-                if focus != part and ctx.search is not None:  # ... and what it names may be in passages not yet retrieved
-                    seen = {p.id for p in passages}
-                    passages = passages + [p for p in ctx.search(focus) if p.id not in seen]
-                if focus != part:  # the part, made whole, is the question its sentence answers
-                    question, vector = focus, ctx.embedder.encode_cached([focus])[0]
+                resolved = resolve_references(part, turns)
+                if resolved != part:  # the part, made whole, is the question its sentence answers ...
+                    focus, question, vector = resolved, resolved, ctx.embedder.encode_cached([resolved])[0]
+                    if ctx.search is not None:  # ... and what it names may be in passages not yet retrieved
+                        seen = {p.id for p in passages}
+                        passages = passages + [p for p in ctx.search(resolved) if p.id not in seen]
             ranked = rank_evidence(question, passages, vector, ctx.index, ctx.embedder, focus=focus, scoring=self.settings.scoring,
                                    words=ctx.words)
             # a part asking a kind of value ("..., and by what factor?") is answered by a sentence holding one
