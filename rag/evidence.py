@@ -345,6 +345,8 @@ _TERM_KINDS = (
     (re.compile(r"\b(?:files?|director(?:y|ies)|paths?)\b"), re.compile(r"\w\.[a-z]\w*$|/")),
     (re.compile(r"\b(?:functions?|methods?)\b"), re.compile(r"[A-Za-z_]\(|[A-Za-z_]\.[A-Za-z_]|[A-Za-z]_[A-Za-z]|^__\w+__$")),
     (re.compile(r"\b(?:exceptions?|class(?:es)?)\b"), re.compile(r"[a-z][A-Z]|[A-Za-z_]\.[A-Za-z_]")),
+    # a warning or an error is named like its class: "MaxListenersExceededWarning", "ERR_INVALID_ARG_TYPE"
+    (re.compile(r"\b(?:warnings?|errors?)\b"), re.compile(r"[a-z](?:Warning|Error|Exception)\W*$|^\W*[A-Z][A-Z0-9]*_[A-Z0-9_]+\W*$")),
 )
 _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?)\b")
 

@@ -29,7 +29,8 @@ QUESTION_TYPES = ("number", "version", "kind", "term", "date", "frequency", "def
 
 #: Nouns for a named thing of software: "which function ...?" asks for a code name; "that function" is one.
 THING_NOUNS = frozenset("function method class module parameter argument option setting command exception keyword attribute "
-                        "variable switch flag file operator statement clause view directory pragma".split())
+                        "variable switch flag file operator statement clause view directory pragma "
+                        "warning error event signal hook property field constant macro".split())
 #: Nouns for a person by what they do: "which official ...?" asks for a person.
 PERSON_NOUNS = frozenset(
     "person people official envoy journalist leader minister president author writer activist developer programmer engineer "

@@ -1100,3 +1100,16 @@ def test_a_hyphenated_name_is_not_the_shorter_name_inside_it(settings, tmp_path)
         index = engine._index()[1]
         assert "updat" in inside_other_compounds("post-update", "post-update: It is run after the push.", "the update hook", index)
         assert not inside_other_compounds("post-update", "post-update: It is run after the push.", "the post update hook", index)
+
+
+def test_the_name_of_a_warning_is_written_like_its_class():
+    """"What is the name of the warning Node.js emits when ...?" asks for a name (a term); a warning or an error is
+    named like its class ("MaxListenersExceededWarning", "ERR_INVALID_ARG_TYPE"), not by any code the sentence shows."""
+    from rag.evidence import has_type
+    from rag.facts import question_type
+
+    q = "What is the name of the warning Node.js emits when an EventEmitter gets too many listeners?"
+    assert question_type(q) == "term"
+    assert has_type("Its `name` property is set to `'MaxListenersExceededWarning'`.", "term", q)
+    assert not has_type("events.defaultMaxListeners: the emitter.setMaxListeners() method can be used to avoid this warning.", "term", q)
+    assert has_type("A TypeError with code ERR_INVALID_ARG_TYPE is thrown.", "term", "Which error does it throw for a bad argument?")
