@@ -124,6 +124,9 @@ ASKS_ABOUT_THING = re.compile(r"\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:an?\s+
                               r"(?:\s+(?:in|of|for)\s+\w+)?(?:\s+(?:do|work|mean|used for))?\s*\?\s*$", re.I)
 THIS_THING = re.compile(r"\b(?:that|this)\s+(?:" + "|".join(sorted(THING_NOUNS)) + r")\b(?!\s+(?:of|in|for|from|to|on)\b)", re.I)
 DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those|the same)\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.I)
+# ... one thing, named before: "that helper", "this option"; not "that the ..." (a clause) nor "those freed" (a group)
+THAT_THING = re.compile(r"\b(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|it|its|they|he|she|you|i|we|there|can|could|will|would|should"
+                        r"|may|might|must|does|do|did|has|have|had|means?|way)\b)[a-z][\w-]*")
 
 
 ORDINAL = re.compile(r"\bthe (first|second|third|last|final)(?: one| option| kind| item)?\b(?! (?:time|step|row|line|page|statement|argument|parameter)s?\b)", re.I)

@@ -1336,7 +1336,9 @@ def inside_other_compounds(subject: str, text: str, asked_text: str, index: Lexi
         if f" {' '.join(parts)} " not in f" {asked_text} ":
             for part in parts:
                 out.update(query_terms(part, index))
-    return out - set(query_terms(_COMPOUND.sub(" ", text), index)) if out else out
+    if not out:
+        return out
+    return out - set(query_terms(_COMPOUND.sub(" ", text), index))  # ... unless it says them outside that name too
 
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,

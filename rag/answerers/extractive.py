@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
-from ..conversation import resolve_references, standalone_question
+from ..conversation import THAT_THING, resolve_references, standalone_question
 from ..evidence import (Evidence, asks_definition, asks_overview, asks_why, code_names, coverage, has_type, listed_kind, lists_items_of, named_values,
                         paragraphs, query_terms, rank_evidence, sentence_terms)
 from ..text import split_sentences
@@ -30,9 +30,6 @@ from .base import AnswerContext, refusal, to_citation
 
 
 _MARKER = re.compile(r"\s*\[\d+\]")
-# "that helper", "this option": a thing named before, by an answer; not "that the ..." (a clause) nor a name
-_THAT_THING = re.compile(r"\b(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|it|its|they|he|she|you|i|we|there|can|could|will|would|should"
-                          r"|may|might|must|does|do|did|has|have|had|means?|way)\b)[a-z][\w-]*")
 
 
 def demote_repeats(ranked: list[Evidence], history: list[dict[str, str]], index, scoring: ScoringSettings) -> list[Evidence]:
@@ -196,7 +193,7 @@ class ExtractiveAnswerer:
         chosen: list[Evidence] = []
         for part in parts:
             focus, passages, question, vector = part, ctx.passages, ctx.question, ctx.query_vector
-            if chosen and _THAT_THING.search(part):
+            if chosen and THAT_THING.search(part):
                 # "... subclass of which exception, and when is *that exception* raised?": the parts before, with the
                 # sentences that answered them, are the conversation this part leans on, as a follow-up's turns are
                 # ("those freed in December" is a group the question itself names: left as it is)
