@@ -122,7 +122,9 @@ IT = re.compile(r"\b(?:it|its)\b(?!\s+(?:(?:is|was)\s+)?(?:true|possible|necessa
 # "What is WAL mode in SQLite?", "What does json.dumps do?", "What are generated columns?": the thing asked about
 ASKS_ABOUT_THING = re.compile(r"\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?([\w.()'-]+(?:\s+[\w.()'-]+){0,3}?)"
                               r"(?:\s+(?:in|of|for)\s+\w+)?(?:\s+(?:do|work|mean|used for))?\s*\?\s*$", re.I)
-THIS_THING = re.compile(r"\b(?:that|this)\s+(?:" + "|".join(sorted(THING_NOUNS)) + r")\b(?!\s+(?:of|in|for|from|to|on)\b)", re.I)
+# "that function", "that built-in exception" (a modifier or two before the noun, not an article)
+THIS_THING = re.compile(r"\b(?:that|this)\s+(?:(?!(?:the|a|an)\b)[\w-]+\s+){0,2}?(?:" + "|".join(sorted(THING_NOUNS)) + r")\b"
+                        r"(?!\s+(?:of|in|for|from|to|on)\b)", re.I)
 DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those|the same)\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.I)
 # ... one thing, named before: "that helper", "this option"; not "that the ..." (a clause) nor "those freed" (a group)
 THAT_THING = re.compile(r"\b(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|it|its|they|he|she|you|i|we|there|can|could|will|would|should"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
+from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -1119,6 +1119,7 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|obstacles?|stems? from|results? from|thanks to"
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be|lose|fail|break|corrupt|cause|result))\b", re.I)
+_CONDITION = re.compile(r"\b(?:when|whenever|if|unless|once|until|as soon as|each time|every time|in case|provided that|only after)\b", re.I)
 _IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the default\b", re.I)
 _KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)
 _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics overview introduction example examples usage "
@@ -1447,6 +1448,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "other" and scoring.cause_type and asks_why(focus or question):
         # "Why is the name deleted ...?": a sentence giving a cause or a purpose ("... are cleared because ..."); preferred, not required
         typed = [t or bool(_CAUSE.search(c[0])) for t, c in zip(typed, candidates)]
+    if qtype == "other" and scoring.cause_type and ASKS_CONDITION.search(core_question(focus or question)):
+        # "When is ValueError raised?": a sentence stating a condition ("Raised when ...", "If ..."); preferred, not required
+        typed = [t or bool(_CONDITION.search(c[0])) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
     kind = asked_kind(focus or question) if qtype == "other" and scoring.kind_required else ""

@@ -62,6 +62,12 @@ ASKS_RATIO = re.compile(r"\bby (?:what|which|how large an?|how big an?) (?:facto
                         r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ )?(?:factor|ratio)\b", re.I)
 
 
+# "When is ValueError raised?", "When does the else clause run?", "Under what conditions ...?": asks for a condition
+ASKS_CONDITION = re.compile(r"^\s*when\b.*\b(?:raised|called|used|returned|triggered|emitted|thrown|invoked|fired|executed|needed|required)\b"
+                            r"|^\s*when (?:does|do|should|can|must|will|would|might)\b"
+                            r"|^\s*(?:under|in) what (?:conditions?|circumstances?|cases?|situations?)\b", re.I)
+
+
 def question_type(question: str) -> str:
     question = core_question(question)
     # "When a mapping lacks the key, which exception is raised?", "On Windows, which variable ...?": the leading clause
@@ -96,8 +102,7 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} "
                  + term_nouns + r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}" + term_nouns, q):
         return "term"
-    if re.search(r"^\s*when\b.*\b(?:raised|called|used|returned|triggered|emitted|thrown|invoked|fired|executed|needed|required)\b", q) \
-            or re.search(r"^\s*when (?:does|do|should|can|must|will|would|might)\b", q):
+    if ASKS_CONDITION.search(q):
         return "other"  # "When is ValueError raised?", "When does the else clause run?": a condition, not a date
     # "Which date formats ...?" asks for formats: the word after "date" is a noun, not a verb or a preposition
     if re.search(r"^\s*when\b|\b(?:what|which) (date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"

@@ -229,6 +229,9 @@ def test_that_function_is_the_one_the_previous_answer_named():
                {"role": "assistant", "content": "The documentation recommends subprocess.run() for every case it handles [1]."}]
     rewritten = standalone_question("What does that function return?", history)
     assert rewritten.endswith("What does subprocess.run() return?")  # the noun stood for the function: it is replaced
+    # a modifier or two may stand between "that" and the noun; an article may not ("that the function" is a clause)
+    assert standalone_question("When is that built-in function normally used?", history).endswith("When is subprocess.run() normally used?")
+    assert "that the function returns" in standalone_question("Does it say that the function returns?", history)
     two = [history[0], {"role": "assistant", "content": "Use subprocess.run(), or subprocess.Popen() for more control [1]."}]
     assert standalone_question("What does that function return?", two).endswith(
         "What does that function return? subprocess.run() subprocess.Popen()")  # which one is meant is left to retrieval
@@ -777,6 +780,18 @@ def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
     _refused_only_by(settings, "cause_required", "Why is the default value of max_locks_per_page set to 2?")
     answer = Engine(settings).ask("Why is the default lock timeout 10 seconds?")
     assert answer.answered and "because shorter waits" in answer.text
+
+
+def test_when_is_it_raised_is_answered_by_the_sentence_stating_a_condition(settings, tmp_path):
+    """"When is ValueError raised?" asks for a condition: "Raised when an operation receives ..." answers it, not a
+    code line that raises ValueError and shares as many of the question's words."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"errors.md": (
+        "# Raising errors\n\nThe raise statement forces an error to occur.\n\n    raise ValueError  # shorthand for 'raise ValueError()'\n\n"
+        "# Concrete errors\n\n## ValueError\n\nRaised when an operation receives an argument that has the right type but an inappropriate value.\n")})
+    answer = Engine(settings).ask("When is ValueError normally raised?")
+    assert answer.answered and answer.text.lstrip().startswith(("ValueError: Raised when", "Raised when")), answer.text
 
 
 def test_a_reason_may_be_named_as_an_obstacle():
