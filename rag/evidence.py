@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, numbers, question_type
+from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, main_clause, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -348,7 +348,7 @@ _TERM_KINDS = (
     # a warning or an error is named like its class: "MaxListenersExceededWarning", "ERR_INVALID_ARG_TYPE"
     (re.compile(r"\b(?:warnings?|errors?)\b"), re.compile(r"[a-z](?:Warning|Error|Exception)\W*$|^\W*[A-Z][A-Z0-9]*_[A-Z0-9_]+\W*$")),
 )
-_KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?)\b")
+_KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?|variables?)\b")
 
 
 _COMPARISON = r"(?:faster|slower|quicker|longer|shorter|larger|bigger|smaller|more|less|fewer|higher|lower|better|worse|cheaper)"
@@ -431,7 +431,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
                 return True
         return False
     if qtype == "term":
-        q = fold(question)
+        q = main_clause(question)  # "On Windows, which environment variable ...?" asks for a variable, not a directory
         terms = _terms(sentence, question, keywords=bool(_KEYWORD_NOUN.search(q)))
         asked_noun = asked_thing(q)  # "Which attribute replaces $Id$ when files are checked out?" asks for an attribute
         for noun, shape in _TERM_KINDS:

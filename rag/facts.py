@@ -68,13 +68,16 @@ ASKS_CONDITION = re.compile(r"^\s*when\b.*\b(?:raised|called|used|returned|trigg
                             r"|^\s*(?:under|in) what (?:conditions?|circumstances?|cases?|situations?)\b", re.I)
 
 
-def question_type(question: str) -> str:
-    question = core_question(question)
-    # "When a mapping lacks the key, which exception is raised?", "On Windows, which variable ...?": the leading clause
-    # is a condition, not the question
+def main_clause(question: str) -> str:
+    """The question folded, without a leading condition: "When a mapping lacks the key, which exception is raised?",
+    "On Windows, which variable ...?" ask "which exception", "which variable"; "If so, and which ...?" asks "which"."""
     q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
-               fold(question))
-    q = _LEADING_CONJUNCTION.sub("", q)  # "If so, and which ...": after the condition
+               fold(core_question(question)))
+    return _LEADING_CONJUNCTION.sub("", q)
+
+
+def question_type(question: str) -> str:
+    q = main_clause(question)
     if re.match(r"\s*why\b", q):
         return "other"
     if re.search(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):

@@ -157,6 +157,9 @@ def test_a_subcommand_heading_names_its_description_by_the_subcommand():
     ("Which port number should a client use?", "number", "The server listens on port 5432.", "Clients need the port number."),
     ("Which file tells the server to start in archive recovery?", "term", "Create a file recovery.signal in the data directory.",
      "The server will go into recovery mode and read the archived WAL files."),
+    # the leading condition is not what is asked: a variable (written in capitals), not a directory
+    ("On Windows, which environment variable replaces ~ with the home directory?", "term",
+     "On Windows, USERPROFILE will be used if set.", "An initial ~ is replaced by the user's home directory /home/user."),
     ("Which built-in function generates a random UUID?", "term", "gen_random_uuid() returns a version 4 UUID.",
      "See Section 9.14 for how to generate a UUID."),
     ("Which command returns the space to the operating system?", "term", "VACUUM FULL rewrites the table.",
