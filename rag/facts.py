@@ -49,7 +49,8 @@ def core_question(question: str) -> str:
     """The words that ask: contractions written out ("What's" -> "What is"), the asking sentence of several
     ("PRAGMA table_info doesn't list them. Which pragma does?"), a follow-up's leading "And" left off."""
     question = expand_contractions(question.strip())
-    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question) if p]
+    # a statement before a semicolon or colon is context too: "PEP 324 proposed the module; who is its author?"
+    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])|(?<=[;:])\s+(?=(?i:who|whom|whose|what|which|where|when|why|how)\b)", question) if p]
     asking = [p for p in parts if p.endswith("?")]
     if len(parts) > 1 and len(asking) == 1:
         question = asking[0]
@@ -119,7 +120,7 @@ def question_type(question: str) -> str:
         # (the condition counts here: "If I leave out the mode, which one applies?")
         return "default"
     people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"
-    if re.search(r"^\s*(who|whom|whose)\b|\b(?:which|what) " + people
+    if re.search(r"^\s*(who|whom|whose)\b|\b(?:by|to|from|with|for) whom\s*\??\s*$|\b(?:which|what) " + people
                  + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + people, q):
         return "person"
     if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):

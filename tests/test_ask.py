@@ -562,6 +562,16 @@ def test_the_last_one_is_the_last_item_the_conversation_listed():
     assert not wants_composed_answer("And how many are there?")
 
 
+def test_the_clause_after_a_semicolon_is_what_is_asked():
+    """"PEP 324 proposed the subprocess module; who is its author?" asks for a person, like "... designed by whom?"."""
+    from rag.facts import question_type
+
+    assert question_type("PEP 324 proposed the subprocess module; who is its author?") == "person"
+    assert question_type("Timsort, used by Python's sort, was designed by whom?") == "person"
+    assert question_type("Deadlock detection waits for a timeout: what is it called?") == "kind"
+    assert question_type("What does 'vs. match()' mean here?") == "other"  # no split inside a sentence
+
+
 def test_which_one_if_i_dont_give_one_is_a_follow_up_asking_for_a_default():
     """After "What does git reset --soft do?": "Which mode do I get if I don't give one at all?" leans on the earlier
     turn (its *one* is a mode of that command) and asks for the default."""
