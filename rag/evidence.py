@@ -548,7 +548,10 @@ def counted_nouns(question: str) -> list[str]:
         return []
     phrase = next(g for g in m.groups() if g)
     # "how many bytes long is the header": bytes are counted; "long" says which measure, as wide or deep would
-    return [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS and fold(w) not in _MEASURE_WORDS]
+    counted = [stem(fold(w)) for w in phrase.split() if fold(w) not in STOPWORDS and fold(w) not in _MEASURE_WORDS]
+    if counted[:1] == ["time"]:  # "how many times does it scan the table?": "two scans" counts them as well as "twice"
+        counted += [stem(w) for w in content_words(question[m.end():]) if w not in QUESTION_WORDS]
+    return counted
 
 
 _TIMES = re.compile(r"\b(?:once|twice|thrice)\b", re.I)

@@ -157,6 +157,9 @@ def test_a_subcommand_heading_names_its_description_by_the_subcommand():
     ("Which port number should a client use?", "number", "The server listens on port 5432.", "Clients need the port number."),
     ("Which file tells the server to start in archive recovery?", "term", "Create a file recovery.signal in the data directory.",
      "The server will go into recovery mode and read the archived WAL files."),
+    # "how many times does it scan ...?" counts scans: "two scans" answers as "twice" would
+    ("With that option, how many times does the server have to scan the table?", "number",
+     "When this option is used, the server must perform two scans of the table.", "The table is scanned without a lock."),
     # the leading condition is not what is asked: a variable (written in capitals), not a directory
     ("On Windows, which environment variable replaces ~ with the home directory?", "term",
      "On Windows, USERPROFILE will be used if set.", "An initial ~ is replaced by the user's home directory /home/user."),
