@@ -333,6 +333,9 @@ _FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly
                         r"|(?:only|just|at most|exactly) once|once (?:for|per)|the first time|every time)\b", re.I)
 _BYTES_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b|\b(?:file|database|disk) sizes?\b", re.I)
 _BYTES = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|octets?|bits?|[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?)\b", re.I)
+# "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
+_SHARE_ASKED = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow many percent\b", re.I)
+_SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|quarter|third|thirds|majority|minority)\b(?!-)|\bone in \w+\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
@@ -393,6 +396,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             if _LENGTH_ASKED.search(question) and _LENGTH.search(prose):
                 return True
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
+        if _SHARE_ASKED.search(question):
+            return bool(_SHARE.search(prose) or _RATIO.search(prose))
         if _COMPARATIVE_AMOUNT.search(question) or ASKS_RATIO.search(question):  # "how much faster / by what factor ...?": a ratio
             return bool(_RATIO.search(prose))
         # "how many bytes ...": a number counting bytes ("how many recent calls": recent or calls, a few words after it)

@@ -157,6 +157,10 @@ def test_a_subcommand_heading_names_its_description_by_the_subcommand():
     ("Which port number should a client use?", "number", "The server listens on port 5432.", "Clients need the port number."),
     ("Which file tells the server to start in archive recovery?", "term", "Create a file recovery.signal in the data directory.",
      "The server will go into recovery mode and read the archived WAL files."),
+    # a share is asked: a percentage or a fraction, not any number (nor the "third" of "third-party")
+    ("By roughly what percentage is the path index smaller than the ops index?", "number",
+     "The path index is usually about 30% smaller than the ops index.",
+     "The ops index creates three index items for each key, as a third-party schema needs."),
     # "how many times does it scan ...?" counts scans: "two scans" answers as "twice" would
     ("With that option, how many times does the server have to scan the table?", "number",
      "When this option is used, the server must perform two scans of the table.", "The table is scanned without a lock."),
