@@ -105,7 +105,9 @@ def test_reference_pages_keep_their_structure_and_a_keyerror_question_names_its_
     ("26.3.1. Setting Up WAL Archiving", False), ("Setting Up WAL Archiving", False), ("Chapter 26. Backup", False),
     ("Concrete exceptions", False),
     # a subcommand's synopsis names the subcommand; a title with a bracketed aside does not
-    ("pop [--index] [-q|--quiet] [<stash>]", True), ("branch <branchname> [<stash>]", True), ("Setting Up [optional]", False)])
+    ("pop [--index] [-q|--quiet] [<stash>]", True), ("branch <branchname> [<stash>]", True), ("Setting Up [optional]", False),
+    # a flag in either case ("-C[<num>]" of git blame, beside "-M[<num>]"): its description is about that flag
+    ("-C[<num>]", True), ("-c <name>=<value>", True), ("--score-debug", True)])
 def test_numbered_and_title_headings_are_not_subjects(heading, term):
     from rag.evidence import looks_like_term
 
