@@ -40,8 +40,10 @@ CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|hence|consequently|as a result|
 # "In short, catastrophic data loss.": a sentence summing up the ones before it says nothing without them
 SUMS_UP = re.compile(r"^\W*(?:in short|in other words|in sum|in summary|to sum up|to summari[sz]e|put simply|simply put|in a nutshell)\b", re.I)
 # "In that case, ...", "The latter ...": what the sentence is about is said in the one before
-POINTS_BACK = re.compile(r"^\W*(?:in (?:this|that|such an?|either|both) (?:case|event|situation|mode)s?|if so|if not|the (?:former|latter)"
-                         r"|accordingly|as such)\b", re.I)
+POINTS_BACK = re.compile(r"^\W*(?:(?:in (?:this|that|such an?|either|both) (?:case|event|situation|mode)s?|if so|if not|the (?:former|latter)"
+                         r"|accordingly|as such)\b"
+                         # "If specified, the length must ...": what is specified is what the sentence before named
+                         r"|(?:if|when|unless|once) (?:not )?(?:specified|given|omitted|set|supplied|present|absent|enabled|disabled|used)\s*,)", re.I)
 # "However, the default in PostgreSQL is ...": the sentence before is qualified, corrected or contradicted
 CONTRAST = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|in practice|in fact|actually|that said|even so)\b", re.I)
 # "Instead, changes go into a separate WAL file.": said in place of, or alike to, what the sentence before says

@@ -1438,6 +1438,9 @@ def test_a_plain_word_of_the_question_does_not_name_a_dotted_code_name():
     # "In that case, ..." and "The latter ..." are about what the sentence before says
     ("If no class of the object has a method, NextMethod() looks further.", "In that case, the method is dispatched to the default."),
     ("If no class of the object has a method, NextMethod() looks further.", "The latter raises an error."),
+    # "If specified, ..." leaves out what is specified: the thing the sentence before names
+    ("The notations varchar(n) and char(n) are aliases for character varying(n) and character(n).",
+     "If specified, the length must be greater than zero and cannot exceed 10485760."),
 ])
 def test_a_sentence_resting_on_the_ones_before_is_quoted_with_them(before, opening):
     """A summing-up, a "that means" and a sentence about the case the one before names are quoted with it."""
