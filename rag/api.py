@@ -129,7 +129,7 @@ class Engine:
                 self._other_answerers = {}
             if new.embedding != old.embedding:
                 self._embedder = self._retriever = self._sentence_embedder = None
-            elif new.retrieval.reranker != old.retrieval.reranker or new.scoring != old.scoring:
+            elif new.retrieval.reranker != old.retrieval.reranker or new.retrieval.exact_dense != old.retrieval.exact_dense or new.scoring != old.scoring:
                 self._retriever = None
             if new.scoring.sentence_runtime != old.scoring.sentence_runtime:
                 self._sentence_embedder = None

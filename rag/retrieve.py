@@ -1,7 +1,9 @@
 """Hybrid retrieval: dense (Chroma) + lexical (BM25 via bm25s), fused by RRF.
 
-The question is embedded once; Chroma returns the nearest chunks by cosine
-distance, bm25s scores every chunk on stemmed terms, and reciprocal rank
+The question is embedded once; its cosine with every stored vector gives the
+nearest chunks (read from Chroma once per index: exact, and the same in every
+process, where Chroma's approximate HNSW search may return a different few; above
+``retrieval.exact_dense`` chunks Chroma's index answers), bm25s scores every chunk on stemmed terms, and reciprocal rank
 fusion (``scoring.rrf_k``, 60) merges the two lists, so a chunk strong in either signal
 surfaces. Name spellings are unified before BM25 sees them (``NameVariants``
 in text.py): "Tsikhanovskaya" in a question matches "Tsikhanouskaya" in a
@@ -46,6 +48,8 @@ class Retriever:
         self._index_key: tuple | None = None
         self.generation = 0  # this process's own writes (the store's change key catches them too)
         self._lock = threading.Lock()
+        self.exact_dense = settings.retrieval.exact_dense
+        self._vectors: tuple[LexicalIndex, np.ndarray] | None = None  # the stored vectors, rows as the index's ids
 
     def invalidate(self) -> None:
         self.generation += 1
@@ -72,6 +76,23 @@ class Retriever:
         if self.scoring.soft_weight > 0:
             self.embedder.load_words(folder / "words.npz")  # the word vectors an ingest encoded (warm_words)
         return index
+
+    def vectors(self, index: LexicalIndex) -> np.ndarray | None:
+        """The stored vectors of ``index``'s chunks, unit length, read once per index (None above
+        ``retrieval.exact_dense`` chunks, or from a store that cannot list them: then Chroma's HNSW search answers).
+        Chroma's approximate search may return a different few of the nearest chunks in another process (its graph
+        is rebuilt as it loads); comparing every vector costs ~1 ms per 10,000 chunks and answers alike everywhere."""
+        if len(index.ids) > self.exact_dense or not hasattr(self.store, "embeddings"):
+            return None
+        cached = self._vectors
+        if cached is not None and cached[0] is index:
+            return cached[1]
+        matrix = self.store.embeddings(index.ids)
+        if matrix.shape != (len(index.ids), matrix.shape[1] if matrix.ndim == 2 else 0):
+            return None
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        self._vectors = (index, matrix)
+        return matrix
 
     def warm_words(self, texts: list[str] | None = None) -> None:
         """Soft term matching (evidence.soft_credit) compares words by their vectors: encode every word of the
@@ -116,9 +137,18 @@ class Retriever:
             if not accepted.any():
                 return []
         depth = min(len(index.ids) if accepted is None else int(accepted.sum()), max(4 * k, self.scoring.candidate_depth))
-        dense_hits = self.store.query(vector, depth, where=filters.chroma_where() if filters is not None else None)
-        dense_rank = {h.id: r for r, h in enumerate(dense_hits)}
-        dense_sim = {h.id: 1.0 - h.distance for h in dense_hits}
+        matrix = self.vectors(index)
+        if matrix is not None:  # every stored vector compared: exact, and the same in every process
+            sims = matrix @ (vector / (np.linalg.norm(vector) or 1.0))
+            if accepted is not None:
+                sims = np.where(accepted, sims, -np.inf)
+            top = np.argsort(-sims, kind="stable")[:depth]
+            dense_rank = {index.ids[i]: r for r, i in enumerate(top) if np.isfinite(sims[i])}
+            dense_sim = {index.ids[i]: float(sims[i]) for i in top if np.isfinite(sims[i])}
+        else:
+            dense_hits = self.store.query(vector, depth, where=filters.chroma_where() if filters is not None else None)
+            dense_rank = {h.id: r for r, h in enumerate(dense_hits)}
+            dense_sim = {h.id: 1.0 - h.distance for h in dense_hits}
 
         lexical_rank: dict[str, int] = {}
         lexical_score: dict[str, float] = {}

@@ -107,6 +107,7 @@ class RetrievalSettings(Section):
     expand: bool = Field(True, description="... plus, beyond top_k: the chunk after each of the two best, every chunk naming a rare name "
                                            "the question asks about (in 4 chunks or fewer), the two best of each half of a two-part question")
     reranker: str = Field("none", description="reranks fused candidates before filtering: none (default) or a registered reranker")
+    exact_dense: int = Field(200_000, ge=0, description="dense search compares the question with every stored vector (exact, the same passages in every process) up to this many chunks; above, Chroma's approximate HNSW index")
     answer_terms: int = Field(2, ge=0, description="follow-ups rewritten without a model: up to this many words the previous answer repeats (its topic), rarest first, join the question retrieval sees")
 
     @field_validator("reranker")

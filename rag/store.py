@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlparse
 
+import numpy as np
+
 from .errors import BackendError, UserError
 from .lock import StoreLock
 from .settings import Settings
@@ -149,6 +151,14 @@ class ChromaStore:
         if self.server:
             root = root / re.sub(r"[^\w.-]+", "_", self.settings.store.chroma_url.split("://", 1)[-1]).strip("_")
         return root / self.settings.store.collection
+
+    def embeddings(self, ids: list[str]) -> np.ndarray:
+        """The stored vectors of ``ids``, in that order (float32, one row each)."""
+        rows: dict[str, Any] = {}
+        for start in range(0, len(ids), 1000):
+            got = self._call(self.collection.get, ids=ids[start:start + 1000], include=["embeddings"])
+            rows.update(zip(got["ids"], got["embeddings"]))
+        return np.array([rows[i] for i in ids], dtype=np.float32)
 
     def all_documents(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         got = self._get_all(["documents", "metadatas"])

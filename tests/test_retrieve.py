@@ -62,3 +62,27 @@ def test_a_narrow_filter_still_gets_top_k_passages_from_its_sources(plumbing, tm
         by_meta = engine.search(question, top_k=4, filters=Filters(where=(("source", "harbour-07.txt"),)))
         assert by_meta and {p.source for p in by_meta} == {"harbour-07.txt"}
         assert engine.search(question, top_k=4, filters=Filters(sources=("no-such-file.txt",))) == []
+
+
+def test_dense_search_compares_every_stored_vector_itself(engine, monkeypatch):
+    """Chroma's HNSW search is approximate: which of the nearest chunks it returns may differ from one process to the
+    next, and so would answers. Up to ``retrieval.exact_dense`` chunks the retriever compares every stored vector
+    itself: the order Chroma gives when asked for every chunk, and Chroma's search is not called."""
+    import numpy as np
+
+    retriever = engine.retriever
+    index = retriever.lexical()
+    vector = retriever.embed_query(DECEMBER)
+    everything = engine.store.query(vector, len(index.ids))  # asked for all, HNSW returns all: its exact order
+    sims = retriever.vectors(index) @ (vector / np.linalg.norm(vector))
+    ours = [index.ids[i] for i in np.argsort(-sims, kind="stable")[:10]]
+    assert ours == [h.id for h in everything[:10]]
+    called = []
+    monkeypatch.setattr(engine.store, "query", lambda *args, **kwargs: called.append(args) or [])
+    assert retriever.search(DECEMBER, 4) and not called
+    engine.reconfigure(**{"retrieval.exact_dense": 0})  # above the limit: Chroma's index answers
+    try:
+        engine.retriever.search(DECEMBER, 4)
+        assert called
+    finally:
+        engine.reconfigure(**{"retrieval.exact_dense": 200_000})
