@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, main_clause, numbers, question_type
+from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, main_clause, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -386,7 +386,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "number":  # a count or amount in the prose, not a digit of code (pop(0), '{1.2:3.4}') or a version
         prose = " ".join(t for t in _VERSION.sub(" ", sentence).split()
                          if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t))
-        if re.search(r"\bdefault\b", question, re.I) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
+        if ASKS_DEFAULT.search(fold(question)) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
             # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit; nor "By default,
             # how long does readline wait ...?": "escapeCodeTimeout ... in milliseconds ... Default: 500."
             return True

@@ -77,6 +77,14 @@ def main_clause(question: str) -> str:
     return _LEADING_CONJUNCTION.sub("", q)
 
 
+# "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
+ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
+                          r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name)\b"
+                          r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming) (?:one|it|any|a|an)\b|\bleave (?:it|that|them) out\b"
+                          r"|\b(?:if|when) (?:i|you|we) (?:leave out|omit)\b"
+                          r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", re.I)
+
+
 def question_type(question: str) -> str:
     q = main_clause(question)
     if re.match(r"\s*why\b", q):
@@ -112,11 +120,7 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*when\b|\b(?:what|which) (date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
                  r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
-    if re.search(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
-                 r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name)\b"
-                 r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming) (?:one|it|any|a|an)\b|\bleave (?:it|that|them) out\b"
-                 r"|\b(?:if|when) (?:i|you|we) (?:leave out|omit)\b"
-                 r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", f"{fold(question)} {q}"):
+    if ASKS_DEFAULT.search(f"{fold(question)} {q}"):
         # (the condition counts here: "If I leave out the mode, which one applies?")
         return "default"
     people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"

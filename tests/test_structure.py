@@ -159,6 +159,10 @@ def test_a_subcommand_heading_names_its_description_by_the_subcommand():
     ("Which port number should a client use?", "number", "The server listens on port 5432.", "Clients need the port number."),
     ("Which file tells the server to start in archive recovery?", "term", "Create a file recovery.signal in the data directory.",
      "The server will go into recovery mode and read the archived WAL files."),
+    # a default asked without the word ("without giving a number"): "(default 2)" answers, its unit said before it
+    ("If I use \\watch without giving a number, how long does it wait between runs?", "number",
+     "\\watch [ seconds ]: Wait the specified number of seconds (default 2) between executions.",
+     "\\watch: Repeatedly execute the current query buffer until interrupted."),
     # a share is asked: a percentage or a fraction, not any number (nor the "third" of "third-party")
     ("By roughly what percentage is the path index smaller than the ops index?", "number",
      "The path index is usually about 30% smaller than the ops index.",
