@@ -1364,6 +1364,12 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if not candidates:
         return []
     focus_terms = query_terms(answer_content(focus), index) if focus and focus != question else []
+    focus_weight = scoring.focus_weight
+    asking = main_clause(question)
+    if not focus_terms and scoring.condition_weight > 0 and asking != fold(core_question(question)):
+        # "When Belarus freed 123 prisoners in December, which country were most of them deported to?": the leading
+        # condition sets the scene, the clause after it asks; its words weigh more (the condition's names still count)
+        focus_terms, focus_weight = query_terms(answer_content(asking), index), scoring.condition_weight
     term_sets = [sentence_terms(c[0], index) for c in candidates]
     asked_text = " ".join(re.findall(r"[a-z0-9]+", f"{question} {focus}".lower()))
     term_sets = [t - inside_other_compounds(c[4], c[0], asked_text, index) if c[4] else t for t, c in zip(term_sets, candidates)]
@@ -1386,7 +1392,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
             asked_words[t[0]] = w
     soft = soft_credit(asked_words, term_sets, [c[0] for c in candidates], words or embedder, scoring, index.variants.is_name)
     if focus_terms:
-        w = scoring.focus_weight
+        w = focus_weight
         lexical = [w * coverage([q for q in focus_terms if q not in u], t, index, s) + (1 - w) * coverage([q for q in qterms if q not in u], t, index, s)
                    for t, u, s in zip(term_sets, unasked, soft)]
     else:

@@ -792,6 +792,32 @@ def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
     assert answer.answered and "because shorter waits" in answer.text
 
 
+def test_a_leading_condition_sets_the_scene_and_the_clause_after_it_asks(settings, tmp_path):
+    """"If a date function gets a time value that contains only a time, like 'HH:MM:SS', what date does it assume?": the
+    condition's words (function, time value, contains, HH:MM:SS) fill a sentence that answers nothing; the one saying
+    what date is assumed must gain on it (here both are scored on five sentences' word weights only)."""
+    from rag.api import Engine
+
+    settings = ingested(settings, tmp_path / "docs", {"dates.md": (
+        "# Date functions\n\n## Time values\n\n"
+        "A time value given to a date function contains a day and a time, like YYYY-MM-DD HH:MM:SS, and the function "
+        "gets the value as text. "
+        "Formats that specify only a time assume a date of 2000-01-01.\n")})
+    from rag.evidence import rank_evidence
+
+    question = "If a date function gets a time value that contains only a time like HH:MM:SS, what date does it assume?"
+    engine = Engine(settings)
+    ctx = engine._prepare(question, None, None)
+
+    def lexical(weight: float) -> dict[str, float]:
+        scoring = settings.scoring.model_copy(update={"condition_weight": weight})
+        ranked = rank_evidence(ctx.question, ctx.passages, ctx.query_vector, ctx.index, ctx.embedder, scoring=scoring, words=ctx.words)
+        return {("gold" if "2000-01-01" in e.sentence else "scene"): e.lexical for e in ranked if "time" in e.sentence}
+    without, with_ = lexical(0.0), lexical(settings.scoring.condition_weight)
+    # the asking clause's words (date, assume) weigh more: the sentence saying them gains on the one filled with the scene's
+    assert with_["gold"] / with_["scene"] > 1.5 * without["gold"] / without["scene"], (with_, without)
+
+
 def test_when_is_it_raised_is_answered_by_the_sentence_stating_a_condition(settings, tmp_path):
     """"When is ValueError raised?" asks for a condition: "Raised when an operation receives ..." answers it, not a
     code line that raises ValueError and shares as many of the question's words."""
