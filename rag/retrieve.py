@@ -87,8 +87,9 @@ class Retriever:
         cached = self._vectors
         if cached is not None and cached[0] is index:
             return cached[1]
-        matrix = self.store.embeddings(index.ids)
-        if matrix.shape != (len(index.ids), matrix.shape[1] if matrix.ndim == 2 else 0):
+        try:
+            matrix = self.store.embeddings(index.ids)
+        except KeyError:  # a chunk deleted since the index was built: Chroma answers until the next index
             return None
         matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         self._vectors = (index, matrix)
