@@ -80,8 +80,9 @@ class Retriever:
     def vectors(self, index: LexicalIndex) -> np.ndarray | None:
         """The stored vectors of ``index``'s chunks, unit length, read once per index (None above
         ``retrieval.exact_dense`` chunks, or from a store that cannot list them: then Chroma's HNSW search answers).
-        Chroma's approximate search may return a different few of the nearest chunks in another process (its graph
-        is rebuilt as it loads); comparing every vector costs ~1 ms per 10,000 chunks and answers alike everywhere."""
+        Chroma's approximate search returned a different few of the nearest chunks in another process (seen as an eval
+        answer that flipped with PYTHONHASHSEED; the cause inside Chroma was not traced); comparing every vector costs
+        ~1 ms per 10,000 chunks and answers alike everywhere."""
         if len(index.ids) > self.exact_dense or not hasattr(self.store, "embeddings"):
             return None
         cached = self._vectors

@@ -793,7 +793,7 @@ def test_why_is_refused_when_no_sentence_gives_a_reason(settings, tmp_path):
 
 
 def test_a_leading_condition_sets_the_scene_and_the_clause_after_it_asks(settings, tmp_path):
-    """"If a date function gets a time value that contains only a time, like 'HH:MM:SS', what date does it assume?": the
+    """"If a date function gets a time value that contains only a time like HH:MM:SS, what date does it assume?": the
     condition's words (function, time value, contains, HH:MM:SS) fill a sentence that answers nothing; the one saying
     what date is assumed must gain on it (here both are scored on five sentences' word weights only)."""
     from rag.api import Engine
