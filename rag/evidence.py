@@ -352,6 +352,8 @@ _TERM_KINDS = (
     (re.compile(r"\b(?:exceptions?|class(?:es)?)\b"), re.compile(r"[a-z][A-Z]|[A-Za-z_]\.[A-Za-z_]")),
     # a warning or an error is named like its class: "MaxListenersExceededWarning", "ERR_INVALID_ARG_TYPE"
     (re.compile(r"\b(?:warnings?|errors?)\b"), re.compile(r"[a-z](?:Warning|Error|Exception)\W*$|^\W*[A-Z][A-Z0-9]*_[A-Z0-9_]+\W*$")),
+    # an operator is written in symbols: "<<-", "|>", "%in%", "::" (not a dash: "--")
+    (re.compile(r"\boperators?\b"), re.compile(r"^(?!--$)[<>=!&|^~*+/:@$-]{2,3}$|^%\w*%$")),
 )
 _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?|variables?)\b")
 
@@ -384,8 +386,11 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     ``is_name`` tells the corpus's proper nouns (NameVariants.is_name): a person's name is one of them,
     not any capitalised word ("JSON (JavaScript Object Notation)")."""
     if qtype == "number":  # a count or amount in the prose, not a digit of code (pop(0), '{1.2:3.4}') or a version
-        prose = " ".join(t for t in _VERSION.sub(" ", sentence).split()
-                         if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t))
+        # ... nor a number the question states ("How many of the 123 prisoners went to Lithuania?" is not answered by
+        # "... released 123 political prisoners"), nor a digit of a name ("UTF-8", "SHA-256")
+        stated = set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]\d)", question.replace(",", "")))
+        prose = " ".join(t for t in _NAMED_DIGITS.sub(" ", _VERSION.sub(" ", sentence)).split()
+                         if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t) and _bare(t).replace(",", "") not in stated)
         if ASKS_DEFAULT.search(fold(question)) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
             # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit; nor "By default,
             # how long does readline wait ...?": "escapeCodeTimeout ... in milliseconds ... Default: 500."
@@ -450,7 +455,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
         return bool(re.search(r"\bdefault", sentence, re.I)) and (
             bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))
-            or any(_VALUE_TOKEN.search(t) for t in sentence.split()))
+            or any(_VALUE_TOKEN.search(t) for t in sentence.split()) or bool(_BOOLEAN_DEFAULT.search(sentence)))
     if qtype == "place":
         return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
     if qtype == "organisation":
@@ -461,6 +466,15 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "list":
         return bool(named_values(sentence, qtype, question, is_name, is_topic))
     return False
+
+
+# "This is false by default", "defaults to off", "(default: TRUE)": a switch's default is a truth value
+_NAMED_DIGITS = re.compile(r"(?<=[A-Za-z])-\d[\w-]*")
+
+
+_BOOLEAN_VALUE = r"(?:true|false|on|off|enabled|disabled)\b"
+_BOOLEAN_DEFAULT = re.compile(r"\b(?:defaults? to|default(?: value)?(?: is)?:?)\s+(?:set to\s+)?" + _BOOLEAN_VALUE
+                              + r"|\bdefaults? (?:to|is|value is|:)\s*(?:yes|no)\b(?! longer)|\b" + _BOOLEAN_VALUE + r"\s+by default\b", re.I)
 
 
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|Sir|President|Minister|General|Gen|Secretary|Senator|Ambassador|Envoy|envoy|leader|activist|author|journalist|spokes\w+|chief|director|head)\.?"
@@ -1127,6 +1141,8 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|as a result|the reason|for this reason|that is why|this is why|otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
                     r"|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
                     r"|obstacles?|stems? from|results? from|thanks to"
+                    # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
+                    r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so)"
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be|lose|fail|break|corrupt|cause|result))\b", re.I)
 _CONDITION = re.compile(r"\b(?:when|whenever|if|unless|once|until|as soon as|each time|every time|in case|provided that|only after)\b", re.I)

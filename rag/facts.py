@@ -42,6 +42,10 @@ ROLE_NOUNS = PERSON_NOUNS | frozenset(
     "general director chairman chairwoman commander governor mayor senator envoy professor doctor".split())
 
 
+#: ... of which these name a person wherever they stand (not "head", "member", "general": a list's head, a class member)
+_ROLE_ONLY_PERSON = frozenset("figure dissident blogger lawyer citizen laureate prisoner".split())
+
+
 _LEADING_CONJUNCTION = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay|now|and then|and also)\b,?\s*)+", re.I)
 
 
@@ -71,10 +75,18 @@ ASKS_CONDITION = re.compile(r"^\s*when\b.*\b(?:raised|called|used|returned|trigg
 
 def main_clause(question: str) -> str:
     """The question folded, without a leading condition: "When a mapping lacks the key, which exception is raised?",
-    "On Windows, which variable ...?" ask "which exception", "which variable"; "If so, and which ...?" asks "which"."""
+    "On Windows, which variable ...?" ask "which exception", "which variable"; "If so, and which ...?" asks "which";
+    nor, in a "which / what" question, a contrast ("..., unlike sys.call?", "... rather than making a copy?")."""
     q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without)\b[^,?]*,\s*(?=(?:which|what|who|whom|whose|where|when|how)\b)", "",
                fold(core_question(question)))
-    return _LEADING_CONJUNCTION.sub("", q)
+    q = _LEADING_CONJUNCTION.sub("", q)
+    if re.match(r"\s*(?:which|what)\b", q, re.I):
+        # "Which function returns the matched call, unlike sys.call?": what the answer is not does not ask
+        q = _CONTRAST.sub("", q)
+    return q
+
+
+_CONTRAST = re.compile(r",?\s*\b(?:unlike|rather than|as opposed to|other than|instead of)\b[^,?;]*", re.I)
 
 
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
@@ -105,7 +117,7 @@ def question_type(question: str) -> str:
         return "number"
     if ASKS_RATIO.search(q):
         return "number"
-    if re.search(r"\b(?:which|what|since which|since what) (?:\w+ ){0,2}(?:release|version)s?\b(?! notes?\b)", q):  # "which upcoming SQLite release"
+    if re.search(r"\b(?:which|what|since which|since what) (?:[\w.+-]+ ){0,2}(?:release|version)s?\b(?! notes?\b)", q):  # "which upcoming SQLite release", "which Node.js version"
         return "version"
     if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
                  r"|\bwhat(?:'s| is) (?:it|this|that) called\b", q):
@@ -124,8 +136,12 @@ def question_type(question: str) -> str:
         # (the condition counts here: "If I leave out the mode, which one applies?")
         return "default"
     people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"
+    # ... a role, after words describing it ("Which prominent opposition figure was released ...?", "the name of the U.S.
+    # citizen freed ...")
+    roles = r"(?:" + "|".join(sorted(PERSON_NOUNS | _ROLE_ONLY_PERSON)) + r")\b"
     if re.search(r"^\s*(who|whom|whose)\b|\b(?:by|to|from|with|for) whom\s*\??\s*$|\b(?:which|what) " + people
-                 + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + people, q):
+                 + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + roles
+                 + r"|^\s*(?:which|what) (?:[\w.-]+ ){1,2}" + roles + r" (?=(?:was|is|did|has|had|said|says|led|met|wrote|asked|called|became)\b)", q):
         return "person"
     if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):
         return "place"

@@ -970,6 +970,21 @@ def test_a_comparative_question_is_answered_by_a_sentence_that_compares(settings
         assert answer.answered and "better compression ratio than lz4" in answer.text, (q, answer.text)
 
 
+def test_more_compares_only_with_a_than(settings, tmp_path):
+    """"Is isDeepStrictEqual faster than deepStrictEqual?": "See deepStrictEqual() for more information" compares
+    nothing, so the question is refused; "How can I compare two objects?" asks how to, and is answered."""
+    from rag.api import Engine
+
+    docs = {"util.md": "# util\n\n## util.isDeepStrictEqual(val1, val2)\n\nReturns true if there is deep strict equality "
+                       "between val1 and val2. See assert.deepStrictEqual() for more information about deep strict equality.\n\n"
+                       "## util.inspect(object)\n\nReturns a string representation of object, for debugging.\n"}
+    settings = ingested(settings, tmp_path / "docs", docs)
+    engine = Engine(settings)
+    assert not engine.ask("Is util.isDeepStrictEqual faster than assert.deepStrictEqual?").answered
+    answer = engine.ask("How can I compare two objects for deep strict equality with util?")
+    assert answer.answered and "isDeepStrictEqual" in answer.text, answer.text
+
+
 def test_a_title_of_one_content_word_written_out_whole_names_the_document():
     """"In the least-squares example in An Introduction to R, ...": the title has one word that is not a stopword, so
     no two in a row; written out whole it still names the document, and a passage under it meets its words."""

@@ -1453,3 +1453,72 @@ def test_a_sentence_resting_on_the_ones_before_is_quoted_with_them(before, openi
     p = Passage(id=chunk.id, text=chunk.text, source="g.html", heading=chunk.heading, headings=chunk.headings)
     quoted = [sentence for sentence, *_ in candidate_sentences([p])]
     assert text in quoted and opening not in quoted, quoted
+
+
+def test_a_role_after_describing_words_asks_for_a_person():
+    """"Which prominent opposition figure was released ...?" asks for a person as "Which official ...?" does; a
+    plural role still asks for a list, and a software word ("list head") is no person."""
+    from rag.facts import question_type
+
+    assert question_type("Which prominent opposition figure was released after the envoy's visit?") == "person"
+    assert question_type("What was the name of the U.S. citizen freed in February?") == "person"
+    assert question_type("Which prisoners were released in June?") == "list"
+    assert question_type("Which list head is returned?") == "other"
+
+
+def test_a_product_name_with_a_dot_before_version_asks_for_a_version():
+    from rag.facts import question_type
+
+    assert question_type("In which Node.js version was the domain module deprecated?") == "version"
+
+
+def test_a_contrast_is_not_what_a_which_question_asks():
+    """"Which function returns the call with its arguments matched, unlike sys.call?": sys.call is what the answer is
+    not; the contrast leaves the asking clause (weighed as a leading condition is). A why question keeps it."""
+    from rag.facts import main_clause
+
+    assert "sys.call" not in main_clause("Which function returns the matched call, unlike sys.call?")
+    assert "copy" not in main_clause("Which operator changes an enclosing variable rather than making a local copy?")
+    assert "rather than" in main_clause("Why does R copy the value rather than share it?")
+
+
+def test_a_switch_default_is_a_truth_value():
+    """"By default, is allowEscapes on or off?": "This is false by default" states the default; "when enabled" and
+    "There is no default" do not."""
+    from rag.evidence import has_type
+
+    q = "By default, is allowEscapes on or off in read.table?"
+    assert has_type("This is false by default, and backslashes are then only interpreted as quotes.", "default", q)
+    assert has_type("allowEscapes (default: TRUE)", "default", q)
+    assert not has_type("The default applypatch-msg hook, when enabled, runs the commit-msg hook, if the latter is enabled.", "default", q)
+    assert not has_type("There is no default value.", "default", q)
+
+
+def test_a_stated_number_or_a_digit_of_a_name_is_no_asked_number():
+    """"How many of the 123 prisoners went to Lithuania?" is not answered by "... released 123 prisoners"; "How much
+    output will it buffer?" not by "UTF-8"."""
+    from rag.evidence import has_type
+
+    q = "How many of the 123 prisoners released in December were deported to Lithuania?"
+    assert not has_type("In December it became known that Lukashenko had released 123 political prisoners.", "number", q)
+    assert has_type("Of them, 9 were deported to Lithuania.", "number", q)
+    q = "How much output will execFile buffer by default?"
+    assert not has_type("By default, Node.js will decode the output as UTF-8 and pass strings to the callback.", "number", q)
+    assert has_type("maxBuffer: Largest amount of data in bytes allowed on stdout. Default: 1024 * 1024.", "number", q)
+
+
+def test_an_operator_is_named_in_symbols():
+    from rag.evidence import has_type
+
+    q = "Which operator should a function use to change a variable in an enclosing environment?"
+    assert has_type("The special assignment operator, <<-, is used to change the value associated with total.", "term", q)
+    assert not has_type("The parent.env function may be used to access the enclosure of an environment.", "term", q)
+    assert not has_type("Environments are shared -- not copied.", "term", q)
+
+
+def test_a_consequence_clause_gives_a_reason():
+    from rag.evidence import _CAUSE
+
+    assert _CAUSE.search("The sanctions were re-qualified as sanctions for supporting the war, making them impossible to cancel.")
+    assert _CAUSE.search("The buffer is shared; hence writes must be locked.")
+    assert not _CAUSE.search("The sanctions were re-qualified in 2022, so far without effect.")

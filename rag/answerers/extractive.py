@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_overview, asks_why, code_names, coverage, has_type, listed_kind, lists_items_of, named_values,
+from ..evidence import (Evidence, asks_definition, asks_overview, asks_procedure, asks_why, code_names, coverage, has_type, listed_kind, lists_items_of, named_values,
                         paragraphs, query_terms, rank_evidence, sentence_terms)
 from ..text import split_sentences
 from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
@@ -132,7 +132,7 @@ class ExtractiveAnswerer:
         # "Why is the default 2?" by one giving a cause, not "The default is 2."
         checks = [(lambda e: e.predicate >= scoring.min_predicate, True), (lambda e: e.says_kind, True)]
         compared = code_names(question, ctx.index, scoring) if _COMPARES.search(question) else set()
-        if _COMPARATIVE.search(question):
+        if _COMPARATIVE.search(question) and not asks_procedure(question):  # ("How can I compare two objects?" asks how to)
             # "Which method, lz4 or zstd, gives the better ratio?": a sentence comparing, not one listing both ("How do
             # they differ?" is not held to it: "Tuples are immutable; lists are mutable." says how)
             checks.append((lambda e: bool(_COMPARING.search(e.sentence)), True))
@@ -246,7 +246,8 @@ class ExtractiveAnswerer:
 _COMPARATIVE_WORDS = r"compare[sd]?|comparison|vs\.?|versus|faster|slower|better|worse"
 _COMPARES = re.compile(r"\b(?:" + _COMPARATIVE_WORDS + r"|differ(?:s|ent|ence|ences)?)\b", re.I)  # ... or asks how they differ
 _COMPARATIVE = re.compile(r"\b(?:" + _COMPARATIVE_WORDS + r")\b", re.I)
-_COMPARING = re.compile(r"\b(?:than|better|worse|faster|slower|more|less|fewer|higher|lower|larger|smaller|greater|superior|inferior"
+# ("more" / "less" compare with a "than": "See X for more information" does not)
+_COMPARING = re.compile(r"\b(?:than|better|worse|faster|slower|(?:more|less|fewer)(?=(?:\s+[\w-]+){0,3}\s+than\b)|higher|lower|larger|smaller|greater|superior|inferior"
                         r"|outperforms?|compared|comparison|whereas|unlike|same as|as (?:\w+ )?as)\b", re.I)
 
 
