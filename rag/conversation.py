@@ -99,9 +99,15 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
         if items and (position < len(items)):
             return f"{question[:ordinal.start()]}{items[position]}{question[ordinal.end():]}"
     named: list[str] = []
-    if PERSONAL.search(question) and ASKS_WHO.match(previous[-1]) and not ASKS_ABOUT_NAME.match(previous[-1]):
+    # "Who was freed?" -> "How long had *he* been jailed?" -> "What did *he* ask for?": he is still the person the last
+    # "who" question's answer named, however many follow-ups about him came between
+    asked_who = len(previous) - 1
+    while asked_who > 0 and not ASKS_WHO.match(previous[asked_who]) and PERSONAL.search(previous[asked_who]):
+        asked_who -= 1
+    if PERSONAL.search(question) and asked_who < len(answers) and ASKS_WHO.match(previous[asked_who]) \
+            and not ASKS_ABOUT_NAME.match(previous[asked_who]):
         # a person's name, without the titles English puts before it ("Special Envoy Keith Kellogg" -> "Keith Kellogg")
-        named = [" ".join(n.split()[-2:]) for n in names_in(answers[-1], exclude=previous[-1])]
+        named = [" ".join(n.split()[-2:]) for n in names_in(answers[asked_who], exclude=previous[asked_who])]
     elif IT.search(question) and (subject := ASKS_ABOUT_THING.match(previous[-1])):
         # "What is WAL mode?" -> "How do I turn *it* on?": it is the thing the previous question asked about
         return IT.sub(lambda m: subject.group(1) + ("'s" if m.group(0).lower() == "its" else ""), question, count=1)

@@ -270,6 +270,10 @@ _WHO_DID = re.compile(r"\s*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|has|have|had
                       r"|became|becomes|remains|remained|seems|seemed)\b)([a-z]+)\b(?! as\b)", re.I)  # "who serves as ...": who is
 
 
+# "Which prominent opposition figure was released ...?": the person a sentence names for being released
+_WHICH_WAS_DONE = re.compile(r"\s*(?:which|what)\b(?:\s+[\w.-]+){1,3}?\s+(?:was|were)\s+(?:\w+ly\s+)?([a-z]+(?:ed|en|wn))\b", re.I)
+
+
 def asked_thing(folded_question: str) -> str:
     """The noun of the thing a "which <noun>" question asks for ("which attribute ...?" -> attribute), '' if none."""
     m = _ASKED_THING.search(folded_question)
@@ -1457,7 +1461,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
                  # a table row is judged on its cells as written ("... Enums | number"), not as quoted with its header
                  and (qtype != "person" or "|" not in quote or has_type(quote, qtype, question, is_name, is_topic))
                  for sentence, _, _, quote, _ in candidates]
-    if qtype == "person" and (verb := _WHO_DID.match(core_question(focus or question))):
+    if qtype == "person" and (verb := _WHO_DID.match(core_question(focus or question)) or _WHICH_WAS_DONE.match(core_question(focus or question))):
         # "Who invented write-ahead logging?": a person named for doing that (said exactly or in a close word,
         # "written" for "wrote"), not anyone a sentence about it credits ("... (Nitin Jadhav, Robert Haas)")
         did = query_terms(verb.group(1), index)

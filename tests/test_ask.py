@@ -199,6 +199,34 @@ def test_he_after_a_who_question_is_the_person_the_answer_named():
     assert about == "Who is John Coale? What did he say?"  # he is the person the question named
 
 
+def test_he_stays_the_person_named_before_a_chain_of_follow_ups_about_him():
+    """"Which prominent opposition figure was released?" -> "Siarhei Tsikhanouski ..." -> "How long had he been
+    jailed?" -> "Five years." -> "What did he ask for?": he is still Tsikhanouski, though the last answer names no one;
+    a question in between that asks about someone else ends the chain."""
+    from rag.conversation import resolve_references
+
+    history = [{"role": "user", "content": "Which prominent opposition figure was released in June?"},
+               {"role": "assistant", "content": "Siarhei Tsikhanouski was among the 14 prisoners freed."},
+               {"role": "user", "content": "How long had he been locked up by then?"},
+               {"role": "assistant", "content": "A little over five years."}]
+    assert resolve_references("And what did he ask Trump to do?", history) == "And what did he ask Trump to do? Siarhei Tsikhanouski"
+    history[2]["content"] = "How long had the deal been negotiated by then?"
+    assert resolve_references("And what did he ask Trump to do?", history) == "And what did he ask Trump to do?"
+
+
+def test_which_person_was_released_is_answered_by_one_named_for_being_released(settings, tmp_path):
+    """"Which prominent opposition figure was released ...?": a sentence naming a person for something else
+    (an envoy meeting someone) is no answer; the one naming who was released is."""
+    from rag.api import Engine
+
+    docs = {"news.md": "# June visit\n\nU.S. President Donald Trump's special envoy Keith Kellogg met with Alexander Lukashenko "
+                       "in Minsk on June 21. The talks lasted several hours.\n\n# Result\n\nThe only tangible result of Kellogg's "
+                       "visit to Minsk was the release of 14 political prisoners, including the prominent opposition blogger Siarhei Tsikhanouski.\n"}
+    settings = ingested(settings, tmp_path / "docs", docs)
+    answer = Engine(settings).ask("Which prominent opposition figure was released after Keith Kellogg met Lukashenko in Minsk?")
+    assert "Tsikhanouski" in answer.text, answer.text
+
+
 def test_it_is_the_thing_the_previous_question_asked_about():
     """"What is WAL mode in SQLite?" then "How do I turn it on?": it is WAL mode (the previous question's subject),
     not a word of the answer; "it" in "Is it true that ..." stands for nothing."""
