@@ -91,8 +91,11 @@ _CONTRAST = re.compile(r",?\s*\b(?:unlike|rather than|as opposed to|other than|i
 
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
 ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
-                          r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name)\b"
-                          r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming) (?:one|it|any|a|an)\b|\bleave (?:it|that|them) out\b"
+                          r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name"
+                          r"|change|touch|configure)\b"
+                          # "without setting maxsize", "without passing one"
+                          r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming|changing|configuring) (?:one|it|any|a|an|the\b|(?!up\b|to\b)[\w.-]+\b)"
+                          r"|\bleave (?:it|that|them) out\b"
                           r"|\b(?:if|when) (?:i|you|we) (?:leave out|omit)\b"
                           r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", re.I)
 

@@ -1522,3 +1522,13 @@ def test_a_consequence_clause_gives_a_reason():
     assert _CAUSE.search("The sanctions were re-qualified as sanctions for supporting the war, making them impossible to cancel.")
     assert _CAUSE.search("The buffer is shared; hence writes must be locked.")
     assert not _CAUSE.search("The sanctions were re-qualified in 2022, so far without effect.")
+
+
+def test_a_default_asked_by_what_is_left_unset():
+    """"If I never change it, what value does it have?" and "... without setting maxsize, how many ...?" ask a default;
+    "How do I commit without setting up a remote?" does not."""
+    from rag.facts import ASKS_DEFAULT, question_type
+
+    assert question_type("If I never change it, what value does it have?") == "default"
+    assert ASKS_DEFAULT.search("if i use lru_cache without setting maxsize, how many recent results are kept?")
+    assert question_type("How do I commit without setting up a remote?") != "default"
