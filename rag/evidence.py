@@ -1147,6 +1147,7 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|obstacles?|stems? from|results? from|thanks to"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
                     r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so)"
+                    r"|^\s*given (?:that|the|this|these|such)\b"  # "Given the situation, he may have been reluctant ..."
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be|lose|fail|break|corrupt|cause|result))\b", re.I)
 _CONDITION = re.compile(r"\b(?:when|whenever|if|unless|once|until|as soon as|each time|every time|in case|provided that|only after)\b", re.I)

@@ -1521,6 +1521,7 @@ def test_a_consequence_clause_gives_a_reason():
 
     assert _CAUSE.search("The sanctions were re-qualified as sanctions for supporting the war, making them impossible to cancel.")
     assert _CAUSE.search("The buffer is shared; hence writes must be locked.")
+    assert _CAUSE.search("Given the situation, he may have been reluctant to make even a symbolic gift to Lithuania.")
     assert not _CAUSE.search("The sanctions were re-qualified in 2022, so far without effect.")
 
 
