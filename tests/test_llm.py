@@ -278,3 +278,33 @@ def test_a_number_and_a_half_is_one_value():
     passage = "The main purpose of the 6.5-hour-long conversation between Kellogg and Lukashenka was to discuss the war."
     assert _numbers_ok("The talk lasted six and a half hours.", passage)
     assert not _numbers_ok("The talk lasted six hours.", passage)
+
+
+def test_a_sentence_is_checked_against_the_heading_the_model_was_shown(settings, tmp_path):
+    """The prompt shows each passage under its heading path ("Release 15 › Backup"): offered only the passage whose
+    text never says 15, "Release 15 renamed pg_start_backup() ..." is supported by heading and text together, while
+    an invented release number is still dropped."""
+    from dataclasses import replace
+
+    from rag.answerers.generative import build_prompt
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo".split()
+    filler = "\n\n".join(f"The {w} backup step copies the files of the {w} tablespace to the archive directory." for w in words * 2)
+    (docs / "release.md").write_text(f"# Release 15\n\n## Backup\n\n{filler}\n\nThe function pg_start_backup() was renamed to "
+                                     "pg_backup_start(), and pg_stop_backup() to pg_backup_stop().\n")
+    settings = settings.replace(store_dir=str(tmp_path / "store"))
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(docs)
+    question = "What was pg_start_backup() renamed to?"
+    with Engine(settings, llm=FakeLLM()) as engine:
+        ctx = engine._prepare(question, None, None)
+        rename = next(p for p in ctx.passages if "renamed" in p.text)
+        assert "15" not in rename.text and rename.heading == "Release 15 › Backup"
+        ctx = replace(ctx, passages=[rename], search=None)
+        kept = engine.answerer.finish(ctx, "Release 15 renamed pg_start_backup() to pg_backup_start() [1].")
+        assert kept.answered and kept.dropped == [] and "Release 15" in kept.text, (kept.text, kept.dropped)
+        invented = engine.answerer.finish(ctx, "Release 16 renamed pg_start_backup() to pg_backup_start() [1].")
+        assert invented.dropped
+        assert "Release 15 › Backup" in build_prompt(question, ctx.passages)[1]["content"]

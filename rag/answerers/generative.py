@@ -41,14 +41,21 @@ def build_prompt(question: str, passages: list[Passage], max_chars: int = 0) -> 
     blocks: list[str] = []
     used = 0
     for i, p in enumerate(passages, 1):
-        label = " — ".join(x for x in (p.title, p.publisher, p.date) if x)
-        block = f"[{i}] {label}\n{p.text}"
+        block = f"[{i}] {shown(p)}"
         if max_chars and blocks and used + len(block) > max_chars:
             break  # the passages after it (expansion, lower ranks) do not fit the model's context
         blocks.append(block)
         used += len(block)
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"}]
+
+
+def shown(p: Passage) -> str:
+    """A passage as the model reads it: its heading path (the section it is in, under the document's title), publisher
+    and date, then its text. Verification checks a sentence against the same, so "PostgreSQL 15 renamed ..." on the
+    "Release 15" page is supported by the heading the model was shown."""
+    label = " — ".join(x for x in (p.heading or p.title, p.publisher, p.date) if x)
+    return f"{label}\n{p.text}" if label else p.text
 
 
 _OPENING_PRONOUN = re.compile(r"^(It|They|He|She|This|These)\b(?!\s+(?:is|was)\s+(?:possible|necessary|recommended|important|not|also|"
@@ -123,12 +130,12 @@ class GenerativeAnswerer:
         threshold, numbers and all; the best one that supports it joins the answer's passages and is cited."""
         known = {p.id for p in by_marker.values()}
         threshold = self.settings.scoring.support_threshold
-        scored = [(support(sentence, [p.text], ctx.index, ctx.embedder), p) for p in ctx.search(sentence) if p.id not in known]
+        scored = [(support(sentence, [shown(p)], ctx.index, ctx.embedder), p) for p in ctx.search(sentence) if p.id not in known]
         best = max(scored, key=lambda t: t[0], default=None)
         if best is None or best[0] < threshold:
             return None
         marker = max(by_marker, default=0) + 1
-        by_marker[marker], texts[marker] = best[1], best[1].text
+        by_marker[marker], texts[marker] = best[1], shown(best[1])
         return marker
 
     def finish(self, ctx: AnswerContext, raw: str) -> Answer:
@@ -137,7 +144,7 @@ class GenerativeAnswerer:
         if not raw or DONT_KNOW.search(raw):
             return replace(refusal(ctx, self.name), tokens=tokens)
         by_marker = {i: p for i, p in enumerate(ctx.passages, 1)}
-        texts = {i: p.text for i, p in by_marker.items()}
+        texts = {i: shown(p) for i, p in by_marker.items()}
         kept: list[tuple[str, tuple[int, ...]]] = []
         dropped: list[str] = []
         previous = ""
