@@ -457,7 +457,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
                            if not _asked_name(t, asked))
         return bool(terms) or _named_by_its_noun(sentence, q)
     if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
-        return bool(re.search(r"\bdefault", sentence, re.I)) and (
+        return bool(_STATES_DEFAULT.search(sentence)) and (
             bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))
             or any(_VALUE_TOKEN.search(t) for t in sentence.split()) or bool(_BOOLEAN_DEFAULT.search(sentence)))
     if qtype == "place":
@@ -473,6 +473,15 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
 
 
 # "This is false by default", "defaults to off", "(default: TRUE)": a switch's default is a truth value
+# A default stated, not a mention of one ("To change the default for all instances, ..."): "The default is 5",
+# "defaults to", "Default: 5", "(default 5)", "by default", "5 is the default", "the default port is 5432"
+_STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (?:is|are|was)|:|=|\(|\d|[\"'“‘`])|\bby default\b|\(default\b"
+                             r"|\b(?:is|are|was|remains?) (?:also |now |still )?the default\b|\bthe default (?:[\w.-]+ ){1,3}(?:is|are|was)\b"
+                             r"|\bdefault (?:setting|value) of\b"
+                             # "a default fillfactor of 90", "a bigger default buffer size (1 MiB ...)", "Default five seconds."
+                             r"|\bdefault (?:[\w-]+ ){0,3}(?:of|\()\s*[\d\"'“‘`(]|\bdefaults?:? (?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
+
+
 _NAMED_DIGITS = re.compile(r"(?<=[A-Za-z])-\d[\w-]*")
 
 

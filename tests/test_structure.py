@@ -1533,3 +1533,18 @@ def test_a_default_asked_by_what_is_left_unset():
     assert question_type("If I never change it, what value does it have?") == "default"
     assert ASKS_DEFAULT.search("if i use lru_cache without setting maxsize, how many recent results are kept?")
     assert question_type("How do I commit without setting up a remote?") != "default"
+
+
+def test_a_default_stated_not_a_default_mentioned():
+    """"What is the default value of events.defaultMaxListeners?": "To change the default for all instances, the
+    events.defaultMaxListeners property can be used" mentions a default and states none; "By default, a maximum of 10
+    listeners ...", "a default fillfactor of 90", "Default five seconds." state one."""
+    from rag.evidence import has_type
+
+    q = "What is the default value of events.defaultMaxListeners?"
+    assert not has_type("To change the default for all EventEmitter instances, the events.defaultMaxListeners property can be used.", "default", q)
+    for stated in ("By default, a maximum of 10 listeners can be registered for any single event.",
+                   "B-trees use a default fillfactor of 90, but any value from 10 to 100 can be selected.",
+                   "timeout: How many seconds the connection should wait. Default five seconds.",
+                   "The default port is 5432.", "width (default: 70)", "Default: 1024 * 1024."):
+        assert has_type(stated, "default", q), stated
