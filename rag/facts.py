@@ -86,7 +86,8 @@ def main_clause(question: str) -> str:
     return q
 
 
-_CONTRAST = re.compile(r",?\s*\b(?:unlike|rather than|as opposed to|other than|instead of)\b[^,?;]*", re.I)
+_CONTRAST = re.compile(r",?\s*\b(?:unlike|rather than|as opposed to|other than|instead of)\b[^,?;]*?"
+                       r"(?=\s+(?:if|when|whenever|so|because|while|and|but|to|for|in order)\b|\s*[,?;]|\s*$)", re.I)  # to the clause's end
 
 
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said

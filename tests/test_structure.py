@@ -1480,6 +1480,8 @@ def test_a_contrast_is_not_what_a_which_question_asks():
     assert "sys.call" not in main_clause("Which function returns the matched call, unlike sys.call?")
     assert "copy" not in main_clause("Which operator changes an enclosing variable rather than making a local copy?")
     assert "rather than" in main_clause("Why does R copy the value rather than share it?")
+    # the contrast ends with its clause: "... instead of sys.call() if I want the names filled in?" still asks the rest
+    assert "names filled in" in main_clause("What function should I use instead of sys.call() if I want the names filled in?")
 
 
 def test_a_switch_default_is_a_truth_value():
