@@ -414,11 +414,11 @@ class Engine:
 
         The same check (verify.py) that generated answers pass through, so the
         product and the eval suite agree on what "supported" means."""
-        from .verify import answer_sentences, citation_quality
+        from .verify import answer_sentences, as_shown, citation_quality
 
         if not answer.answered:
             return []
-        passages = {c.marker: c.text for c in answer.citations}
+        passages = {c.marker: as_shown(c.text, c.heading, c.title, c.publisher, c.date) for c in answer.citations}
         index = self.retriever.lexical()
         return [citation_quality(sentence, markers, passages, index, self.embedder, self.settings.scoring.support_threshold)
                 for sentence, markers in answer_sentences(answer.text)]

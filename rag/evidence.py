@@ -472,7 +472,6 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     return False
 
 
-# "This is false by default", "defaults to off", "(default: TRUE)": a switch's default is a truth value
 # A default stated, not a mention of one ("To change the default for all instances, ..."): "The default is 5",
 # "defaults to", "Default: 5", "(default 5)", "by default", "5 is the default", "the default port is 5432"
 _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (?:is|are|was)|:|=|\(|\d|[\"'“‘`])|\bby default\b|\(default\b"
@@ -485,6 +484,7 @@ _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (
 _NAMED_DIGITS = re.compile(r"(?<=[A-Za-z])-\d[\w-]*")
 
 
+# "This is false by default", "defaults to off", "(default: TRUE)": a switch's default is a truth value
 _BOOLEAN_VALUE = r"(?:true|false|on|off|enabled|disabled)\b"
 _BOOLEAN_DEFAULT = re.compile(r"\b(?:defaults? to|default(?: value)?(?: is)?:?)\s+(?:set to\s+)?" + _BOOLEAN_VALUE
                               + r"|\bdefaults? (?:to|is|value is|:)\s*(?:yes|no)\b(?! longer)|\b" + _BOOLEAN_VALUE + r"\s+by default\b", re.I)

@@ -47,6 +47,14 @@ class SentenceCheck:
         return self.best_markers[0] if self.best_markers else None
 
 
+def as_shown(text: str, heading: str = "", title: str = "", publisher: str = "", date: str = "") -> str:
+    """A passage as a model reads it in the prompt: its heading path (the section it is in, under the document's
+    title), publisher and date, then its text. Support is checked against the same, so "PostgreSQL 15 renamed ..."
+    on the "Release 15" page is supported by the heading the model was shown."""
+    label = " — ".join(x for x in (heading or title, publisher, date) if x)
+    return f"{label}\n{text}" if label else text
+
+
 def strip_markers(text: str) -> str:
     return " ".join(MARKER.sub("", text).split())
 

@@ -308,3 +308,27 @@ def test_a_sentence_is_checked_against_the_heading_the_model_was_shown(settings,
         invented = engine.answerer.finish(ctx, "Release 16 renamed pg_start_backup() to pg_backup_start() [1].")
         assert invented.dropped
         assert "Release 15 › Backup" in build_prompt(question, ctx.passages)[1]["content"]
+
+
+def test_the_eval_checks_citations_against_what_a_model_is_shown(settings, tmp_path):
+    """Engine.check_citations (the eval's citation recall and precision) reads each cited passage as verification
+    does, under its heading path: a sentence resting on the heading's words is supported there too."""
+    from dataclasses import replace as swap
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo".split()
+    filler = "\n\n".join(f"The {w} backup step copies the files of the {w} tablespace to the archive directory." for w in words * 2)
+    (docs / "release.md").write_text(f"# Release 15\n\n## Backup\n\n{filler}\n\nThe function pg_start_backup() was renamed to "
+                                     "pg_backup_start(), and pg_stop_backup() to pg_backup_stop().\n")
+    settings = settings.replace(store_dir=str(tmp_path / "store"))
+    with Engine(settings, writer=True) as engine:
+        engine.ingest(docs)
+    with Engine(settings) as engine:
+        answer = engine.ask("What was pg_start_backup() renamed to?")
+        cited = next(c for c in answer.citations if "renamed" in c.text)
+        assert "15" not in cited.text and cited.heading == "Release 15 › Backup"
+        claim = swap(answer, text=f"Release 15 renamed pg_start_backup() to pg_backup_start() [{cited.marker}].")
+        assert engine.check_citations(claim)[0][0]
+        invented = swap(answer, text=f"Release 16 renamed pg_start_backup() to pg_backup_start() [{cited.marker}].")
+        assert not engine.check_citations(invented)[0][0]

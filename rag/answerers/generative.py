@@ -23,7 +23,7 @@ from ..conversation import standalone_question
 from ..settings import Settings
 from ..types import Answer, Passage
 from ..evidence import on_topic
-from ..verify import answer_sentences, check_sentence, strip_markers, support
+from ..verify import answer_sentences, as_shown, check_sentence, strip_markers, support
 from .base import AnswerContext, refusal, to_citation
 from .extractive import ExtractiveAnswerer
 
@@ -51,11 +51,8 @@ def build_prompt(question: str, passages: list[Passage], max_chars: int = 0) -> 
 
 
 def shown(p: Passage) -> str:
-    """A passage as the model reads it: its heading path (the section it is in, under the document's title), publisher
-    and date, then its text. Verification checks a sentence against the same, so "PostgreSQL 15 renamed ..." on the
-    "Release 15" page is supported by the heading the model was shown."""
-    label = " — ".join(x for x in (p.heading or p.title, p.publisher, p.date) if x)
-    return f"{label}\n{p.text}" if label else p.text
+    """A passage as the model reads it, and as verification checks a sentence against it (verify.as_shown)."""
+    return as_shown(p.text, p.heading, p.title, p.publisher, p.date)
 
 
 _OPENING_PRONOUN = re.compile(r"^(It|They|He|She|This|These)\b(?!\s+(?:is|was)\s+(?:possible|necessary|recommended|important|not|also|"
