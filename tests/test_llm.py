@@ -280,14 +280,9 @@ def test_a_number_and_a_half_is_one_value():
     assert not _numbers_ok("The talk lasted six hours.", passage)
 
 
-def test_a_sentence_is_checked_against_the_heading_the_model_was_shown(settings, tmp_path):
-    """The prompt shows each passage under its heading path ("Release 15 › Backup"): offered only the passage whose
-    text never says 15, "Release 15 renamed pg_start_backup() ..." is supported by heading and text together, while
-    an invented release number is still dropped."""
-    from dataclasses import replace
-
-    from rag.answerers.generative import build_prompt
-
+def _release_notes(settings, tmp_path):
+    """A store of one page, "Release 15 › Backup", whose rename sentence sits in a chunk that never says 15 (a long
+    section before it, without digits): only the heading path says which release."""
     docs = tmp_path / "docs"
     docs.mkdir()
     words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo".split()
@@ -297,6 +292,18 @@ def test_a_sentence_is_checked_against_the_heading_the_model_was_shown(settings,
     settings = settings.replace(store_dir=str(tmp_path / "store"))
     with Engine(settings, writer=True) as engine:
         engine.ingest(docs)
+    return settings
+
+
+def test_a_sentence_is_checked_against_the_heading_the_model_was_shown(settings, tmp_path):
+    """The prompt shows each passage under its heading path ("Release 15 › Backup"): offered only the passage whose
+    text never says 15, "Release 15 renamed pg_start_backup() ..." is supported by heading and text together, while
+    an invented release number is still dropped."""
+    from dataclasses import replace
+
+    from rag.answerers.generative import build_prompt
+
+    settings = _release_notes(settings, tmp_path)
     question = "What was pg_start_backup() renamed to?"
     with Engine(settings, llm=FakeLLM()) as engine:
         ctx = engine._prepare(question, None, None)
@@ -315,15 +322,7 @@ def test_the_eval_checks_citations_against_what_a_model_is_shown(settings, tmp_p
     does, under its heading path: a sentence resting on the heading's words is supported there too."""
     from dataclasses import replace as swap
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo".split()
-    filler = "\n\n".join(f"The {w} backup step copies the files of the {w} tablespace to the archive directory." for w in words * 2)
-    (docs / "release.md").write_text(f"# Release 15\n\n## Backup\n\n{filler}\n\nThe function pg_start_backup() was renamed to "
-                                     "pg_backup_start(), and pg_stop_backup() to pg_backup_stop().\n")
-    settings = settings.replace(store_dir=str(tmp_path / "store"))
-    with Engine(settings, writer=True) as engine:
-        engine.ingest(docs)
+    settings = _release_notes(settings, tmp_path)
     with Engine(settings) as engine:
         answer = engine.ask("What was pg_start_backup() renamed to?")
         cited = next(c for c in answer.citations if "renamed" in c.text)
