@@ -90,6 +90,12 @@ _CONTRAST = re.compile(r",?\s*\b(?:unlike|rather than|as opposed to|other than|i
                        r"(?=\s+(?:if|when|whenever|so|because|while|and|but|to|for|in order)\b|\s*[,?;]|\s*$)", re.I)  # to the clause's end
 
 
+# "What does the default commit-msg hook check for?", "How does the default scheduler work?": the default thing's
+# behaviour is asked, not a default value
+_DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which \w+)\s+(?:does|do|did|can|will|would|should)\s+(?:the|a|its|their)\s+default\s+"
+                                 r"(?!values?\b|settings?\b)[\w.-]+", re.I)
+
+
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
 ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                           r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name"
@@ -136,7 +142,7 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*when\b|\b(?:what|which) (date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
                  r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
-    if ASKS_DEFAULT.search(f"{fold(question)} {q}"):
+    if ASKS_DEFAULT.search(f"{fold(question)} {q}") and not _DEFAULT_THING_DOES.match(q):
         # (the condition counts here: "If I leave out the mode, which one applies?")
         return "default"
     people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"

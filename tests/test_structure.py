@@ -1550,3 +1550,14 @@ def test_a_default_stated_not_a_default_mentioned():
                    "timeout: How many seconds the connection should wait. Default five seconds.",
                    "The default port is 5432.", "width (default: 70)", "Default: 1024 * 1024."):
         assert has_type(stated, "default", q), stated
+
+
+def test_what_the_default_thing_does_is_not_a_default_value():
+    """"What does the default commit-msg hook check for?" asks what the default hook does; "What is the default
+    port?" and "What does the default value of maxsize mean?" still ask a default."""
+    from rag.facts import question_type
+
+    assert question_type("What does the default commit-msg hook check for when it is enabled?") != "default"
+    assert question_type("How does the default scheduler pick a task?") != "default"
+    assert question_type("What is the default port?") == "default"
+    assert question_type("What does the default value of maxsize mean?") == "default"
