@@ -1398,7 +1398,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     asking = main_clause(question)
     if not focus_terms and scoring.condition_weight > 0 and asking != fold(core_question(question)):
         # "When Belarus freed 123 prisoners in December, which country were most of them deported to?": the leading
-        # condition sets the scene, the clause after it asks; its words weigh more (the condition's names still count)
+        # condition sets the scene, the clause after it asks; its words weigh more (the condition's names still count);
+        # so does a which-question's contrast ("..., unlike sys.call?" names what the answer is not)
         focus_terms, focus_weight = query_terms(answer_content(asking), index), scoring.condition_weight
     term_sets = [sentence_terms(c[0], index) for c in candidates]
     asked_text = " ".join(re.findall(r"[a-z0-9]+", f"{question} {focus}".lower()))

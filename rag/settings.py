@@ -134,7 +134,7 @@ class ScoringSettings(Section):
     cause_required: bool = Field(True, description="'Why ...?' questions: refuse unless a sentence giving a cause, and saying the code names and values the question states, scores within typed_ratio of the best")
     cause_type: bool = Field(True, description="'Why ...?' questions: a sentence giving a cause or a purpose ('because', 'so that', 'to avoid') counts as holding the asked kind of value (w_type; not required); 'When is X raised?' questions: one stating a condition ('Raised when ...')")
     focus_weight: float = Field(0.75, ge=0, le=1, description="follow-ups: share of lexical coverage from the latest turn's own terms (the rest from the question rewritten with earlier turns)")
-    condition_weight: float = Field(0.35, ge=0, le=1, description="questions opening with a condition ('When X happens, which ...?'): share of lexical coverage from the asking clause's own terms (the rest from the whole question); 0 turns it off")
+    condition_weight: float = Field(0.35, ge=0, le=1, description="questions opening with a condition ('When X happens, which ...?') or holding a contrast ('Which ..., unlike X?'): share of lexical coverage from the asking clause's own terms (facts.main_clause; the rest from the whole question); 0 turns it off")
     repeat_penalty: float = Field(0.5, ge=0, le=1, description="follow-ups: score factor of a sentence that repeats the previous answer ...")
     repeat_share: float = Field(0.6, ge=0, le=1, description="... at least this share of its terms being in that answer")
     rank_prior: float = Field(0.15, description="preselection bonus of a sentence from the top passage (divided by 1 + rank)")
