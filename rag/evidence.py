@@ -1156,9 +1156,11 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|obstacles?|stems? from|results? from|thanks to"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
                     r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so)"
+                    # ... or a sentence drawing it from the one before: "Therefore, it's not safe for ...", "Hence, ..."
+                    r"|(?:^|(?<=[.!?:]\s))(?:therefore|thus|hence|consequently)\b"
                     r"|^\s*given (?:that|the|this|these|such)\b"  # "Given the situation, he may have been reluctant ..."
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
-                    r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be|lose|fail|break|corrupt|cause|result))\b", re.I)
+                    r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be unable|lose|fail|break|corrupt|cause|result))\b", re.I)
 _CONDITION = re.compile(r"\b(?:when|whenever|if|unless|once|until|as soon as|each time|every time|in case|provided that|only after)\b", re.I)
 _IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the default\b", re.I)
 _KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)

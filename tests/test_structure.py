@@ -1525,6 +1525,21 @@ def test_a_consequence_clause_gives_a_reason():
     assert _CAUSE.search("The buffer is shared; hence writes must be locked.")
     assert _CAUSE.search("Given the situation, he may have been reluctant to make even a symbolic gift to Lithuania.")
     assert not _CAUSE.search("The sanctions were re-qualified in 2022, so far without effect.")
+    # a harm that follows ("... will be unable to locate it"), not whatever follows ("... a TypeError will be thrown")
+    assert _CAUSE.search("If the main worktree is moved, linked worktrees will be unable to locate it.")
+    assert not _CAUSE.search("If callback is not a function, a TypeError will be thrown.")
+
+
+def test_a_sentence_drawn_from_the_one_before_gives_a_reason():
+    """"The method determines if the literal path is absolute. Therefore, it's not safe for mitigating path traversals."
+    answers why it is not safe; "therefore" inside a clause without its comma ("It is therefore ok") is no marker."""
+    from rag.evidence import _CAUSE
+
+    assert _CAUSE.search("The method determines if the literal path is absolute. Therefore, it's not safe for mitigating path traversals.")
+    assert _CAUSE.search("Hence, such indexes can only handle equality.")
+    assert _CAUSE.search("path.isAbsolute(path): Thus it is not safe.")
+    assert not _CAUSE.search("He thus went home.")
+    assert not _CAUSE.search("The method is therefore called twice.")
 
 
 def test_a_default_asked_by_what_is_left_unset():
