@@ -91,9 +91,9 @@ _CONTRAST = re.compile(r",?\s*\b(?:unlike|rather than|as opposed to|other than|i
 
 
 # "What does the default commit-msg hook check for?", "How does the default scheduler work?": the default thing's
-# behaviour is asked, not a default value
+# behaviour is asked, not a default value ("What did the default of X change to?" asks one)
 _DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which \w+)\s+(?:does|do|did|can|will|would|should)\s+(?:the|a|its|their)\s+default\s+"
-                                 r"(?!values?\b|settings?\b)[\w.-]+", re.I)
+                                 r"(?!values?\b|settings?\b|of\b|for\b)[\w.-]+", re.I)
 
 
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
@@ -104,7 +104,10 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
                           r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming|changing|configuring) (?:one|it|any|a|an|the\b|(?!up\b|to\b)[\w.-]+\b)"
                           r"|\bleave (?:it|that|them) out\b"
                           r"|\b(?:if|when) (?:i|you|we) (?:leave out|omit)\b"
-                          r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b", re.I)
+                          r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b"
+                          # "If neither merge.renameLimit nor diff.renameLimit is configured, ...", "when work_mem isn't set"
+                          r"|\bif neither\b[^?]{1,80}?\b(?:is|are) (?:set|configured|specified|given|supplied|passed)\b"
+                          r"|\b(?:if|when) (?:[\w.-]+ ){1,3}(?:is not|are not|isn't|aren't) (?:set|configured|specified|given)\b", re.I)
 
 
 def question_type(question: str) -> str:
@@ -115,7 +118,7 @@ def question_type(question: str) -> str:
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
-                 r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b"
+                 r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bnumer(?:ic|ical) value\b"  # "What is the numeric value of TIMEOUT_MAX?"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
                  # "Is there an upper limit on savepoints, and what is it?", "the size cap on a file", "how big can it get"
                  r"|\bis there an? (?:hard |upper |lower |maximum |minimum |fixed |size )*(?:limit|maximum|minimum|cap|bound)\b"
@@ -127,7 +130,9 @@ def question_type(question: str) -> str:
         return "number"
     if ASKS_RATIO.search(q):
         return "number"
-    if re.search(r"\b(?:which|what|since which|since what) (?:[\w.+-]+ ){0,2}(?:release|version)s?\b(?! notes?\b)", q):  # "which upcoming SQLite release", "which Node.js version"
+    # ("What date was the release reported?" asks a date: no verb between)
+    if re.search(r"\b(?:which|what|since which|since what)(?: (?:is|was|are|were) the)? (?:(?!(?:is|was|are|were|did|does|do|has|have|had)\b)[\w.+-]+ ){0,3}"
+                 r"(?:release|version)s?\b(?! notes?\b)", q):  # "which upcoming SQLite release", "what minimum Linux kernel version"
         return "version"
     if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
                  r"|\bwhat(?:'s| is) (?:it|this|that) called\b", q):
@@ -139,7 +144,7 @@ def question_type(question: str) -> str:
     if ASKS_CONDITION.search(q):
         return "other"  # "When is ValueError raised?", "When does the else clause run?": a condition, not a date
     # "Which date formats ...?" asks for formats: the word after "date" is a noun, not a verb or a preposition
-    if re.search(r"^\s*when\b|\b(?:what|which) (date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
+    if re.search(r"^\s*when\b|\bsince when\b|\b(?:what|which) (date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
                  r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (date|day)\b", q):
         return "date"
     if ASKS_DEFAULT.search(f"{fold(question)} {q}") and not _DEFAULT_THING_DOES.match(q):
@@ -156,7 +161,7 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):
         return "place"
     if re.search(r"\b(?:which|what) (?:[\w-]+ )?(?:organi[sz]ation|company|agency|party|newspaper|outlet|institution|ministry"
-                 r"|think tank|university|firm|publisher)\b", q):
+                 r"|think tank|university|firm|publisher|product|vendor)\b|\bname of (?:the |a |an )?(?:[\w-]+ ){0,2}(?:product|company|vendor|organi[sz]ation)\b", q):
         return "organisation"
     # several named people or places: "which prisoners / officials / countries ...?"
     named_plural = r"(?:countries|cities|states|nations|people|(?:" + "|".join(sorted(ROLE_NOUNS)) + r")s)"

@@ -1472,6 +1472,39 @@ def test_a_product_name_with_a_dot_before_version_asks_for_a_version():
     assert question_type("In which Node.js version was the domain module deprecated?") == "version"
 
 
+def test_the_kind_of_value_asked_in_other_words():
+    """"What is the numeric value of X?" asks a number (a version note is none); "What minimum Linux kernel version
+    ...?" a version, "What date was the release reported?" a date (no verb between "what" and "release"); "Since when
+    can VACUUM ...?" a date or version; "the name of the commercial product" a name; "What did the default of X change
+    to?" a default."""
+    from rag.evidence import has_type
+    from rag.facts import question_type
+
+    q = "What is the numeric value of threading.TIMEOUT_MAX?"
+    assert question_type(q) == "number"
+    assert not has_type("threading.TIMEOUT_MAX: New in version 3.2.", "number", q)
+    assert question_type("What minimum Linux kernel version is needed to use abstract sockets?") == "version"
+    assert question_type("What was the last version of R that supported 32-bit Windows?") == "version"
+    assert question_type("On what date was the release of 123 political prisoners reported?") == "date"
+    q = "Since when can VACUUM be run against an attached database?"
+    assert question_type(q) == "date"
+    assert has_type("The ability to vacuum attached databases was added in version 3.15.0 (2016-10-14).", "date", q)
+    assert question_type("What was the name of the commercial product that shipped two copies of SQLite?") == "organisation"
+    assert question_type("In PostgreSQL 15, what did the default of log_autovacuum_min_duration change to?") == "default"
+    assert question_type("What does the default commit-msg hook check for?") != "default"
+
+
+def test_a_version_said_after_the_things_name():
+    """"What was the last version of R that supported 32-bit Windows?": "(R 4.1.3 was the last version of R to support
+    32-bit Windows)" names R, then its number."""
+    from rag.evidence import has_type
+
+    q = "What was the last version of R that supported 32-bit Windows?"
+    assert has_type("The binaries run on 64-bit Windows 7 and later (R 4.1.3 was the last version of R to support 32-bit Windows).",
+                    "version", q, None, lambda w: w == "R")
+    assert not has_type("The binaries run on 64-bit versions of Windows 7 and later.", "version", q, None, lambda w: w == "R")
+
+
 def test_a_contrast_is_not_what_a_which_question_asks():
     """"Which function returns the call with its arguments matched, unlike sys.call?": sys.call is what the answer is
     not; the contrast leaves the asking clause (weighed as a leading condition is). A why question keeps it."""
@@ -1550,6 +1583,9 @@ def test_a_default_asked_by_what_is_left_unset():
     assert question_type("If I never change it, what value does it have?") == "default"
     assert ASKS_DEFAULT.search("if i use lru_cache without setting maxsize, how many recent results are kept?")
     assert question_type("How do I commit without setting up a remote?") != "default"
+    assert ASKS_DEFAULT.search("if neither merge.renamelimit nor diff.renamelimit is configured, how many files ...?")
+    assert ASKS_DEFAULT.search("when work_mem isn't set, how much memory is used?")
+    assert not ASKS_DEFAULT.search("if the timeout is set, how long does it wait?")
 
 
 def test_a_default_stated_not_a_default_mentioned():
