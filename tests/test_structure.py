@@ -1572,6 +1572,9 @@ def test_a_sentence_drawn_from_the_one_before_gives_a_reason():
     assert _CAUSE.search("Hence, such indexes can only handle equality.")
     assert _CAUSE.search("path.isAbsolute(path): Thus it is not safe.")
     assert not _CAUSE.search("He thus went home.")
+    # "otherwise" opening a clause gives the alternative's harm; inside one ("... will otherwise use") it gives none
+    assert _CAUSE.search("x < 1 implies x < 2; otherwise the predicate condition must match exactly.")
+    assert not _CAUSE.search("Setting this to 0 disables any other heuristic git gc --auto will otherwise use.")
     assert not _CAUSE.search("The method is therefore called twice.")
 
 
