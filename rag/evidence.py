@@ -1244,6 +1244,19 @@ def asks_why(question: str) -> bool:
                          core_question(question), re.I))
 
 
+_NEGATED = re.compile(r"\b(?:not|never|cannot|no longer|neither|nor)\b|n't\b", re.I)
+
+
+def says_negated(sentence: str) -> bool:
+    return bool(_NEGATED.search(sentence))
+
+
+def asks_negated(question: str) -> bool:
+    """"Which operator class doesn't support ...?": the asking clause says "not"; a negation in its condition or purpose
+    ("Which mode do I get if I don't give one?", "What should I call so that it doesn't block?") is not asked."""
+    return says_negated(re.split(r"\b(?:if|when|whenever|unless|so|because|since|while|without|in order)\b", main_clause(question))[0])
+
+
 _YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have|must|may)\s+(?!you\b)", re.I)
 
 

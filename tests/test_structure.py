@@ -361,6 +361,23 @@ def test_an_answer_without_the_asked_kind_of_value_is_refused(settings, tmp_path
     assert Engine(settings.replace(**{"scoring.required_types": ()})).ask(question).answered
     answer = Engine(settings).ask("Which exception is raised when a mapping key is not found?")
     assert answer.answered and "KeyError" in answer.text
+def test_a_negated_question_prefers_a_sentence_saying_not(settings, tmp_path):
+    """"Which option doesn't follow symbolic links?" is answered by the option said not to follow them, though the one
+    said to scores higher; a negation in the question's condition or purpose ("... if I don't ...") asks nothing."""
+    from rag.api import Engine
+
+    page = ("# Copying files\n\nThe --deref option makes the copy command follow symbolic links when copying. "
+            "With --keep-links, symbolic links are not followed and each link is copied as a link.\n")
+    settings = ingested(settings, tmp_path / "docs", {"copy.md": page})
+    answer = Engine(settings).ask("Which option doesn't follow symbolic links when copying?")
+    assert answer.answered and answer.text.startswith("With --keep-links"), answer.text
+    from rag.evidence import asks_negated
+
+    assert asks_negated("Which class doesn't support key-exists?")
+    assert not asks_negated("Which mode do I get if I don't give one at all?")
+    assert not asks_negated("What should I call so that a scheduled setTimeout doesn't prevent Node.js from exiting?")
+
+
 _PATH_API = """# Path
 
 ## `path.matchesGlob(path, pattern)`
