@@ -854,13 +854,14 @@ _OPENS_ON_THIS = re.compile(r"(?:this|these)\s+(?!(?:is|was|are|were|means|meant
                             r"|has|have|had|does|did|also|only|not)\b)[a-z]+\b", re.I)
 
 
-def name_subject(subject: str, sentence: str, always: bool = False) -> str:
+def name_subject(subject: str, sentence: str, always: bool = False, kind: str = "") -> str:
     """Prefix the heading a sentence sits under when the sentence does not name it itself.
 
     Reference documentation often names the subject only in a heading
     ("exception KeyError" above "Raised when a mapping key is not found..."):
     quoted alone, the sentence would answer "which exception?" anonymously. ``always``: any heading, not only
-    one that names a thing (a bare note: "tomllib — Parse TOML files: New in version 3.11.")."""
+    one that names a thing (a bare note: "tomllib — Parse TOML files: New in version 3.11."). ``kind``: the heading
+    above it, when it names what its sections are ("HOOKS" above "post-checkout")."""
     if not subject:
         return sentence
     title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()  # no "13.2.2."
@@ -879,6 +880,12 @@ def name_subject(subject: str, sentence: str, always: bool = False) -> str:
         if _OPENS_ON_THIS.match(sentence) and len(title.split()) == 1 and not is_standard_section(title) \
                 and fold(title) not in fold(sentence):
             # "This hook is called by git-push(1) ..." in the "pre-push" section: the hook is the one the heading names
+            return f"{title}: {sentence}"
+        kinds = {stem(fold(w)) for w in words(kind)}
+        if kinds and len(title.split()) == 1 and not is_standard_section(title) and fold(title) not in fold(sentence) \
+                and any(stem(fold(m.group(1))) in kinds for m in re.finditer(r"\b(?:the|this|that)\s+([a-z]+)\b", sentence, re.I)):
+            # "The first parameter given to the hook is the null-ref ..." in "HOOKS › post-checkout": the hook is
+            # the one its heading names, of the kind the heading above names
             return f"{title}: {sentence}"
         return sentence
     short = subject_of(subject)
@@ -1147,7 +1154,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 named = f"{label}: {sentence}" if label else name_subject(
                     subject if subject and not is_standard_section(subject) else parts[0], sentence, always=True)
             else:
-                named = name_subject(subject, sentence)
+                named = name_subject(subject, sentence, kind=parts[-2] if len(parts) > 2 else "")
             out.append((named, passage, rank, row if cells else sentence, subject))
     return out
 

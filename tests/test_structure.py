@@ -125,6 +125,17 @@ def test_this_hook_under_a_one_word_heading_is_the_heading():
     assert name_subject("pre-push", "This is called once per push.") == "This is called once per push."  # points back
 
 
+def test_the_hook_under_a_heading_of_hooks_is_the_one_its_heading_names():
+    """"The first parameter given to the hook is the null-ref ..." in "HOOKS › post-checkout": the hook is post-checkout;
+    the same words under a heading above that names another kind ("OPTIONS") name nothing."""
+    from rag.evidence import name_subject
+
+    sentence = "The first parameter given to the hook is the null-ref, the second the ref of the new HEAD."
+    assert name_subject("post-checkout", sentence, kind="HOOKS") == f"post-checkout: {sentence}"
+    assert name_subject("post-checkout", sentence, kind="OPTIONS") == sentence
+    assert name_subject("post-checkout", sentence) == sentence
+
+
 def test_a_subcommand_heading_names_its_description_by_the_subcommand():
     """git-stash's "pop [--index] [-q|--quiet] [<stash>]" item: its description never says "pop", so the quote must."""
     from rag.evidence import name_subject
