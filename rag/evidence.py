@@ -436,7 +436,10 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "version":
         # "Which version of the Unicode standard ...?": "... redundant in Python 3" is the corpus's own version
         # or "Changed in version 3.6" (of the software documented); a version of another thing is said beside its name
-        of = re.search(r"\bversions? of (?:the )?([\w.+-]+)", question, re.I)
+        # ... or before the word: "What minimum Linux kernel version ...?" is not answered by "as of Solaris 10"
+        of = re.search(r"\bversions? of (?:the )?([\w.+-]+)", question, re.I) \
+            or re.search(r"\b(?!(?:which|what|minimum|maximum|earliest|latest|first|last|oldest|newest|required|supported|current)\b)"
+                         r"([A-Za-z][\w.+-]*)(?: kernel| server| client| library)? versions?\b", question, re.I)
         if of and re.search(r"(?<![\w.-])" + re.escape(of.group(1)) + r" v?\d+(?:\.\d+)+\b", sentence, re.I):
             return True  # "(R 4.1.3 was the last version of R to support 32-bit Windows)": the thing's name, then its number
         if not of or is_topic is None or is_topic(of.group(1)):

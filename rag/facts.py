@@ -63,7 +63,7 @@ def core_question(question: str) -> str:
 
 
 #: "By what factor does the array grow?", "What is the compression ratio?": a ratio is asked (a number)
-ASKS_RATIO = re.compile(r"\bby (?:what|which|how large an?|how big an?) (?:factor|ratio|multiple)\b"
+ASKS_RATIO = re.compile(r"\bby (?:what|which|how large an?|how big an?) (?:[\w-]+ )?(?:factor|ratio|multiple)\b"  # "by what growth factor"
                         r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ )?(?:factor|ratio)\b", re.I)
 
 

@@ -1438,6 +1438,11 @@ def test_a_version_of_another_thing_is_said_beside_its_name():
     assert not has_type("Changed in version 3.6: flags are checked.", "version", q, None, topic)
     assert not has_type("These are redundant in Python 3 since matches are Unicode by default.", "version", q, None, topic)
     assert has_type("Changed in version 3.6: flags are checked.", "version", "In which version of Python did flags change?", None, topic)
+    # the thing named before the word: "What minimum Linux kernel version ...?" is not answered by "as of Solaris 10"
+    q = "What minimum Linux kernel version is needed for abstract sockets?"
+    assert not has_type("This is irrelevant on systems, notably Solaris as of Solaris 10, that ignore permissions.", "version", q, None, topic)
+    assert has_type("Abstract sockets need Linux 2.6 or later.", "version", q, None, topic)
+    assert has_type("Changed in version 3.6: flags are checked.", "version", "Which Python version changed flags?", None, topic)
 
 
 def test_a_kind_named_in_the_sentence_itself():
@@ -1510,6 +1515,7 @@ def test_the_kind_of_value_asked_in_other_words():
 
     q = "What is the numeric value of threading.TIMEOUT_MAX?"
     assert question_type(q) == "number"
+    assert question_type("By what growth factor does CPython over-allocate a list's array?") == "number"
     assert not has_type("threading.TIMEOUT_MAX: New in version 3.2.", "number", q)
     assert question_type("What minimum Linux kernel version is needed to use abstract sockets?") == "version"
     assert question_type("What was the last version of R that supported 32-bit Windows?") == "version"
