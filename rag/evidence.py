@@ -1507,8 +1507,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
-        def names_it(text: str) -> bool:
-            return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text)})
+        def names_it(text: str) -> bool:  # ... in a word of its own or in a compound name's ("thresholdForParallelism")
+            return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
         typed = [t and (names_it(f"{c[4]} {c[0]}") or names_it(next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
                  for t, c in zip(typed, candidates)]
     typed = [t or lead for t, lead in zip(typed, leads)]

@@ -389,6 +389,20 @@ def test_a_negated_question_prefers_a_sentence_saying_not(settings, tmp_path):
     assert not asks_negated("What should I call so that a scheduled setTimeout doesn't prevent Node.js from exiting?")
 
 
+def test_a_defaults_attribute_may_be_named_inside_a_compound_name(settings, tmp_path):
+    """"What is the default threshold of files ...?": "checkout.thresholdForParallelism: ... The default is 100." names
+    the threshold inside its camel-case name."""
+    from rag.api import Engine
+
+    page = ("# git-config\n\n## Variables\n\ncheckout.workers: The number of parallel workers to use when updating the "
+            "working tree. The default is one, i.e. sequential execution.\n\ncheckout.thresholdForParallelism: When running "
+            "parallel checkout with a small number of files, the cost of subprocess spawning may outweigh the gains. This "
+            "setting defines the minimum number of files for which parallel checkout should be attempted. The default is 100.\n")
+    settings = ingested(settings, tmp_path / "docs", {"config.md": page})
+    answer = Engine(settings).ask("What is the default threshold of files needed before Git checks files out in parallel?")
+    assert answer.answered and "100" in answer.text, answer.text
+
+
 _PATH_API = """# Path
 
 ## `path.matchesGlob(path, pattern)`
