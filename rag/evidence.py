@@ -671,6 +671,10 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     out: set[str] = set()
     tokens = question.split()
     quoted = _quoted_spans(question)
+    # a name the corpus never uses in a story told before the asking sentence ("Our IDE runs git status in the
+    # background. Why ...?") is the user's own context, not what the answer must be about
+    asking = set(words(core_question(question)))
+    told = {w for w in words(question) if w not in asking} if len(asking) < len(set(words(question))) else set()
     for i, raw in enumerate(tokens):
         opens = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))  # "... periodically? Give all the reasons."
         if re.fullmatch(r"\d+(?:\.\d+)*\W*", raw) and i > 0 and is_topic(tokens[i - 1]):
@@ -680,7 +684,7 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
                 continue  # a digit of a made-up name ("git tag -m msg v1.0"), not a number the question states
             if w.isdigit() or (not opens and w[:1].isupper() and w.lower() not in QUESTION_WORDS and w.lower() not in MONTHS):
                 # a name of the user's own code example ("'except SomeError as e'") that no page uses is a placeholder
-                out.update(t for t in query_terms(w, index) if not topic(t) and not (t not in index.vocab and w in quoted))
+                out.update(t for t in query_terms(w, index) if not topic(t) and not (t not in index.vocab and (w in quoted or w in told)))
     return out
 
 

@@ -530,6 +530,12 @@ def test_the_corpus_topic_name_does_not_constrain_passages():
     named = constraint_terms("If I tag v1.0 with a message, is the tag annotated?", index(30))
     assert "0" not in named and "1" not in named, named
     assert "32" in constraint_terms("When was 32-bit support dropped?", index(30))
+    # a name the corpus never uses in the story before the asking sentence is the user's context; in the asking
+    # sentence, or one the corpus uses, it constrains
+    told = constraint_terms("Our IDE runs Acme in the background. Why does the Widget option fail?", index(30))
+    assert not any("ide" in t for t in told) and any("widget" in t for t in told), told
+    assert any("ide" in t for t in constraint_terms("Why does the IDE fail with the Widget option?", index(30)))
+    assert any("widget" in t for t in constraint_terms("My Widget broke. Why does Acme fail?", index(30)))
 
 
 def test_a_product_name_written_like_code_is_the_topic_of_a_few_of_its_own_pages():
