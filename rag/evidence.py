@@ -1168,7 +1168,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
 
 _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last|start|beginning))|so that|in order (?:to|that)|due to|owing to"
                     r"|as a result|the reason|for this reason|that is why|this is why|(?<!\w )otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
-                    r"|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
+                    r"|(?<!can )(?<!could )prevent(?:s|ed|ing)?|(?<!can )(?<!could )avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
                     r"|obstacles?|stems? from|results? from|thanks to"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
                     r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so)"

@@ -1615,6 +1615,11 @@ def test_a_consequence_clause_gives_a_reason():
     # a harm that follows ("... will be unable to locate it"), not whatever follows ("... a TypeError will be thrown")
     assert _CAUSE.search("If the main worktree is moved, linked worktrees will be unable to locate it.")
     assert not _CAUSE.search("If callback is not a function, a TypeError will be thrown.")
+    # a remedy ("You can avoid this by increasing ...") is no cause; a purpose ("To avoid this, ...") is
+    assert not _CAUSE.search("You can avoid this by increasing max_pred_locks_per_transaction.")
+    assert not _CAUSE.search("You can prevent a push by exiting with a non-zero status.")
+    assert _CAUSE.search("To avoid this, it is necessary to vacuum every table.")
+    assert _CAUSE.search("This feature helps prevent corruption.")
 
 
 def test_a_sentence_drawn_from_the_one_before_gives_a_reason():
