@@ -1605,36 +1605,35 @@ def test_an_operator_is_named_in_symbols():
     assert not has_type("Environments are shared -- not copied.", "term", q)
 
 
-def test_a_consequence_clause_gives_a_reason():
-    from rag.evidence import _CAUSE
-
-    assert _CAUSE.search("The sanctions were re-qualified as sanctions for supporting the war, making them impossible to cancel.")
-    assert _CAUSE.search("The buffer is shared; hence writes must be locked.")
-    assert _CAUSE.search("Given the situation, he may have been reluctant to make even a symbolic gift to Lithuania.")
-    assert not _CAUSE.search("The sanctions were re-qualified in 2022, so far without effect.")
+@pytest.mark.parametrize("sentence, gives", [
+    # a consequence clause gives a reason, a "so" of degree does not
+    ("The sanctions were re-qualified as sanctions for supporting the war, making them impossible to cancel.", True),
+    ("The buffer is shared; hence writes must be locked.", True),
+    ("Given the situation, he may have been reluctant to make even a symbolic gift to Lithuania.", True),
+    ("The sanctions were re-qualified in 2022, so far without effect.", False),
     # a harm that follows ("... will be unable to locate it"), not whatever follows ("... a TypeError will be thrown")
-    assert _CAUSE.search("If the main worktree is moved, linked worktrees will be unable to locate it.")
-    assert not _CAUSE.search("If callback is not a function, a TypeError will be thrown.")
+    ("If the main worktree is moved, linked worktrees will be unable to locate it.", True),
+    ("If callback is not a function, a TypeError will be thrown.", False),
     # a remedy ("You can avoid this by increasing ...") is no cause; a purpose ("To avoid this, ...") is
-    assert not _CAUSE.search("You can avoid this by increasing max_pred_locks_per_transaction.")
-    assert not _CAUSE.search("You can prevent a push by exiting with a non-zero status.")
-    assert _CAUSE.search("To avoid this, it is necessary to vacuum every table.")
-    assert _CAUSE.search("This feature helps prevent corruption.")
-
-
-def test_a_sentence_drawn_from_the_one_before_gives_a_reason():
-    """"The method determines if the literal path is absolute. Therefore, it's not safe for mitigating path traversals."
-    answers why it is not safe; "therefore" inside a clause without its comma ("It is therefore ok") is no marker."""
+    ("You can avoid this by increasing max_pred_locks_per_transaction.", False),
+    ("You can prevent a push by exiting with a non-zero status.", False),
+    ("To avoid this, it is necessary to vacuum every table.", True),
+    ("This feature helps prevent corruption.", True),
+    # a sentence drawn from the one before ("Therefore, it's not safe ...") answers why; "therefore" inside a clause
+    # without its comma does not
+    ("The method determines if the literal path is absolute. Therefore, it's not safe for mitigating path traversals.", True),
+    ("Hence, such indexes can only handle equality.", True),
+    ("path.isAbsolute(path): Thus it is not safe.", True),
+    ("He thus went home.", False),
+    ("The method is therefore called twice.", False),
+    # "otherwise" opening a clause gives the alternative's harm; inside one ("... will otherwise use") it gives none
+    ("x < 1 implies x < 2; otherwise the predicate condition must match exactly.", True),
+    ("Setting this to 0 disables any other heuristic git gc --auto will otherwise use.", False),
+])
+def test_what_gives_a_reason(sentence, gives):
     from rag.evidence import _CAUSE
 
-    assert _CAUSE.search("The method determines if the literal path is absolute. Therefore, it's not safe for mitigating path traversals.")
-    assert _CAUSE.search("Hence, such indexes can only handle equality.")
-    assert _CAUSE.search("path.isAbsolute(path): Thus it is not safe.")
-    assert not _CAUSE.search("He thus went home.")
-    # "otherwise" opening a clause gives the alternative's harm; inside one ("... will otherwise use") it gives none
-    assert _CAUSE.search("x < 1 implies x < 2; otherwise the predicate condition must match exactly.")
-    assert not _CAUSE.search("Setting this to 0 disables any other heuristic git gc --auto will otherwise use.")
-    assert not _CAUSE.search("The method is therefore called twice.")
+    assert bool(_CAUSE.search(sentence)) == gives
 
 
 def test_a_default_asked_by_what_is_left_unset():
