@@ -673,8 +673,7 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     quoted = _quoted_spans(question)
     # a name the corpus never uses in a story told before the asking sentence ("Our IDE runs git status in the
     # background. Why ...?") is the user's own context, not what the answer must be about
-    asking = set(words(core_question(question)))
-    told = {w for w in words(question) if w not in asking} if len(asking) < len(set(words(question))) else set()
+    told = set(words(question)) - set(words(core_question(question)))
     for i, raw in enumerate(tokens):
         opens = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))  # "... periodically? Give all the reasons."
         if re.fullmatch(r"\d+(?:\.\d+)*\W*", raw) and i > 0 and is_topic(tokens[i - 1]):
