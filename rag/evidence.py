@@ -340,6 +340,19 @@ _FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly
 _BYTES_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b|\b(?:file|database|disk) sizes?\b", re.I)
 _BYTES = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|octets?|bits?|[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?)\b", re.I)
 # "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
+# "How much did potash bring Belarus?", "How much money did the U.S. pay?", "What sum ...?": an amount of money ("$2.9
+# billion", "500 euros"), not a share or a count ("from 18% to 8%"); not time or memory ("How much time had he spent?")
+_YEAR = re.compile(r"(?<![\w.-])(?:1[89]|20)\d\d(?![\w.-]?\d)")
+# a year a sentence dates its statement by, opening it: "In 2019, ...", "During 2023, ...", "In December 2025, ...";
+# not a year in a clause about something else ("..., who in 2023 was sentenced to four years")
+_YEAR_OF_EVENT = re.compile(r"^\W*(?i:in|during|since|until|till|by|as of|throughout)\s+(?:(?:early|late|mid|the (?:spring|summer|autumn|fall|winter) of)\s+|[A-Z][a-z]+\s+)?"
+                            r"((?:1[89]|20)\d\d)(?![\w.-]?\d)")
+_MONEY_ASKED = re.compile(r"\bhow much (?!(?:\w+ )?(?:time|memory|ram|disk|space|storage|data|longer|more|less)\b)(?:money\b|(?:[\w'’-]+ ){0,5}?"
+                          r"(?:earn|earned|earns|cost|costs|pay|pays|paid|spend|spends|spent|charge|charges|charged|raise|raised|lose|lost"
+                          r"|bring|brought|brings|generate|generated|receive|received|fetch|fetched|worth)\b)"
+                          r"|\bhow much (?:[\w-]+ )?(?:revenue|income|profit|funding|aid|money)\b|\bwhat (?:sum|amount of money)\b", re.I)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?[$€£¥]|\b\d[\d.,]*\s*(?:(?:million|billion|thousand|bn|m)\s+)?(?:dollars?|euros?|rubles?|roubles?|pounds|yen|cents?"
+                    r"|usd|eur|gbp|byn)\b|\b(?:usd|eur|gbp|byn)\s?\d", re.I)
 _SHARE_ASKED = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow many percent\b", re.I)
 _SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|quarter|third|thirds|majority|minority)\b(?!-)|\bone in \w+\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
@@ -399,6 +412,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit; nor "By default,
             # how long does readline wait ...?": "escapeCodeTimeout ... in milliseconds ... Default: 500."
             return True
+        if _MONEY_ASKED.search(question):
+            return bool(_MONEY.search(sentence))
         if _BYTES_ASKED.search(question):  # "How much memory does each promise take?": an amount of bytes, not "three slots"
             # ... and "What is the largest database file size ...?" a size in bytes, not "limit the attached databases to 1"
             return bool(_BYTES.search(prose) or re.search(r"\bhalf\b|\d\s*(?:%|percent)", prose))
@@ -465,8 +480,10 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         return bool(_STATES_DEFAULT.search(sentence)) and (
             bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))
             or any(_VALUE_TOKEN.search(t) for t in sentence.split()) or bool(_BOOLEAN_DEFAULT.search(sentence)))
-    if qtype == "place":
-        return bool(re.search(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?[A-Z][a-z]+", sentence))
+    if qtype == "place":  # a place the question names is not the one asked ("... deported to instead of Lithuania?")
+        named = {fold(w) for w in words(question)}
+        return any(fold(m.group(1)) not in named
+                   for m in re.finditer(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?([A-Z][a-z]+)", sentence))
     if qtype == "organisation":
         return any(_names_organisation(sentence, name) for name in named_values(sentence, qtype, question, is_name, is_topic))
     if qtype == "person":
@@ -480,7 +497,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
 # A default stated, not a mention of one ("To change the default for all instances, ..."): "The default is 5",
 # "defaults to", "Default: 5", "(default 5)", "by default", "5 is the default", "the default port is 5432"
 _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (?:is|are|was)|:|=|\(|\d|[\"'“‘`])|\bby default\b|\(default\b"
-                             r"|\b(?:is|are|was|remains?) (?:also |now |still )?the default\b|\bthe default (?:[\w.-]+ ){1,3}(?:is|are|was)\b"
+                             r"|\b(?:is|are|was|remains?) (?:also |now |still )?the default\b|\(the default\)|\bthe default (?:[\w.-]+ ){1,3}(?:is|are|was)\b"
                              r"|\bdefault (?:setting|value) of\b"
                              # "a default fillfactor of 90", "a bigger default buffer size (1 MiB ...)", "Default five seconds."
                              r"|\bdefault (?:[\w-]+ ){0,3}(?:of|\()\s*[\d\"'“‘`(]|\bdefaults?:? (?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
@@ -1514,6 +1531,11 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
             return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
         typed = [t and (names_it(f"{c[4]} {c[0]}") or names_it(next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
                  for t, c in zip(typed, candidates)]
+    if qtype not in {"other", "date", "version"} and (years := set(_YEAR.findall(focus or question))):
+        # "How much did Belarus earn from potash in 2023?": a value a sentence gives for another year ("In 2019, potash
+        # brought in $2.9 billion") is not the one asked; a sentence naming no year, or a year in passing ("the 2020
+        # presidential candidate"), may be about the asked one. (For a date the year is the value asked.)
+        typed = [t and not ((said := set(_YEAR_OF_EVENT.findall(c[0]))) and not said & years) for t, c in zip(typed, candidates)]
     typed = [t or lead for t, lead in zip(typed, leads)]
     if qtype == "other" and scoring.procedure_type and asks_procedure(focus or question):
         # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included

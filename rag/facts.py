@@ -144,8 +144,8 @@ def question_type(question: str) -> str:
     if ASKS_CONDITION.search(q):
         return "other"  # "When is ValueError raised?", "When does the else clause run?": a condition, not a date
     # "Which date formats ...?" asks for formats: the word after "date" is a noun, not a verb or a preposition
-    if re.search(r"^\s*when\b|\bsince when\b|\b(?:what|which) (date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
-                 r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (date|day)\b", q):
+    if re.search(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:exact |precise |specific |particular )?(date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
+                 r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (?:exact |precise |specific |particular )?(date|day)\b", q):
         return "date"
     if ASKS_DEFAULT.search(f"{fold(question)} {q}") and not _DEFAULT_THING_DOES.match(q):
         # (the condition counts here: "If I leave out the mode, which one applies?")
