@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .facts import THING_NOUNS
+from .facts import THING_NOUNS, main_clause
 from .text import TERM_TOKEN, content_words, stem
 
 if TYPE_CHECKING:
@@ -118,12 +118,23 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
         if len(named) == 1 and one:  # "What does that function return?" -> "What does run() return?": the noun was the thing
             return f"{question[:one.start()]}{named[0]}{question[one.end():]}"
     elif IT.search(question):
+        # "Which shell does child_process.exec() use by default?" -> "If I give *it* a timeout, ...?": the code the
+        # question named, unless it asked for a code name ("Which parameter of json.dumps ...?" -> "indent" -> "And
+        # *its* default?": the answer's)
+        # (the latest question naming code or asking for it: "What about on Windows?" names none, and goes on with
+        # the one before)
+        latest = next((p for p in reversed(previous) if ASKS_FOR_A_THING.match(main_clause(p)) or code_names_in(p, limit=1)), "")
+        asked = [] if not latest or ASKS_FOR_A_THING.match(main_clause(latest)) else code_names_in(latest, limit=1)
         # "How do I register a one-time handler?" -> "Use emitter.once(...)" -> "What does *it* return?": the code the
         # answer named first, when the question asked about none
-        named = code_names_in(answers[-1], exclude=" ".join(previous), limit=1)
+        named = asked or code_names_in(answers[-1], exclude=" ".join(previous), limit=1)
     return " ".join([question, *named]) if named else question
 
 
+# "Which configuration parameter ...?", "What function ...?", "Which one is the default?", "What kinds of ...?": the
+# question asks for a thing the answer will name
+ASKS_FOR_A_THING = re.compile(r"\s*(?:which|what)(?:\s+[\w-]+){0,3}?\s+(?:" + "|".join(sorted(THING_NOUNS, key=len, reverse=True))
+                              + r")(?:e?s)?\b|\s*which ones?\b|\s*(?:which|what) (?:kind|type|sort)s? of\b", re.I)
 IT = re.compile(r"\b(?:it|its)\b(?!\s+(?:(?:is|was)\s+)?(?:true|possible|necessary|recommended|safe|ok|okay)\b)", re.I)
 # "What is WAL mode in SQLite?", "What does json.dumps do?", "What are generated columns?": the thing asked about
 ASKS_ABOUT_THING = re.compile(r"\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?([\w.()'-]+(?:\s+[\w.()'-]+){0,3}?)"
@@ -191,14 +202,16 @@ def names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
 def answer_terms(history: list[dict[str, str]], question: str, index: "LexicalIndex", limit: int = 2) -> list[str]:
     """The words the previous answer repeats (its topic), rarest first by the corpus's term weights, that the
     rewritten question does not use: "Use git stash (same as git stash push): it saves ... in a stash entry" ->
-    "stash", what "How do I bring *them* back?" is about when no question named it."""
+    "stash", what "How do I bring *them* back?" is about when no question named it. Not numbers: "crlfDelay ...
+    Default: 100" says a value, not a topic."""
     answer = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
     have = {stem(f) for f in content_words(question)}
     first: dict[str, str] = {}
     count: dict[str, int] = {}
     for raw, folded in content_words(re.sub(r"\[\d+\]", " ", answer), with_raw=True):
         term = stem(folded)
-        if term not in have and term in index.vocab:
+        # not a number: the value it gave ("Default: 100") is no topic, and as a stated number it would constrain passages
+        if term not in have and term in index.vocab and not re.fullmatch(r"[\d.,]+", folded):
             first.setdefault(term, raw)
             count[term] = count.get(term, 0) + 1
     repeated = sorted((t for t in first if count[t] >= 2), key=lambda t: -index.term_weight(t))

@@ -553,7 +553,9 @@ def defaulted_attribute(question: str) -> set[str]:
     "the default value of *work_mem*" -> work_mem (and its parts); empty when the question does not say."""
     m = re.search(r"\bdefault\s+(?:(?:value|setting|size|behaviou?r|choice|mode)\s+(?:of|for)\s+(?:the\s+)?)?([\w.-]+)((?:\s+[\w.-]+){0,2})", question, re.I)
     if not m or fold(m.group(1)) in _GENERIC_ATTRIBUTE or fold(m.group(1)) in STOPWORDS:
-        return set()
+        # "Which signal is sent by default?": the default of a signal ("killSignal ... Default: 'SIGTERM'")
+        noun = asked_thing(main_clause(question)) if re.search(r"\bby default\b", question, re.I) else ""
+        return {stem(noun)} if noun and noun not in _GENERIC_ATTRIBUTE else set()
     # "the default relative tolerance (rel_tol)": "The default tolerance is 1e-09" names it; the phrase ends at a
     # function word, a parenthesis or punctuation ("the default minimum number of files ...": minimum, number)
     phrase = [m.group(1)]
@@ -1531,6 +1533,12 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
             return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
         typed = [t and (names_it(f"{c[4]} {c[0]}") or names_it(next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
                  for t, c in zip(typed, candidates)]
+    if qtype == "term" and re.search(r"\bby default\b", focus or question, re.I) and (attribute := defaulted_attribute(focus or question)):
+        # "Which signal is sent by default?": a default stated for a signal ("killSignal ... Default: 'SIGTERM'"), not
+        # another option's ("timeout ... Default: 0")
+        def states_its_default(text: str) -> bool:
+            return bool(_STATES_DEFAULT.search(text)) and bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
+        typed = [t and states_its_default(f"{c[4]} {c[0]}") for t, c in zip(typed, candidates)]
     if qtype not in {"other", "date", "version"} and (years := set(_YEAR.findall(focus or question))):
         # "How much did Belarus earn from potash in 2023?": a value a sentence gives for another year ("In 2019, potash
         # brought in $2.9 billion") is not the one asked; a sentence naming no year, or a year in passing ("the 2020

@@ -247,6 +247,16 @@ def test_it_is_the_thing_the_previous_question_asked_about():
     assert resolve_references("What does it return?", turn("How do I register a one-time handler?",
                                                           "Use emitter.once(name, fn), which removes it after one call [1].")) == \
         "What does it return? emitter.once()"  # the function, not its call cut at the first comma ("emitter.once(name")
+    # the question named the code ("What about on Windows?" goes on with the one before): "it" is that, not the
+    # answer's value; unless the question asked for a thing the answer named ("Which configuration parameter ...?")
+    history = [*turn("Which shell does child_process.exec() run the command in on Unix by default?",
+                     "Default: '/bin/sh' on Unix, process.env.ComSpec on Windows [1]."),
+               *turn("What about on Windows?", "process.env.ComSpec [1].")]
+    assert resolve_references("If I give it a timeout, which signal is sent?", history) == \
+        "If I give it a timeout, which signal is sent? child_process.exec()"
+    assert resolve_references("What's its default value?", turn(
+        "Which configuration parameter sets how long a session waits on a lock before PostgreSQL checks for a deadlock?",
+        "That is the deadlock_timeout parameter [1].")) == "What's its default value? deadlock_timeout"
 
 
 def test_that_function_is_the_one_the_previous_answer_named():
@@ -388,6 +398,19 @@ STASH_MANUAL = {
     "clean.txt": "git-clean - Remove untracked files from the working tree\n\nDescription\n\n"
                  "Cleans the working tree by recursively removing files that are not under version control.\n",
 }
+
+
+def test_a_value_the_previous_answer_repeats_is_no_topic():
+    """"crlfDelay ... It defaults to 100 milliseconds; any value is coerced to at least 100": the follow-up is about
+    crlfDelay, not 100 (as a number the question states, it would constrain every passage)."""
+    from types import SimpleNamespace
+
+    from rag.conversation import answer_terms
+
+    index = SimpleNamespace(vocab={"100", "crlfdelay", "millisecond"}, term_weight=lambda t: {"100": 3.0}.get(t, 1.0))
+    history = [{"role": "user", "content": "What's its default?"},
+               {"role": "assistant", "content": "crlfDelay defaults to 100 milliseconds; crlfDelay is coerced to at least 100 [1]."}]
+    assert answer_terms(history, "And for Windows line endings?", index) == ["crlfDelay"]
 
 
 def test_a_follow_up_is_about_what_the_previous_answer_named(settings, tmp_path):

@@ -403,6 +403,19 @@ def test_a_defaults_attribute_may_be_named_inside_a_compound_name(settings, tmp_
     assert answer.answered and "100" in answer.text, answer.text
 
 
+def test_which_thing_by_default_is_a_default_stated_for_that_thing(settings, tmp_path):
+    """"Which signal is sent by default when the timeout passes?": "killSignal ... Default: 'SIGTERM'" states the
+    signal's default; "timeout ... Default: 0" another option's, though it shares more words with the question."""
+    from rag.api import Engine
+
+    page = ("# Child processes\n\n## exec(command[, options])\n\n* timeout {number} When the command runs longer than "
+            "timeout milliseconds, the child is sent a signal. Default: 0\n* killSignal {string} Default: 'SIGTERM'\n"
+            "* maxBuffer {number} Largest amount of data allowed on stdout. Default: 1024 * 1024.\n")
+    settings = ingested(settings, tmp_path / "docs", {"child.md": page})
+    answer = Engine(settings).ask("If the command runs longer than the timeout, which signal is sent by default?")
+    assert answer.answered and "SIGTERM" in answer.text, answer.text
+
+
 _PATH_API = """# Path
 
 ## `path.matchesGlob(path, pattern)`
