@@ -1555,6 +1555,13 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "other" and scoring.cause_type and asks_why(focus or question):
         # "Why is the name deleted ...?": a sentence giving a cause or a purpose ("... are cleared because ..."); preferred, not required
         typed = [t or bool(_CAUSE.search(c[0])) for t, c in zip(typed, candidates)]
+        # ... or a sentence of a section whose heading asks the same why ("7.42 Why is R apparently not releasing
+        # memory?"): a FAQ's answer need not say "because"
+        asking = {h: re.sub(r"^[\d.\s]+", "", h.split(" › ")[-1].strip()) for h in {c[1].heading for c in candidates}}
+        asking = {h: q for h, q in asking.items() if q.endswith("?") and asks_why(q)}
+        if asking:  # (as close in meaning as ``faq_heading_similarity``: "... Why doesn't the memory go back to the OS?")
+            near = dict(zip(asking, (embedder.encode_cached(list(asking.values())) @ query_vector) >= scoring.faq_heading_similarity))
+            typed = [t or bool(near.get(c[1].heading)) for t, c in zip(typed, candidates)]
     if qtype == "other" and scoring.cause_type and ASKS_CONDITION.search(core_question(focus or question)):
         # "When is ValueError raised?": a sentence stating a condition ("Raised when ...", "If ..."); preferred, not required
         typed = [t or bool(_CONDITION.search(c[0])) for t, c in zip(typed, candidates)]

@@ -1732,3 +1732,20 @@ def test_a_value_dated_by_another_year_is_not_the_one_asked(engine):
 
     assert _YEAR_OF_EVENT.findall("During 2023, the share fell.") == ["2023"]
     assert _YEAR_OF_EVENT.findall("Three Polish citizens, including one who in 2023 was sentenced, were released.") == []
+
+
+def test_a_faq_section_asking_the_same_why_gives_the_cause(settings, tmp_path):
+    """A FAQ answers "Why is R apparently not releasing memory?" under that heading, without "because": a why-question
+    close in meaning to the heading is answered from the section; a why-question about something else is not."""
+    from rag.api import Engine
+
+    page = ("# R FAQ\n\n## 7.42 Why is R apparently not releasing memory?\n\nThis question is often asked along the lines of "
+            "\"I have removed objects in R and run gc() and yet top still shows the R process using a lot of memory\". "
+            "This is an artifact of the way the operating system (OS) allocates memory. Small blocks come from a contiguous data "
+            "segment that can only shrink at its end.\n\n## 7.43 How can I plot a histogram?\n\nUse the hist function on a "
+            "numeric vector.\n")
+    settings = ingested(settings, tmp_path / "docs", {"faq.md": page})
+    engine = Engine(settings)
+    answer = engine.ask("I removed big objects and ran gc(), but top still shows R using lots of memory. Why doesn't the memory go back to the OS?")
+    assert answer.answered and "allocates memory" in answer.text, answer.text
+    assert not engine.ask("Why does the hist function need a numeric vector?").answered
