@@ -1531,8 +1531,12 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
         def names_it(text: str) -> bool:  # ... in a word of its own or in a compound name's ("thresholdForParallelism")
             return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
-        typed = [t and (names_it(f"{c[4]} {c[0]}") or names_it(next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
+        named = [t and (names_it(f"{c[4]} {c[0]}") or names_it(next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
                  for t, c in zip(typed, candidates)]
+        # ... when some default stated names it: "the default threshold of loose objects" may be the default of a
+        # setting described in other words ("gc.auto: When there are more than this many loose objects ..."), in the
+        # passage retrieval ranks first (not any default stated anywhere: "--progress ... by default")
+        typed = named if any(named) else [t and c[2] == 0 for t, c in zip(typed, candidates)]
     if qtype == "term" and re.search(r"\bby default\b", focus or question, re.I) and (attribute := defaulted_attribute(focus or question)):
         # "Which signal is sent by default?": a default stated for a signal ("killSignal ... Default: 'SIGTERM'"), not
         # another option's ("timeout ... Default: 0")

@@ -1749,3 +1749,17 @@ def test_a_faq_section_asking_the_same_why_gives_the_cause(settings, tmp_path):
     answer = engine.ask("I removed big objects and ran gc(), but top still shows R using lots of memory. Why doesn't the memory go back to the OS?")
     assert answer.answered and "allocates memory" in answer.text, answer.text
     assert not engine.ask("Why does the hist function need a numeric vector?").answered
+
+
+def test_a_default_of_a_thing_described_in_other_words(settings, tmp_path):
+    """"What's the default threshold of loose objects ...?": no stated default names a threshold; gc.auto's ("When
+    there are more than this many loose objects ... The default value is 6700."), in the passage retrieved first, is
+    the one."""
+    from rag.api import Engine
+
+    page = ("# git-gc\n\n## gc.auto\n\nWhen there are approximately more than this many loose objects in the repository, "
+            "git gc --auto will pack them. The default value is 6700.\n\n## gc.pruneExpire\n\nWhen git gc is run, it will "
+            "call prune --expire 2.weeks.ago by default.\n")
+    settings = ingested(settings, tmp_path / "docs", {"gc.md": page})
+    answer = Engine(settings).ask("What's the default threshold of loose objects at which git gc --auto decides to pack them?")
+    assert answer.answered and "6700" in answer.text, answer.text
