@@ -339,20 +339,20 @@ _FREQUENCY = re.compile(r"\b(?:every|daily|weekly|monthly|yearly|annually|hourly
                         r"|(?:only|just|at most|exactly) once|once (?:for|per)|the first time|every time)\b", re.I)
 _BYTES_ASKED = re.compile(r"\bhow much (?:\w+ )?(?:memory|ram|disk|space|storage)\b|\b(?:file|database|disk) sizes?\b", re.I)
 _BYTES = re.compile(r"\b\d+(?:\.\d+)?\s*(?:bytes?|octets?|bits?|[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?)\b", re.I)
-# "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
-# "How much did potash bring Belarus?", "How much money did the U.S. pay?", "What sum ...?": an amount of money ("$2.9
-# billion", "500 euros"), not a share or a count ("from 18% to 8%"); not time or memory ("How much time had he spent?")
 _YEAR = re.compile(r"(?<![\w.-])(?:1[89]|20)\d\d(?![\w.-]?\d)")
 # a year a sentence dates its statement by, opening it: "In 2019, ...", "During 2023, ...", "In December 2025, ...";
 # not a year in a clause about something else ("..., who in 2023 was sentenced to four years")
 _YEAR_OF_EVENT = re.compile(r"^\W*(?i:in|during|since|until|till|by|as of|throughout)\s+(?:(?:early|late|mid|the (?:spring|summer|autumn|fall|winter) of)\s+|[A-Z][a-z]+\s+)?"
                             r"((?:1[89]|20)\d\d)(?![\w.-]?\d)")
+# "How much did potash bring Belarus?", "How much money did the U.S. pay?", "What sum ...?": an amount of money ("$2.9
+# billion", "500 euros"), not a share or a count ("from 18% to 8%"); not time or memory ("How much time had he spent?")
 _MONEY_ASKED = re.compile(r"\bhow much (?!(?:\w+ )?(?:time|memory|ram|disk|space|storage|data|longer|more|less)\b)(?:money\b|(?:[\w'’-]+ ){0,5}?"
                           r"(?:earn|earned|earns|cost|costs|pay|pays|paid|spend|spends|spent|charge|charges|charged|raise|raised|lose|lost"
                           r"|bring|brought|brings|generate|generated|receive|received|fetch|fetched|worth)\b)"
                           r"|\bhow much (?:[\w-]+ )?(?:revenue|income|profit|funding|aid|money)\b|\bwhat (?:sum|amount of money)\b", re.I)
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?[$€£¥]|\b\d[\d.,]*\s*(?:(?:million|billion|thousand|bn|m)\s+)?(?:dollars?|euros?|rubles?|roubles?|pounds|yen|cents?"
                     r"|usd|eur|gbp|byn)\b|\b(?:usd|eur|gbp|byn)\s?\d", re.I)
+# "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
 _SHARE_ASKED = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow many percent\b", re.I)
 _SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|quarter|third|thirds|majority|minority)\b(?!-)|\bone in \w+\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
@@ -546,6 +546,12 @@ def _names_organisation(sentence: str, name: str) -> bool:
 
 
 _GENERIC_ATTRIBUTE = {"value", "values", "setting", "settings", "size", "behaviour", "behavior", "option", "choice", "mode", "one", "used"}
+
+
+def _names_attribute(attribute: set[str], text: str) -> bool:
+    """Does the text name a default's attribute (stemmed, ``defaulted_attribute``), in a word of its own or inside a
+    compound name's ("checkout.thresholdForParallelism" names the threshold, "killSignal" the signal)?"""
+    return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
 
 
 def defaulted_attribute(question: str) -> set[str]:
@@ -1529,9 +1535,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
-        def names_it(text: str) -> bool:  # ... in a word of its own or in a compound name's ("thresholdForParallelism")
-            return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
-        named = [t and (names_it(f"{c[4]} {c[0]}") or names_it(next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
+        named = [t and (_names_attribute(attribute, f"{c[4]} {c[0]}")
+                        or _names_attribute(attribute, next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
                  for t, c in zip(typed, candidates)]
         # ... when some default stated names it: "the default threshold of loose objects" may be the default of a
         # setting described in other words ("gc.auto: When there are more than this many loose objects ..."), in the
@@ -1540,9 +1545,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "term" and re.search(r"\bby default\b", focus or question, re.I) and (attribute := defaulted_attribute(focus or question)):
         # "Which signal is sent by default?": a default stated for a signal ("killSignal ... Default: 'SIGTERM'"), not
         # another option's ("timeout ... Default: 0")
-        def states_its_default(text: str) -> bool:
-            return bool(_STATES_DEFAULT.search(text)) and bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
-        typed = [t and states_its_default(f"{c[4]} {c[0]}") for t, c in zip(typed, candidates)]
+        typed = [t and bool(_STATES_DEFAULT.search(f"{c[4]} {c[0]}")) and _names_attribute(attribute, f"{c[4]} {c[0]}")
+                 for t, c in zip(typed, candidates)]
     if qtype not in {"other", "date", "version"} and (years := set(_YEAR.findall(focus or question))):
         # "How much did Belarus earn from potash in 2023?": a value a sentence gives for another year ("In 2019, potash
         # brought in $2.9 billion") is not the one asked; a sentence naming no year, or a year in passing ("the 2020
