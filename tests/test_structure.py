@@ -389,31 +389,33 @@ def test_a_negated_question_prefers_a_sentence_saying_not(settings, tmp_path):
     assert not asks_negated("What should I call so that a scheduled setTimeout doesn't prevent Node.js from exiting?")
 
 
-def test_a_defaults_attribute_may_be_named_inside_a_compound_name(settings, tmp_path):
-    """"What is the default threshold of files ...?": "checkout.thresholdForParallelism: ... The default is 100." names
-    the threshold inside its camel-case name."""
+@pytest.mark.parametrize("page, question, expected", [
+    # "checkout.thresholdForParallelism: ... The default is 100." names the threshold inside its camel-case name
+    ("# git-config\n\n## Variables\n\ncheckout.workers: The number of parallel workers to use when updating the "
+     "working tree. The default is one, i.e. sequential execution.\n\ncheckout.thresholdForParallelism: When running "
+     "parallel checkout with a small number of files, the cost of subprocess spawning may outweigh the gains. This "
+     "setting defines the minimum number of files for which parallel checkout should be attempted. The default is 100.\n",
+     "What is the default threshold of files needed before Git checks files out in parallel?", "100"),
+    # "Which signal is sent by default?": "killSignal ... Default: 'SIGTERM'" states the signal's default; "timeout ...
+    # Default: 0" another option's, though it shares more words with the question
+    ("# Child processes\n\n## exec(command[, options])\n\n* timeout {number} When the command runs longer than "
+     "timeout milliseconds, the child is sent a signal. Default: 0\n* killSignal {string} Default: 'SIGTERM'\n"
+     "* maxBuffer {number} Largest amount of data allowed on stdout. Default: 1024 * 1024.\n",
+     "If the command runs longer than the timeout, which signal is sent by default?", "SIGTERM"),
+    # no stated default names a threshold: gc.auto's ("When there are more than this many loose objects ... The default
+    # value is 6700."), in the passage retrieved first, is the one
+    ("# git-gc\n\n## gc.auto\n\nWhen there are approximately more than this many loose objects in the repository, "
+     "git gc --auto will pack them. The default value is 6700.\n\n## gc.pruneExpire\n\nWhen git gc is run, it will "
+     "call prune --expire 2.weeks.ago by default.\n",
+     "What's the default threshold of loose objects at which git gc --auto decides to pack them?", "6700"),
+])
+def test_the_default_of_the_asked_thing(page, question, expected, settings, tmp_path):
+    """A default question is answered by the default stated for the asked thing, however the page names it."""
     from rag.api import Engine
 
-    page = ("# git-config\n\n## Variables\n\ncheckout.workers: The number of parallel workers to use when updating the "
-            "working tree. The default is one, i.e. sequential execution.\n\ncheckout.thresholdForParallelism: When running "
-            "parallel checkout with a small number of files, the cost of subprocess spawning may outweigh the gains. This "
-            "setting defines the minimum number of files for which parallel checkout should be attempted. The default is 100.\n")
-    settings = ingested(settings, tmp_path / "docs", {"config.md": page})
-    answer = Engine(settings).ask("What is the default threshold of files needed before Git checks files out in parallel?")
-    assert answer.answered and "100" in answer.text, answer.text
-
-
-def test_which_thing_by_default_is_a_default_stated_for_that_thing(settings, tmp_path):
-    """"Which signal is sent by default when the timeout passes?": "killSignal ... Default: 'SIGTERM'" states the
-    signal's default; "timeout ... Default: 0" another option's, though it shares more words with the question."""
-    from rag.api import Engine
-
-    page = ("# Child processes\n\n## exec(command[, options])\n\n* timeout {number} When the command runs longer than "
-            "timeout milliseconds, the child is sent a signal. Default: 0\n* killSignal {string} Default: 'SIGTERM'\n"
-            "* maxBuffer {number} Largest amount of data allowed on stdout. Default: 1024 * 1024.\n")
-    settings = ingested(settings, tmp_path / "docs", {"child.md": page})
-    answer = Engine(settings).ask("If the command runs longer than the timeout, which signal is sent by default?")
-    assert answer.answered and "SIGTERM" in answer.text, answer.text
+    settings = ingested(settings, tmp_path / "docs", {"page.md": page})
+    answer = Engine(settings).ask(question)
+    assert answer.answered and expected in answer.text, answer.text
 
 
 _PATH_API = """# Path
@@ -1749,17 +1751,3 @@ def test_a_faq_section_asking_the_same_why_gives_the_cause(settings, tmp_path):
     answer = engine.ask("I removed big objects and ran gc(), but top still shows R using lots of memory. Why doesn't the memory go back to the OS?")
     assert answer.answered and "allocates memory" in answer.text, answer.text
     assert not engine.ask("Why does the hist function need a numeric vector?").answered
-
-
-def test_a_default_of_a_thing_described_in_other_words(settings, tmp_path):
-    """"What's the default threshold of loose objects ...?": no stated default names a threshold; gc.auto's ("When
-    there are more than this many loose objects ... The default value is 6700."), in the passage retrieved first, is
-    the one."""
-    from rag.api import Engine
-
-    page = ("# git-gc\n\n## gc.auto\n\nWhen there are approximately more than this many loose objects in the repository, "
-            "git gc --auto will pack them. The default value is 6700.\n\n## gc.pruneExpire\n\nWhen git gc is run, it will "
-            "call prune --expire 2.weeks.ago by default.\n")
-    settings = ingested(settings, tmp_path / "docs", {"gc.md": page})
-    answer = Engine(settings).ask("What's the default threshold of loose objects at which git gc --auto decides to pack them?")
-    assert answer.answered and "6700" in answer.text, answer.text
