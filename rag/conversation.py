@@ -123,8 +123,10 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
         # *its* default?": the answer's)
         # (the latest question naming code or asking for it: "What about on Windows?" names none, and goes on with
         # the one before)
-        latest = next((p for p in reversed(previous) if ASKS_FOR_A_THING.match(main_clause(p)) or code_names_in(p, limit=1)), "")
-        asked = [] if not latest or ASKS_FOR_A_THING.match(main_clause(latest)) else code_names_in(latest, limit=1)
+        asked: list[str] = []
+        for earlier in reversed(previous):
+            if ASKS_FOR_A_THING.match(main_clause(earlier)) or (asked := code_names_in(earlier, limit=1)):
+                break
         # "How do I register a one-time handler?" -> "Use emitter.once(...)" -> "What does *it* return?": the code the
         # answer named first, when the question asked about none
         named = asked or code_names_in(answers[-1], exclude=" ".join(previous), limit=1)
