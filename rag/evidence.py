@@ -1201,6 +1201,20 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|^\s*given (?:that|the|this|these|such)\b"  # "Given the situation, he may have been reluctant ..."
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be unable|lose|fail|break|corrupt|cause|result))\b", re.I)
+# a consequence drawn inside the sentence: what follows it is explained ("..., so setting it higher has no effect")
+_CONSEQUENCE_AFTER = re.compile(r"^[,;] |^(?:leads? to|caus(?:es|ed|ing)|as a result)$", re.I)
+
+
+def gives_cause(sentence: str, asked: set[str], index: LexicalIndex) -> bool:
+    """Does the sentence give a cause or a purpose of what a why-question asks about? A consequence it draws ("X is
+    limited to 1GB, so setting Y higher has no effect") explains what follows the marker: it answers "Why is X limited
+    ...?" only if that part says something the question asks about."""
+    for m in _CAUSE.finditer(sentence):
+        if not _CONSEQUENCE_AFTER.search(m.group(0)) or sentence_terms(sentence[m.end():], index) & asked:
+            return True
+    return False
+
+
 _CONDITION = re.compile(r"\b(?:when|whenever|if|unless|once|until|as soon as|each time|every time|in case|provided that|only after)\b", re.I)
 _IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the default\b", re.I)
 _KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)
@@ -1562,7 +1576,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         typed = [t or defines(c[0], defined) for t, c in zip(typed, candidates)]
     if qtype == "other" and scoring.cause_type and asks_why(focus or question):
         # "Why is the name deleted ...?": a sentence giving a cause or a purpose ("... are cleared because ..."); preferred, not required
-        typed = [t or bool(_CAUSE.search(c[0])) for t, c in zip(typed, candidates)]
+        asked = set(query_terms(focus or question, index))
+        typed = [t or gives_cause(c[0], asked, index) for t, c in zip(typed, candidates)]
         # ... or a sentence of a section whose heading asks the same why ("7.42 Why is R apparently not releasing
         # memory?"): a FAQ's answer need not say "because"
         asking = {h: re.sub(r"^[\d.\s]+", "", h.split(" › ")[-1].strip()) for h in {c[1].heading for c in candidates}}

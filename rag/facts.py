@@ -110,12 +110,25 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
                           r"|\b(?:if|when) (?:[\w.-]+ ){1,3}(?:is not|are not|isn't|aren't) (?:set|configured|specified|given)\b", re.I)
 
 
+# "How can I find out how many seconds the computer has been running?", "How do I tell which version ...?": a way to
+# learn the value is asked (a function, a command), not the value itself
+_HOW_TO_FIND_OUT = re.compile(r"\s*how (?:can|do|could|would|should|might) (?:i|you|we|one) (?:\w+ )?(?:find out|tell|know|check|determine"
+                              r"|learn|discover|work out|figure out|look up|see|query|get) (?:how|which|what|when|where|whether|who|if)\b")
+
+
 def question_type(question: str) -> str:
     q = main_clause(question)
-    if re.match(r"\s*why\b", q):
+    if re.match(r"\s*why\b", q) or _HOW_TO_FIND_OUT.match(q):
         return "other"
     if re.search(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
+    term_nouns = r"(?:" + "|".join(sorted(THING_NOUNS)) + r")s?\b"
+    # "Which autovacuum setting decides how many inserted rows ...?" asks for a setting: a "which <thing>" opening
+    # the question asks for the thing; what it decides comes after
+    term = re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} "
+                     + term_nouns + r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}" + term_nouns, q)
+    if term and term.start() == 0 and re.search(r"\s(?:decides?|controls?|determines?|sets?|limits?|specif(?:y|ies)|says?|tells?|governs?|caps?)\s+how (?:many|much|long|often)\b", q[term.end():]):
+        return "term"
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
                  r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bnumer(?:ic|ical) value\b"  # "What is the numeric value of TIMEOUT_MAX?"
@@ -137,9 +150,7 @@ def question_type(question: str) -> str:
     if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
                  r"|\bwhat(?:'s| is) (?:it|this|that) called\b", q):
         return "kind"
-    term_nouns = r"(?:" + "|".join(sorted(THING_NOUNS)) + r")s?\b"
-    if re.search(r"^\s*(?:which|what)(?: (?!(?:do|does|did|is|are|was|were|can|could|should|would|will|has|have)\b)[\w-]+){0,3} "
-                 + term_nouns + r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}" + term_nouns, q):
+    if term:
         return "term"
     if ASKS_CONDITION.search(q):
         return "other"  # "When is ValueError raised?", "When does the else clause run?": a condition, not a date
@@ -155,7 +166,9 @@ def question_type(question: str) -> str:
     # citizen freed ...")
     roles = r"(?:" + "|".join(sorted(PERSON_NOUNS | _ROLE_ONLY_PERSON)) + r")\b"
     if re.search(r"^\s*(who|whom|whose)\b|\b(?:by|to|from|with|for) whom\s*\??\s*$|\b(?:which|what) " + people
-                 + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + roles
+                 # ("the name of the official throw-away branch": "official" describes the branch)
+                 + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + roles + r"(?!\s+(?!(?:who|whom|whose|that|which|was|is|were|are|did|does|has|had"
+                 r"|in|at|for|from|of|on|to|with|by|behind|responsible|and|or)\b|[a-z]+ed\b)[a-z][\w-]*)"
                  + r"|^\s*(?:which|what) (?:[\w.-]+ ){1,2}" + roles + r" (?=(?:was|is|did|has|had|said|says|led|met|wrote|asked|called|became)\b)", q):
         return "person"
     if re.search(r"^\s*where\b|\bwhich (country|city|countries|place)\b|\bto what country\b", q):

@@ -478,6 +478,38 @@ def test_the_kind_of_amount_asked_is_the_kind_a_sentence_must_hold():
     assert question_type("Which version introduced it?") == "version"
 
 
+def test_a_question_a_clause_embeds_is_not_the_one_asked():
+    """Failures of questions written apart from the project: "How can I find out how many seconds ...?" asks for a
+    way to learn the number (os.uptime()), not a number; "Which autovacuum setting decides how many inserted rows
+    ...?" asks for a setting; "the name of the official throw-away branch" is a branch's name, not a person's."""
+    from rag.facts import question_type
+
+    assert question_type("How can I find out how many seconds the computer has been running?") == "other"
+    assert question_type("How do I tell which version is installed?") == "other"
+    assert question_type("How many seconds has the computer been running?") == "number"
+    assert question_type("Which autovacuum setting decides how many inserted rows it takes to trigger a VACUUM?") == "term"
+    assert question_type("Which parameter sets how long a session waits on a lock?") == "term"
+    assert question_type("How many rows does the autovacuum setting need?") == "number"
+    assert question_type("What's the name of the official throw-away integration branch in git.git?") != "person"
+    assert question_type("What was the name of the U.S. citizen freed in February?") == "person"
+    assert question_type("What is the name of the official who visited Minsk?") == "person"
+
+
+def test_a_consequence_a_sentence_draws_explains_what_follows_it():
+    """"Why is VACUUM limited to 1GB ...?" is not answered by "X is limited to 1GB, so setting Y higher has no effect":
+    the consequence explains what follows "so"; it gives the asked cause only when that part says what is asked."""
+    from rag.evidence import gives_cause, query_terms
+    from rag.lexical import build_lexical_index
+
+    limited = "For dead tuples, autovacuum can use at most 1GB of memory, so setting work_mem higher has no effect."
+    explained = "Dead tuples pile up, so the table is limited in growth."
+    index = build_lexical_index(["a", "b"], [limited, explained], [{"source": "a.html"}, {"source": "b.html"}])
+    asked = set(query_terms("Why is the table limited in growth?", index))
+    assert not gives_cause(limited, asked, index)
+    assert gives_cause(explained, asked, index)
+    assert gives_cause("Names are cleared because they would form a reference cycle.", asked, index)  # any other cause
+
+
 def test_a_source_naming_the_person_another_way_still_shows_its_disagreement():
     """"In which month was Yuri Zenkovich released?": one source says April; another says May and spells him "Yuras
     Ziankovich", so its sentence scores well below the best one (the question's first name is not in it). It names
