@@ -757,6 +757,15 @@ def spelled_out(text: str) -> set[str]:
     return {"".join(w[0] for w in run.split() if w[0].isupper()).lower() for run in runs}
 
 
+def spells_in_words(acronym: str, text: str) -> bool:
+    """Does the text write the acronym out in plain words ("OS" as "operating systems", "WAL" as "write-ahead log")?
+    Each letter opens a word of three letters or more that is not a stopword ("of such" is not "OS")."""
+    if not acronym.isalpha() or not 2 <= len(acronym) <= 5:
+        return False
+    run = r"[\s-]+".join(rf"({letter}[a-z]{{2,}})" for letter in acronym.lower())
+    return any(not any(w.lower() in STOPWORDS for w in m.groups()) for m in re.finditer(rf"\b{run}\b", text, re.I))
+
+
 def _pairs(terms: list[str]) -> set[tuple[str, str]]:
     return set(zip(terms, terms[1:]))
 
@@ -799,6 +808,8 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
     def met(term: str) -> float:
         if term in here or term == year or term in acronyms:
             return 1.0  # "UN": "United Nations"
+        if re.search(rf"\b{re.escape(term.upper())}\b", question) and spells_in_words(term, passage.text):
+            return 1.0  # "... when the OS limits file size": "Some operating systems have maximum file size limits"
         if term.startswith("~") and any(demonym_of(term, w) for w in here):
             return 0.5  # "... citizens of Poland?": "Three Polish citizens ..." (but "the Belarusian issue" is not Belarus)
         if term in document:

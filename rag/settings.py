@@ -164,7 +164,7 @@ class ScoringSettings(Section):
     complement_gain: float = Field(0.5, description="... and must cover this share of the question terms the first one misses")
     close_second: float = Field(0.9, ge=0, le=1, description="a one-sentence answer also quotes the runner-up from the same document when it scores at least this share of the best (the two cannot be told apart); 0 turns it off")
     compose_max: int = Field(5, ge=1, description="most sentences in a composed answer (explain, summarise, list, compare)")
-    compose_ratio: float = Field(0.75, description="a sentence joins a composed answer with at least this share of the best evidence score")
+    compose_ratio: float = Field(0.6, description="a sentence joins a composed answer with at least this share of the best evidence score")
 
     @field_validator("required_types", mode="before")
     @classmethod

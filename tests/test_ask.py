@@ -547,7 +547,8 @@ def test_a_page_opening_sentence_joins_a_summary_without_raising_the_bar():
 
     ranked = [ev("Lead sentence here.", 0.70, lead=True), ev("Archiving keeps WAL files.", 0.50), ev("Replay restores them.", 0.45),
               ev("Unrelated words.", 0.30)]
-    chosen = [e.sentence for e in compose(ranked, ScoringSettings())]
+    # (a ratio at which 0.45 joins only when judged against 0.50, not against the lead's 0.70)
+    chosen = [e.sentence for e in compose(ranked, ScoringSettings(compose_ratio=0.75))]
     assert chosen == ["Lead sentence here.", "Archiving keeps WAL files.", "Replay restores them."], chosen
 
 

@@ -588,6 +588,22 @@ def test_a_year_is_met_by_a_passage_of_a_document_dated_that_year():
     assert constraints_met(["2025"], undated, index) == 0.0
 
 
+def test_an_acronym_the_question_writes_is_met_by_its_words_in_lower_case():
+    """"Give an overview of ... large databases with pg_dump, e.g. when the OS limits file size." is answered by
+    "Some operating systems have maximum file size limits ...": the acronym written out in plain words meets it; words
+    that only happen to start with its letters and are stopwords ("of such") do not, nor a lower-case word asked."""
+    from rag.evidence import constraints_met, spells_in_words
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    docs = ["Some operating systems have maximum file size limits.", "Files of such size are split."]
+    index = build_lexical_index(["a", "b"], docs, [{"source": "a.html"}, {"source": "b.html"}])
+    asked = "How do I dump a large database when the OS limits file size?"
+    assert constraints_met(["os"], Passage(id="a", text=docs[0], source="a.html"), index, question=asked) == 1.0
+    assert constraints_met(["os"], Passage(id="b", text=docs[1], source="b.html"), index, question=asked) == 0.0
+    assert spells_in_words("wal", "the write-ahead log is") and not spells_in_words("os", "of such")
+
+
 def test_a_place_is_met_by_its_adjective_and_an_acronym_by_its_words():
     """"How many citizens of Poland ...?" is answered by "Three Polish citizens ..."; "police" is not Polish;
     "... at the UN?" by a passage saying "the United Nations"."""
