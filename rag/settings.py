@@ -154,6 +154,7 @@ class ScoringSettings(Section):
                                       description="question types whose answer must hold the kind of value asked: else the best sentence "
                                                   "that does (within typed_ratio of the best score) answers, or the question is refused")
     typed_ratio: float = Field(0.5, description="... a sentence holding the asked type needs this share of the best evidence score")
+    typed_lexical_ratio: float = Field(0.3, ge=0, le=1, description="... and this share of the best sentence's lexical coverage (a value in a sentence sharing few of the question's words answers another question); 0 turns it off")
     on_topic_cosine: float = Field(0.2, description="a generated sentence sharing no question term is off-topic below this cosine")
     support_threshold: float = Field(0.5, description="sentence-support threshold of citation verification")
     conflict_score_ratio: float = Field(0.6, description="a disagreeing sentence needs this share of the best evidence score")

@@ -589,6 +589,33 @@ def test_a_code_session_is_cited_once_not_cut_into_sentences():
     assert _cite("He left. She stayed.", 2) == "He left [2]. She stayed [2]."
 
 
+def test_a_value_in_a_sentence_sharing_few_question_words_answers_another_question():
+    """Failure of a question written apart from the project: "By what percentage did PostgreSQL 15 speed up in-memory
+    sorting?" when the release notes say sorting got faster without a figure: the only percentage retrieved (a
+    shared_buffers advice, "25% of the memory") shares almost none of the question's words, so the question is refused
+    (``scoring.typed_lexical_ratio`` of the best sentence's lexical coverage); with the check off it was the answer."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.embedders.fake import FakeEmbedder
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    texts = ["Release 15 improves the performance of in-memory sorting and reduces the memory sorting uses.",
+             "For a dedicated server, a reasonable starting value for the buffer cache is 25% of the memory in release 15."]
+    question = "By what percentage did release 15 speed up in-memory sorting?"
+    passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading="Performance") for i, t in enumerate(texts)]
+    index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
+    embedder = FakeEmbedder()
+    ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
+
+    def answer(ratio: float):  # (the hashed-word fake embedder scores low: the refusal floor is lowered)
+        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1, "scoring.typed_lexical_ratio": ratio})).answer(ctx)
+    assert not answer(0.3).answered
+    off = answer(0.0)
+    assert off.answered and "25%" in off.text, off.text
+
+
 def test_a_version_about_another_function_does_not_answer_when_a_function_was_added():
     """"In which release was iif() added?" when the pages say what iif() does and when *substring()* came: the
     version belongs to another function, so the question is refused. When iif()'s own passage gives a version

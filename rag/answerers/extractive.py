@@ -116,7 +116,10 @@ class ExtractiveAnswerer:
             # ... and a value about another thing is no answer: a code name the question states and the best
             # sentence matched ("the iif() function ..."), the typed one's passage must name too
             named = code_names(ctx.original_question or ctx.question, ctx.index, scoring) & best.covered
-            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named)), None)
+            # ... nor a value in a sentence sharing few of the question's words ("By what percentage did PostgreSQL 15
+            # speed up in-memory sorting?": not the 40 % of RAM a shared_buffers sentence advises)
+            lexical_floor = scoring.typed_lexical_ratio * best.lexical
+            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named) and e.lexical >= lexical_floor), None)
             if best is None and qtype == "date":
                 # "What date does the page give ...?" when the pages give a month and year only ("as of March 2018"):
                 # that date, rather than none (the day is asked for, but not stated)
