@@ -804,11 +804,12 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
         return 1.0
     year = passage.date[:4] if re.match(r"(?:19|20)\d\d\b", passage.date or "") else ""
     acronyms = spelled_out(passage.text) if any(t.isalpha() and 2 <= len(t) <= 5 and t not in here for t in constraints) else set()
+    written = {t for t in constraints if t not in here and re.search(rf"\b{re.escape(t.upper())}\b", question)}  # "OS", as asked
 
     def met(term: str) -> float:
         if term in here or term == year or term in acronyms:
             return 1.0  # "UN": "United Nations"
-        if re.search(rf"\b{re.escape(term.upper())}\b", question) and spells_in_words(term, passage.text):
+        if term in written and spells_in_words(term, passage.text):
             return 1.0  # "... when the OS limits file size": "Some operating systems have maximum file size limits"
         if term.startswith("~") and any(demonym_of(term, w) for w in here):
             return 0.5  # "... citizens of Poland?": "Three Polish citizens ..." (but "the Belarusian issue" is not Belarus)
