@@ -25,7 +25,7 @@ import numpy as np
 
 from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, main_clause, numbers, question_type
 from .lexical import LexicalIndex
-from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, split_sentences, stem, words
+from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, source_name_words, split_sentences, stem, words
 from .settings import ScoringSettings
 from .types import Passage
 
@@ -357,6 +357,8 @@ _SHARE_ASKED = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fracti
 _SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|quarter|third|thirds|majority|minority)\b(?!-)|\bone in \w+\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
 _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|half an hour)\b", re.I)
+_RELATIVE_TIME = re.compile(r"\b(?:an?|\w+|\d+(?:\.\d+)?)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+"
+                            r"(?:later|earlier|ago|afterwards?|before|after|prior|on|since)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
 _QUANTITY = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half|several|a few|dozens|hundreds|thousands|millions)\b", re.I)
 _CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
@@ -421,6 +423,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             # a duration: "6.5 hours", "a 20-year sentence"; "How long can a database name be?" may want a length
             if _LENGTH_ASKED.search(question) and _LENGTH.search(prose):
                 return True
+            # ... not a time relative to another ("Two weeks later, ...", "three days after the vote")
+            prose = _RELATIVE_TIME.sub(" ", prose)
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
         if _SHARE_ASKED.search(question):
             return bool(_SHARE.search(prose) or _RATIO.search(prose))
@@ -445,7 +449,10 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         return bool(_FREQUENCY.search(sentence))
     if qtype == "date":
         if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"
-            return any(d.value[1] is not None for d in dates(sentence)) or bool(_WEEKDAY.search(sentence))
+            # ... of the month the question states ("On which day in February 2020 ...?" is not answered by "21 June")
+            months = {d.value[0] for d in dates(question)}
+            return any(d.value[1] is not None and (not months or d.value[0] in months) for d in dates(sentence)) \
+                or (not months and bool(_WEEKDAY.search(sentence)))
         # a manual answers "In which year was the csv module added?" with "New in version 2.3." (the closest it says)
         return bool(dates(sentence)) or says_year(sentence) or bool(_VERSION.search(sentence))
     if qtype == "version":
@@ -514,6 +521,12 @@ _BOOLEAN_DEFAULT = re.compile(r"\b(?:defaults? to|default(?: value)?(?: is)?:?)\
 
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|Sir|President|Minister|General|Gen|Secretary|Senator|Ambassador|Envoy|envoy|leader|activist|author|journalist|spokes\w+|chief|director|head)\.?"
 _SAID = r"(?:said|says|told|wrote|writes|added|stated|announced|explained|argued|noted|claimed|believes|thinks|suggested|commented|asked|replied|designed|created|invented|founded|developed|maintains|visited|met)"
+
+
+#: "What does X return / give back?", "What is the return value of X?": what a call results in is asked
+ASKS_RETURN = re.compile(r"^\s*what\s+(?:[\w-]+\s+)?(?:does|do|did|will|would|can|should)\b[^?]{0,80}?\b(?:return|give back|hand back|evaluate to)\b"
+                         r"|^\s*what (?:is|are|gets?) returned\b|\bwhat (?:is|are) (?:the |its )?return(?:ed)? (?:value|type)s?\b", re.I)
+_SAYS_RETURN = re.compile(r"\b(?:returns?|returned|returning|return value|evaluates to|yields)\b", re.I)
 
 
 def _names_person(sentence: str, name: str) -> bool:
@@ -805,10 +818,13 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
     year = passage.date[:4] if re.match(r"(?:19|20)\d\d\b", passage.date or "") else ""
     acronyms = spelled_out(passage.text) if any(t.isalpha() and 2 <= len(t) <= 5 and t not in here for t in constraints) else set()
     written = {t for t in constraints if t not in here and re.search(rf"\b{re.escape(t.upper())}\b", question)}  # "OS", as asked
+    source_words = source_name_words(passage.source)
 
     def met(term: str) -> float:
         if term in here or term == year or term in acronyms:
             return 1.0  # "UN": "United Nations"
+        if term.lstrip("~") in source_words:
+            return 1.0  # "According to the Jamestown piece, ...": the passage's document, by its file name
         if term in written and spells_in_words(term, passage.text):
             return 1.0  # "... when the OS limits file size": "Some operating systems have maximum file size limits"
         if term.startswith("~") and any(demonym_of(term, w) for w in here):
@@ -1528,7 +1544,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     asked = query_terms(answer_content(focus or question), index)
     if asked:
         total = sum(index.term_weight(t) for t in asked)
-        unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab) / total
+        # (a word of a document's file name is known: "the Jamestown piece" names the article)
+        unknown = sum(index.term_weight(t) for t in asked if t not in index.vocab and t.lstrip("~") not in index.source_words()) / total
         factor = [f * (1.0 - scoring.oov_penalty * unknown) for f in factor]
     topic = topic_test(index, scoring)
 
@@ -1583,6 +1600,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included
         # ("VACUUM FULL"); not required, as prose may answer
         typed = [t or bool(_terms(c[3], question, keywords=True)) for t, c in zip(typed, candidates)]
+    if qtype == "other" and ASKS_RETURN.search(main_clause(focus or question)):
+        # "What does setInterval() give back?": a sentence saying what it returns ("Returns an async iterator ..."),
+        # over an import line naming it; preferred, not required
+        typed = [t or bool(_SAYS_RETURN.search(c[0])) for t, c in zip(typed, candidates)]
     defined = asks_definition(focus or question) if qtype == "other" else []
     if defined:  # "What is WAL mode?": a sentence defining it
         typed = [t or defines(c[0], defined) for t, c in zip(typed, candidates)]

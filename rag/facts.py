@@ -100,6 +100,8 @@ _DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which \w+)\s+(?:does|do|did|ca
 ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                           r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name"
                           r"|change|touch|configure)\b"
+                          # "... cuts strings off after how many characters unless I change maxStringLength?"
+                          r"|\bunless (?:i|you|we|one) (?:give|pass|specify|set|supply|provide|choose|pick|change|configure|override|raise|lower)\b"
                           # "without setting maxsize", "without passing one"
                           r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming|changing|configuring) (?:one|it|any|a|an|the\b|(?!up\b|to\b)[\w.-]+\b)"
                           r"|\bleave (?:it|that|them) out\b"
@@ -118,7 +120,7 @@ _HOW_TO_FIND_OUT = re.compile(r"\s*how (?:can|do|could|would|should|might) (?:i|
 
 def question_type(question: str) -> str:
     q = main_clause(question)
-    if re.match(r"\s*why\b", q) or _HOW_TO_FIND_OUT.match(q):
+    if re.match(r"\s*(?:[^,?]{1,60},\s*)?why\b", q) or _HOW_TO_FIND_OUT.match(q):  # ("In a big repository, why ...?")
         return "other"
     if re.search(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)

@@ -17,7 +17,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .text import NameVariants, retrieval_text, terms
+from .text import NameVariants, retrieval_text, source_name_words, terms
 
 
 @dataclass
@@ -36,6 +36,7 @@ class LexicalIndex:
     position: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # chunk id -> row
     _order: dict[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
     _documents: int | None = field(default=None, repr=False, compare=False)
+    _source_words: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.position = {cid: i for i, cid in enumerate(self.ids)}
@@ -51,6 +52,12 @@ class LexicalIndex:
         if self._documents is None:
             self._documents = len({str((m or {}).get("source", "")) for m in self.metas})
         return self._documents
+
+    def source_words(self) -> frozenset[str]:
+        """The words of every document's file name (``text.source_name_words``), built on first use."""
+        if self._source_words is None:
+            self._source_words = frozenset().union(*(source_name_words(str((m or {}).get("source", ""))) for m in self.metas))
+        return self._source_words
 
     def term_weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_weight)

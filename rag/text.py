@@ -345,3 +345,11 @@ class NameVariants:
 
     def __len__(self) -> int:
         return len(self._canonical)
+
+
+def source_name_words(source: str) -> frozenset[str]:
+    """The words of a document's file name, folded and also stemmed ("jamestown-belarus-relations.txt" -> jamestown,
+    belarus, relations, relat): a question may name the document by them ("According to the Jamestown piece, ...")."""
+    stem_of = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return frozenset(f(w) for w in re.findall(r"[^\W_]+", stem_of) for f in (fold, lambda w: stem(fold(w))))
+

@@ -206,6 +206,12 @@ def test_a_subcommand_heading_names_its_description_by_the_subcommand():
      "Future versions of SQLite might lift the limit."),
     ("By what factor does the array grow when it is full?", "number", "When it is full, the array grows to twice its size.",
      "The length is limited by sys.maxsize, such as range(2 ** 100)."),
+    # a time relative to another is no duration
+    ("How long was the prison sentence of the journalist?", "number", "He was freed after serving five years of his sentence.",
+     "Two weeks later, three more political prisoners were released, including the journalist."),
+    # a day of the month the question states, not of another
+    ("On which day in February 2020 did Pompeo arrive in Minsk?", "date", "Pompeo arrived in Minsk on 1 February 2020.",
+     "Kellogg was welcomed to Minsk on 21 June, the highest-level visit since February 2020."),
 ])
 def test_the_asked_kind_of_value_is_recognised_in_a_sentence(question, qtype, holds, lacks):
     """Software documentation answers "which release" with a version and "which function" with a code name."""
@@ -229,6 +235,9 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     # the question is the sentence that asks: "X doesn't list them. Which pragma does?"
     assert question_type("PRAGMA table_info doesn't list my generated columns. Which pragma does show them?") == "term"
     assert question_type("I have a big table. How many rows can it hold?") == "number"
+    # a why after a leading phrase asks a why, not the default "unless I pass ..." states
+    assert question_type("In a big repository, why does git status list untracked files unless I pass -u no?") == "other"
+    assert question_type("Which mode applies unless I pass one?") == "default"
     assert question_type("Why are default argument values shared between calls?") == "other"  # a reason, not a default
     assert question_type("Why must tables be vacuumed every two billion transactions?") == "other"
 
@@ -1767,3 +1776,58 @@ def test_a_faq_section_asking_the_same_why_gives_the_cause(settings, tmp_path):
     answer = engine.ask("I removed big objects and ran gc(), but top still shows R using lots of memory. Why doesn't the memory go back to the OS?")
     assert answer.answered and "allocates memory" in answer.text, answer.text
     assert not engine.ask("Why does the hist function need a numeric vector?").answered
+
+
+def test_a_default_closing_a_long_item_answers_what_applies_unless_changed(settings, tmp_path):
+    """"... after how many characters unless I change maxStringLength?" asks the default, which closes the option's
+    item however many sentences it takes; a number right after the option's first sentence is not needed."""
+    from rag.api import Engine
+
+    page = ("# util\n\n## util.inspect(object[, options])\n\nReturns a string representation of object for debugging.\n\n"
+            "* maxStringLength {integer} Specifies the maximum number of characters to include when formatting. Set to null or "
+            "Infinity to show all elements. Set to 0 or negative to show no characters. Default: 10000.\n"
+            "* breakLength {integer} The length at which input values are split across multiple lines. Default: 80.\n")
+    engine = Engine(ingested(settings, tmp_path / "docs", {"util.md": page}))
+    answer = engine.ask("util.inspect cuts long strings off after how many characters unless I change maxStringLength?")
+    assert answer.answered and "10000" in answer.text, answer.text
+
+
+def test_a_document_named_by_its_file_name_meets_the_question(settings, tmp_path):
+    """"According to the Jamestown piece, why ...?": the Jamestown article's file name names it, though its text never
+    does; its passage is not scored down as lacking the name."""
+    from rag.api import Engine
+
+    files = {"jamestown-belarus-relations.txt": "Belarus and the United States\n\nKey among the challenges is the lack of trust. "
+             "Minsk believes that goodwill gestures toward Washington will not be reciprocated, because officials expect them to be "
+             "read as weakness and answered with more sanctions.\n",
+             "daily-news-belarus.txt": "Belarus news\n\nMinsk released prisoners in June after a visit by a U.S. envoy. The envoy "
+             "spoke about goodwill gestures and trade.\n"}
+    engine = Engine(ingested(settings, tmp_path / "docs", files))
+    answer = engine.ask("According to the Jamestown piece, why is Minsk skeptical that goodwill gestures toward Washington will pay off?")
+    assert answer.answered and "weakness" in answer.text, answer.text
+    assert answer.citations[0].source.startswith("jamestown"), answer.citations
+
+
+def test_a_day_not_given_is_not_answered_by_the_month_the_question_states(settings, tmp_path):
+    """"On which day in February 2020 did Pompeo arrive?" when the text says only "since February 2020, when Pompeo
+    arrived": the month said again is no answer (nor is another event's day), so it is refused."""
+    from rag.api import Engine
+
+    text = ("Envoy visits Minsk\n\nKellogg was welcomed to Minsk on 21 June. It was the highest-level visit to Belarus by a U.S. "
+            "official since February 2020, when then-Secretary of State Mike Pompeo arrived in Minsk.\n")
+    engine = Engine(ingested(settings, tmp_path / "docs", {"visit.txt": text}))
+    assert not engine.ask("On which day in February 2020 did Mike Pompeo arrive in Minsk?").answered
+    assert "21 June" in engine.ask("On which day did Kellogg come to Minsk?").text
+
+
+def test_what_a_call_gives_back_is_said_by_a_sentence_saying_it_returns(settings, tmp_path):
+    """"What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
+    module (which shares more of the question's words)."""
+    from rag.api import Engine
+
+    page = ("# Timers\n\n## Timers Promises API\n\n```\nconst { setTimeout, setImmediate, setInterval } = require('node:timers/promises');\n```\n\n"
+            "## timersPromises.setInterval([delay[, value]])\n\n```\nconst { setInterval } = require('node:timers/promises');\n```\n\n"
+            "Returns an async iterator that generates values in an interval of delay ms.\n")
+    engine = Engine(ingested(settings, tmp_path / "docs", {"timers.md": page}))
+    answer = engine.ask("In node:timers/promises, what does setInterval() give back?")
+    assert answer.answered and "async iterator" in answer.text, answer.text

@@ -22,8 +22,8 @@ from typing import Iterator
 from ..conversation import THAT_THING, resolve_references, standalone_question
 from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, listed_kind, lists_items_of, named_values,
                         paragraphs, query_terms, rank_evidence, says_negated, sentence_terms)
-from ..text import split_sentences
-from ..facts import asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
+from ..text import fold, split_sentences
+from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
 from ..types import Answer, Passage
 from .base import AnswerContext, refusal, to_citation
@@ -101,7 +101,7 @@ class ExtractiveAnswerer:
         if qtype in scoring.required_types and not best.typed:
             # "timeout – How many seconds the connection should wait ... Default five seconds.": the value is in the
             # sentences right after the best one, in its paragraph
-            asks_default = bool(re.search(r"\bdefault", ctx.original_question or ctx.question, re.I))
+            asks_default = bool(ASKS_DEFAULT.search(fold(ctx.original_question or ctx.question)))
             # a default closes the item it belongs to, however long ("historySize {number} Maximum number of history lines
             # retained. To disable ... This option makes sense only ... Default: 30."): any later sentence of the paragraph
             following = [e for e in ranked if e.typed and _follows(best, e, within=99 if asks_default else 2)]
@@ -120,9 +120,10 @@ class ExtractiveAnswerer:
             # speed up in-memory sorting?": not the 40 % of RAM a shared_buffers sentence advises)
             lexical_floor = scoring.typed_lexical_ratio * best.lexical
             best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named) and e.lexical >= lexical_floor), None)
-            if best is None and qtype == "date":
+            if best is None and qtype == "date" and not dates(ctx.original_question or ctx.question):
                 # "What date does the page give ...?" when the pages give a month and year only ("as of March 2018"):
-                # that date, rather than none (the day is asked for, but not stated)
+                # that date, rather than none (the day is asked for, but not stated); not when the question states the
+                # month ("On which day in February 2020 ...?": "since February 2020, when ..." says nothing new)
                 best = next((e for e in ranked if e.score >= floor and names_it(e, named)
                              and has_type(e.sentence, "date", "When?")), None)
             if best is None:
