@@ -238,6 +238,8 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     # a why after a leading phrase asks a why, not the default "unless I pass ..." states
     assert question_type("In a big repository, why does git status list untracked files unless I pass -u no?") == "other"
     assert question_type("Which mode applies unless I pass one?") == "default"
+    # a leading condition ends before a question word after a preposition ("..., in which formats ...?" asks formats)
+    assert question_type("When I set GIT_COMMITTER_DATE by hand, in which formats can I write the date?") == "other"
     assert question_type("Why are default argument values shared between calls?") == "other"  # a reason, not a default
     assert question_type("Why must tables be vacuumed every two billion transactions?") == "other"
 
@@ -1831,3 +1833,18 @@ def test_what_a_call_gives_back_is_said_by_a_sentence_saying_it_returns(settings
     engine = Engine(ingested(settings, tmp_path / "docs", {"timers.md": page}))
     answer = engine.ask("In node:timers/promises, what does setInterval() give back?")
     assert answer.answered and "async iterator" in answer.text, answer.text
+
+
+def test_a_date_sharing_none_of_the_question_words_is_no_fallback_answer(settings, tmp_path):
+    """"When is the US embassy in Minsk scheduled to reopen?": no page dates the reopening; a date in a sentence about
+    something else (a release in late January) answers another question, even as the closest date on offer."""
+    from rag.api import Engine
+
+    files = {"outlook.txt": "Outlook\n\nMinsk still has plenty of prisoners to use as bargaining chips, while the United States can "
+             "send more delegations or even reopen its embassy in Minsk.\n",
+             "timeline.txt": "Timeline\n\nMinsk released the first United States citizen in late January, during the first week of "
+             "the new administration.\n\nThe visit was the highest-level one since February 2020.\n"}
+    # (a low refusal threshold, so the date sentence's score alone would let it answer)
+    engine = Engine(ingested(settings, tmp_path / "docs", files).replace(**{"scoring.min_evidence": 0.2}))
+    assert not engine.ask("When is the US embassy in Minsk scheduled to reopen?").answered
+    assert "January" in engine.ask("When did Minsk release the first United States citizen?").text

@@ -124,7 +124,7 @@ class ExtractiveAnswerer:
                 # "What date does the page give ...?" when the pages give a month and year only ("as of March 2018"):
                 # that date, rather than none (the day is asked for, but not stated); not when the question states the
                 # month ("On which day in February 2020 ...?": "since February 2020, when ..." says nothing new)
-                best = next((e for e in ranked if e.score >= floor and names_it(e, named)
+                best = next((e for e in ranked if e.score >= floor and names_it(e, named) and e.lexical >= lexical_floor
                              and has_type(e.sentence, "date", "When?")), None)
             if best is None:
                 return refusal(ctx, self.name)
