@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, main_clause, numbers, question_type
+from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, ASKS_REASON, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, main_clause, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, source_name_words, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -1319,9 +1319,9 @@ _PROCEDURE = re.compile(r"^\s*(?:and |so |then )?(?:how (?:do|can|could|should|w
 
 
 def asks_why(question: str) -> bool:
-    """"Why ...?", "For what reason ...?", "What is the reason ...?": a question asking for a cause or a purpose."""
-    return bool(re.match(r"\s*(?:why\b|for what (?:reason|purpose)\b|what (?:is|was|are) the (?:reason|rationale|purpose)\b)",
-                         core_question(question), re.I))
+    """"Why ...?", "For what reason ...?", "What is the reasoning behind ...?": a question asking for a cause or a
+    purpose (``facts.ASKS_REASON``)."""
+    return bool(ASKS_REASON.match(core_question(question)))
 
 
 _NEGATED = re.compile(r"\b(?:not|never|cannot|no longer|neither|nor)\b|n't\b", re.I)

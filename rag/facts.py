@@ -114,13 +114,18 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
 
 # "How can I find out how many seconds the computer has been running?", "How do I tell which version ...?": a way to
 # learn the value is asked (a function, a command), not the value itself
+#: A cause or a purpose asked: "Why ...?", "For what reason ...?", "What is the reason / rationale / reasoning behind
+#: ...?", "What was the main motivation for ...?", "How come ...?"
+ASKS_REASON = re.compile(r"\s*(?:why\b|how come\b|for what (?:reason|purpose)\b"
+                         r"|what (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:reasons?|rationale|reasoning|purpose|motivation|justification)\b)", re.I)
 _HOW_TO_FIND_OUT = re.compile(r"\s*how (?:can|do|could|would|should|might) (?:i|you|we|one) (?:\w+ )?(?:find out|tell|know|check|determine"
                               r"|learn|discover|work out|figure out|look up|see|query|get) (?:how|which|what|when|where|whether|who|if)\b")
 
 
 def question_type(question: str) -> str:
     q = main_clause(question)
-    if re.match(r"\s*(?:[^,?]{1,60},\s*)?why\b", q) or _HOW_TO_FIND_OUT.match(q):  # ("In a big repository, why ...?")
+    # (after a leading phrase too: "In a big repository, why ...?" asks a why, not the default "unless I pass" states)
+    if ASKS_REASON.match(q) or ASKS_REASON.match(re.sub(r"^\s*[^,?]{1,60},\s*", "", q)) or _HOW_TO_FIND_OUT.match(q):
         return "other"
     if re.search(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)

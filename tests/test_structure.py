@@ -238,6 +238,8 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     # a why after a leading phrase asks a why, not the default "unless I pass ..." states
     assert question_type("In a big repository, why does git status list untracked files unless I pass -u no?") == "other"
     assert question_type("Which mode applies unless I pass one?") == "default"
+    # a reason asked in other words than "why" is no default asked
+    assert question_type("What's the rationale behind the 6700 default of gc.auto?") == "other"
     # a leading condition ends before a question word after a preposition ("..., in which formats ...?" asks formats)
     assert question_type("When I set GIT_COMMITTER_DATE by hand, in which formats can I write the date?") == "other"
     assert question_type("Why are default argument values shared between calls?") == "other"  # a reason, not a default
@@ -1848,3 +1850,19 @@ def test_a_date_sharing_none_of_the_question_words_is_no_fallback_answer(setting
     engine = Engine(ingested(settings, tmp_path / "docs", files).replace(**{"scoring.min_evidence": 0.2}))
     assert not engine.ask("When is the US embassy in Minsk scheduled to reopen?").answered
     assert "January" in engine.ask("When did Minsk release the first United States citizen?").text
+
+
+def test_a_reason_asked_without_why_needs_a_cause(settings, tmp_path):
+    """"What is the reasoning behind X defaulting to 2?" asks a cause, like "Why ...?": "The default is 2." states the
+    value, not why; the page gives no reason, so it is refused. The value itself is still answered."""
+    from rag.api import Engine
+    from rag.evidence import asks_why
+
+    assert asks_why("What was the main motivation for the change?") and asks_why("How come the memory is not freed?")
+    assert not asks_why("What is the default?")
+    page = ("# Lock Management\n\n## max_pred_locks_per_page (integer)\n\nThis controls how many rows on a single page can be "
+            "predicate-locked before the lock is promoted to covering the whole page. The default is 2. This parameter can only "
+            "be set in the postgresql.conf file or on the server command line.\n")
+    engine = Engine(ingested(settings, tmp_path / "docs", {"locks.md": page}))
+    assert not engine.ask("What is the reasoning behind max_pred_locks_per_page defaulting to 2?").answered
+    assert "2" in engine.ask("What is the default of max_pred_locks_per_page?").text
