@@ -353,6 +353,11 @@ _MONEY_ASKED = re.compile(r"\bhow much (?!(?:\w+ )?(?:time|memory|ram|disk|space
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?[$€£¥]|\b\d[\d.,]*\s*(?:(?:million|billion|thousand|bn|m)\s+)?(?:dollars?|euros?|rubles?|roubles?|pounds|yen|cents?"
                     r"|usd|eur|gbp|byn)\b|\b(?:usd|eur|gbp|byn)\s?\d", re.I)
 # "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
+# "By how much does --aggressive slow down git gc?", "How big is the performance gain from caching?", "What speedup does
+# it give?": a change measured against another (a ratio, a percentage, "twice"), not any number the page states
+_CHANGE_ASKED = re.compile(r"\bby how much\b|\bhow (?:big|large|much|significant) (?:is |was |are |were )?(?:an? |the )?(?:[\w-]+ ){0,2}?"
+                           r"(?:gain|speed-?up|slow-?down|improvement|reduction|increase|decrease|saving|penalty|overhead|hit)s?\b"
+                           r"|\bwhat (?:[\w-]+ ){0,2}?(?:speed-?up|slow-?down|performance (?:gain|improvement|penalty|hit))s?\b", re.I)
 _SHARE_ASKED = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow many percent\b", re.I)
 _SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|quarter|third|thirds|majority|minority)\b(?!-)|\bone in \w+\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
@@ -428,7 +433,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             return any(v.unit in _TIME_UNITS for v in numbers(prose)) or bool(_DURATION.search(prose))
         if _SHARE_ASKED.search(question):
             return bool(_SHARE.search(prose) or _RATIO.search(prose))
-        if _COMPARATIVE_AMOUNT.search(question) or ASKS_RATIO.search(question):  # "how much faster / by what factor ...?": a ratio
+        # "how much faster / by what factor / by how much does it slow down / how big is the gain ...?": a ratio
+        if _COMPARATIVE_AMOUNT.search(question) or ASKS_RATIO.search(question) or _CHANGE_ASKED.search(question):
             return bool(_RATIO.search(prose))
         # "how many bytes ...": a number counting bytes ("how many recent calls": recent or calls, a few words after it)
         extreme = _EXTREME.search(question)

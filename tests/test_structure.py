@@ -206,6 +206,9 @@ def test_a_subcommand_heading_names_its_description_by_the_subcommand():
      "Future versions of SQLite might lift the limit."),
     ("By what factor does the array grow when it is full?", "number", "When it is full, the array grows to twice its size.",
      "The length is limited by sys.maxsize, such as range(2 ** 100)."),
+    # a change measured against another is a ratio, not any number the page states
+    ("By how much does the --aggressive option slow down git gc?", "number", "With --aggressive, git gc runs about 10 times slower.",
+     "gc.aggressiveWindow defaults to 250, which is a much more aggressive window size than the default 10."),
     # a time relative to another is no duration
     ("How long was the prison sentence of the journalist?", "number", "He was freed after serving five years of his sentence.",
      "Two weeks later, three more political prisoners were released, including the journalist."),
