@@ -117,7 +117,9 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
 #: A cause or a purpose asked: "Why ...?", "For what reason ...?", "What is the reason / rationale / reasoning behind
 #: ...?", "What was the main motivation for ...?", "How come ...?"
 ASKS_REASON = re.compile(r"\s*(?:why\b|how come\b|for what (?:reason|purpose)\b"
-                         r"|what (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:reasons?|rationale|reasoning|purpose|motivation|justification)\b)", re.I)
+                         r"|what (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:reasons?|rationale|reasoning|purpose|motivation|justification)\b"
+                         # "What motivated Minsk to ...?", "What explains the switch ...?", "What caused the outage?"
+                         r"|what (?:motivated|motivates|prompted|prompts|caused|causes|explains|explained|led to|leads to|drove|drives)\b)", re.I)
 _HOW_TO_FIND_OUT = re.compile(r"\s*how (?:can|do|could|would|should|might) (?:i|you|we|one) (?:\w+ )?(?:find out|tell|know|check|determine"
                               r"|learn|discover|work out|figure out|look up|see|query|get) (?:how|which|what|when|where|whether|who|if)\b")
 
@@ -137,6 +139,9 @@ def question_type(question: str) -> str:
     if term and term.start() == 0 and re.search(r"\s(?:decides?|controls?|determines?|sets?|limits?|specif(?:y|ies)|says?|tells?|governs?|caps?)\s+how (?:many|much|long|often)\b", q[term.end():]):
         return "term"
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
+                 # "What is the total number of ...?", "What is the planned troop count ...?", "Number of soldiers ...?"
+                 r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ ){0,2}?(?:number|count|total|tally|headcount)\b(?! (?:of )?(?:ways|reasons|steps|things)\b)"
+                 r"|^\s*(?:the )?(?:(?:exact|precise|total|approximate) )?(?:number|count) of\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
                  r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bnumer(?:ic|ical) value\b"  # "What is the numeric value of TIMEOUT_MAX?"
                  r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"

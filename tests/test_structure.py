@@ -241,7 +241,11 @@ def test_what_does_a_command_do_is_not_a_question_for_a_name():
     # a why after a leading phrase asks a why, not the default "unless I pass ..." states
     assert question_type("In a big repository, why does git status list untracked files unless I pass -u no?") == "other"
     assert question_type("Which mode applies unless I pass one?") == "default"
-    # a reason asked in other words than "why" is no default asked
+    # a count asked without "how many"
+    assert question_type("What is the planned troop count for the drills?") == question_type("Number of soldiers in the exercises?") == "number"
+    assert question_type("What was the precise number of releasees deported to Lithuania?") == "number"
+    # a reason asked in other words than "why" is no default asked; nor a cause asked by its verb ("What motivated ...?")
+    assert question_type("What motivated the default of 10?") == "other"
     assert question_type("What's the rationale behind the 6700 default of gc.auto?") == "other"
     # a leading condition ends before a question word after a preposition ("..., in which formats ...?" asks formats)
     assert question_type("When I set GIT_COMMITTER_DATE by hand, in which formats can I write the date?") == "other"
