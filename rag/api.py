@@ -19,6 +19,7 @@ from .conversation import answer_terms, normalise_history, standalone_question
 from .errors import BackendError, NotFoundError, UserError
 from .settings import Settings
 from .types import Answer, Filters, IngestReport, Passage
+from .text import expand_abbreviations, stem
 
 class Engine:
     """One store, embedder, retriever and answerer, built lazily from ``settings``.
@@ -355,9 +356,11 @@ class Engine:
         from .retrieve import distinct, following_passages, part_passages, rare_name_passages
 
         question, k = self._check(question, top_k)
+        retriever, index = self._index()
+        # "env var" as the pages write it: "environment variable" (unless they write the shorthand themselves)
+        question = expand_abbreviations(question, used=lambda word: stem(word) in index.vocab)
         turns = normalise_history(history)
         standalone = (answerer or self.answerer).rewrite(question, turns)
-        retriever, index = self._index()
         if standalone != question and self.settings.retrieval.answer_terms and standalone == standalone_question(question, turns):
             # a follow-up rewritten without a model (a model's rewrite says what "them" is itself): the previous answer's topic
             standalone = " ".join([standalone, *answer_terms(turns, standalone, index, self.settings.retrieval.answer_terms)])

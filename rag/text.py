@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -352,4 +352,32 @@ def source_name_words(source: str) -> frozenset[str]:
     belarus, relations, relat): a question may name the document by them ("According to the Jamestown piece, ...")."""
     stem_of = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return frozenset(f(w) for w in re.findall(r"[^\W_]+", stem_of) for f in (fold, lambda w: stem(fold(w))))
+
+
+# Shorthand users type for words documentation spells out ("Which env var sets the path?"); only as a plain word, not
+# code ("dir()", "--config", "args=", "repo.git", "'db'"): pages write "environment variable", "directory", ...
+_SHORTHAND = {"env var": "environment variable", "env vars": "environment variables", "env variable": "environment variable",
+                  "env variables": "environment variables", "envvar": "environment variable", "envvars": "environment variables",
+                  "config": "configuration", "configs": "configurations", "dir": "directory", "dirs": "directories",
+                  "repo": "repository", "repos": "repositories", "db": "database", "dbs": "databases",
+                  "arg": "argument", "args": "arguments", "param": "parameter", "params": "parameters",
+                  "func": "function", "funcs": "functions", "msg": "message", "msgs": "messages", "perf": "performance",
+                  "info": "information", "pkg": "package", "pkgs": "packages", "lib": "library", "libs": "libraries",
+                  "attr": "attribute", "attrs": "attributes", "conn": "connection", "conns": "connections",
+                  "txn": "transaction", "txns": "transactions", "cmd": "command", "cmds": "commands", "impl": "implementation"}
+_SHORTHAND_WORD = re.compile(r"(?<![\w.\-/'\"`$%<])(" + "|".join(sorted(map(re.escape, _SHORTHAND), key=len, reverse=True))
+                           + r")(?![\w(.\-/'\"`=:\[])|(?<![\w.\-/'\"`$%<])(" + "|".join(sorted(map(re.escape, _SHORTHAND), key=len, reverse=True))
+                           + r")(?=[.:](?:\s|$))", re.I)
+
+
+def expand_abbreviations(text: str, used: Callable[[str], bool] = lambda word: False) -> str:
+    """A question with its common shorthand spelled out ("What env var configures TZPATH?" -> "What environment
+    variable configures TZPATH?"); words written as code, or in capitals ("DB", an acronym the pages may use), are kept,
+    and so is a single word the pages use themselves (``used``: "config" in Git's manual, "args" in Python's)."""
+    def spell(m: re.Match) -> str:
+        word = m.group(0)
+        if (word.isupper() and len(word) > 1) or (" " not in word and used(word.lower())):
+            return word
+        return _SHORTHAND[word.lower()]
+    return _SHORTHAND_WORD.sub(spell, text)
 

@@ -1873,3 +1873,20 @@ def test_a_reason_asked_without_why_needs_a_cause(settings, tmp_path):
     engine = Engine(ingested(settings, tmp_path / "docs", {"locks.md": page}))
     assert not engine.ask("What is the reasoning behind max_pred_locks_per_page defaulting to 2?").answered
     assert "2" in engine.ask("What is the default of max_pred_locks_per_page?").text
+
+
+def test_shorthand_in_a_question_is_read_as_the_pages_spell_it(settings, tmp_path):
+    """"What env var configures TZPATH?": the pages say "environment variable"; shorthand written as code ("dir()",
+    "--config") or in capitals ("DB") is kept, and so is a word the pages use themselves."""
+    from rag.api import Engine
+    from rag.text import expand_abbreviations
+
+    assert expand_abbreviations("Which env var and which config dir?") == "Which environment variable and which configuration directory?"
+    assert expand_abbreviations("What does dir() return with --config and args=1 in the DB?") == "What does dir() return with --config and args=1 in the DB?"
+    assert expand_abbreviations("Which config file?", used=lambda word: word == "config") == "Which config file?"
+    page = ("# zoneinfo\n\n## zoneinfo.TZPATH\n\nA read-only sequence of the locations searched for time zone data files.\n\n"
+            "## Configuring the data sources\n\nWhen initializing TZPATH, the module uses the environment variable PYTHONTZPATH "
+            "to set the search path, if it exists. Otherwise the compile-time default search path is used.\n")
+    engine = Engine(ingested(settings, tmp_path / "docs", {"zoneinfo.md": page}))
+    answer = engine.ask("Which env var configures TZPATH?")
+    assert answer.answered and "PYTHONTZPATH" in answer.text, answer.text
