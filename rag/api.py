@@ -396,7 +396,7 @@ class Engine:
                 answerer = self.answerer_for(backend)
                 ctx = self._prepare(question, history, top_k, filters, answerer)
             answer = answerer.answer(ctx)
-        return _timed(answer, started)
+        return _timed(answer, started, question.strip())
 
     def ask_stream(self, question: str, *, history: list | None = None, top_k: int | None = None,
                    filters: Filters | None = None, backend: str | None = None) -> Iterator[str | Answer]:
@@ -408,7 +408,7 @@ class Engine:
                 ctx = self._prepare(question, history, top_k, filters, answerer)
             for item in answerer.stream(ctx):
                 if isinstance(item, Answer):
-                    yield _timed(item, started)
+                    yield _timed(item, started, question.strip())
                 else:
                     yield item
 
@@ -433,10 +433,11 @@ class Engine:
                 "store": self.store.location, "llm": self.settings.llm.backend}
 
 
-def _timed(answer: Answer, started: float) -> Answer:
+def _timed(answer: Answer, started: float, asked: str) -> Answer:
+    """The answer with its time, and the question as the user wrote it (``_prepare`` spells out shorthand)."""
     import dataclasses
 
-    return dataclasses.replace(answer, seconds=round(time.perf_counter() - started, 4))
+    return dataclasses.replace(answer, seconds=round(time.perf_counter() - started, 4), question=asked)
 
 
 _default: Engine | None = None

@@ -530,7 +530,7 @@ _SAID = r"(?:said|says|told|wrote|writes|added|stated|announced|explained|argued
 
 
 #: "What does X return / give back?", "What is the return value of X?": what a call results in is asked
-ASKS_RETURN = re.compile(r"^\s*what\s+(?:[\w-]+\s+)?(?:does|do|did|will|would|can|should)\b[^?]{0,80}?\b(?:return|give back|hand back|evaluate to)\b"
+_ASKS_RETURN = re.compile(r"^\s*what\s+(?:[\w-]+\s+)?(?:does|do|did|will|would|can|should)\b[^?]{0,80}?\b(?:return|give back|hand back|evaluate to)\b"
                          r"|^\s*what (?:is|are|gets?) returned\b|\bwhat (?:is|are) (?:the |its )?return(?:ed)? (?:value|type)s?\b", re.I)
 _SAYS_RETURN = re.compile(r"\b(?:returns?|returned|returning|return value|evaluates to|yields)\b", re.I)
 
@@ -1606,7 +1606,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included
         # ("VACUUM FULL"); not required, as prose may answer
         typed = [t or bool(_terms(c[3], question, keywords=True)) for t, c in zip(typed, candidates)]
-    if qtype == "other" and ASKS_RETURN.search(main_clause(focus or question)):
+    if qtype == "other" and _ASKS_RETURN.search(main_clause(focus or question)):
         # "What does setInterval() give back?": a sentence saying what it returns ("Returns an async iterator ..."),
         # over an import line naming it; preferred, not required
         typed = [t or bool(_SAYS_RETURN.search(c[0])) for t, c in zip(typed, candidates)]

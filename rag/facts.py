@@ -112,14 +112,14 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
                           r"|\b(?:if|when) (?:[\w.-]+ ){1,3}(?:is not|are not|isn't|aren't) (?:set|configured|specified|given)\b", re.I)
 
 
-# "How can I find out how many seconds the computer has been running?", "How do I tell which version ...?": a way to
-# learn the value is asked (a function, a command), not the value itself
 #: A cause or a purpose asked: "Why ...?", "For what reason ...?", "What is the reason / rationale / reasoning behind
 #: ...?", "What was the main motivation for ...?", "How come ...?"
 ASKS_REASON = re.compile(r"\s*(?:why\b|how come\b|for what (?:reason|purpose)\b"
                          r"|what (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:reasons?|rationale|reasoning|purpose|motivation|justification)\b"
                          # "What motivated Minsk to ...?", "What explains the switch ...?", "What caused the outage?"
                          r"|what (?:motivated|motivates|prompted|prompts|caused|causes|explains|explained|led to|leads to|drove|drives)\b)", re.I)
+# "How can I find out how many seconds the computer has been running?", "How do I tell which version ...?": a way to
+# learn the value is asked (a function, a command), not the value itself
 _HOW_TO_FIND_OUT = re.compile(r"\s*how (?:can|do|could|would|should|might) (?:i|you|we|one) (?:\w+ )?(?:find out|tell|know|check|determine"
                               r"|learn|discover|work out|figure out|look up|see|query|get) (?:how|which|what|when|where|whether|who|if)\b")
 

@@ -1890,3 +1890,4 @@ def test_shorthand_in_a_question_is_read_as_the_pages_spell_it(settings, tmp_pat
     engine = Engine(ingested(settings, tmp_path / "docs", {"zoneinfo.md": page}))
     answer = engine.ask("Which env var configures TZPATH?")
     assert answer.answered and "PYTHONTZPATH" in answer.text, answer.text
+    assert answer.question == "Which env var configures TZPATH?"  # the answer repeats the question as it was asked
