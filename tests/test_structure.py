@@ -1789,16 +1789,22 @@ def test_a_faq_section_asking_the_same_why_gives_the_cause(settings, tmp_path):
     assert not engine.ask("Why does the hist function need a numeric vector?").answered
 
 
+def _engine_over(settings, tmp_path, files: dict[str, str], overrides: dict | None = None):
+    """An engine over ``files`` (name -> text), ingested with the real model; ``overrides``: settings to replace."""
+    from rag.api import Engine
+
+    ingested_settings = ingested(settings, tmp_path / "docs", files)
+    return Engine(ingested_settings.replace(**overrides) if overrides else ingested_settings)
+
+
 def test_a_default_closing_a_long_item_answers_what_applies_unless_changed(settings, tmp_path):
     """"... after how many characters unless I change maxStringLength?" asks the default, which closes the option's
     item however many sentences it takes; a number right after the option's first sentence is not needed."""
-    from rag.api import Engine
-
     page = ("# util\n\n## util.inspect(object[, options])\n\nReturns a string representation of object for debugging.\n\n"
             "* maxStringLength {integer} Specifies the maximum number of characters to include when formatting. Set to null or "
             "Infinity to show all elements. Set to 0 or negative to show no characters. Default: 10000.\n"
             "* breakLength {integer} The length at which input values are split across multiple lines. Default: 80.\n")
-    engine = Engine(ingested(settings, tmp_path / "docs", {"util.md": page}))
+    engine = _engine_over(settings, tmp_path, {"util.md": page})
     answer = engine.ask("util.inspect cuts long strings off after how many characters unless I change maxStringLength?")
     assert answer.answered and "10000" in answer.text, answer.text
 
@@ -1806,14 +1812,12 @@ def test_a_default_closing_a_long_item_answers_what_applies_unless_changed(setti
 def test_a_document_named_by_its_file_name_meets_the_question(settings, tmp_path):
     """"According to the Jamestown piece, why ...?": the Jamestown article's file name names it, though its text never
     does; its passage is not scored down as lacking the name."""
-    from rag.api import Engine
-
     files = {"jamestown-belarus-relations.txt": "Belarus and the United States\n\nKey among the challenges is the lack of trust. "
              "Minsk believes that goodwill gestures toward Washington will not be reciprocated, because officials expect them to be "
              "read as weakness and answered with more sanctions.\n",
              "daily-news-belarus.txt": "Belarus news\n\nMinsk released prisoners in June after a visit by a U.S. envoy. The envoy "
              "spoke about goodwill gestures and trade.\n"}
-    engine = Engine(ingested(settings, tmp_path / "docs", files))
+    engine = _engine_over(settings, tmp_path, files)
     answer = engine.ask("According to the Jamestown piece, why is Minsk skeptical that goodwill gestures toward Washington will pay off?")
     assert answer.answered and "weakness" in answer.text, answer.text
     assert answer.citations[0].source.startswith("jamestown"), answer.citations
@@ -1822,11 +1826,9 @@ def test_a_document_named_by_its_file_name_meets_the_question(settings, tmp_path
 def test_a_day_not_given_is_not_answered_by_the_month_the_question_states(settings, tmp_path):
     """"On which day in February 2020 did Pompeo arrive?" when the text says only "since February 2020, when Pompeo
     arrived": the month said again is no answer (nor is another event's day), so it is refused."""
-    from rag.api import Engine
-
     text = ("Envoy visits Minsk\n\nKellogg was welcomed to Minsk on 21 June. It was the highest-level visit to Belarus by a U.S. "
             "official since February 2020, when then-Secretary of State Mike Pompeo arrived in Minsk.\n")
-    engine = Engine(ingested(settings, tmp_path / "docs", {"visit.txt": text}))
+    engine = _engine_over(settings, tmp_path, {"visit.txt": text})
     assert not engine.ask("On which day in February 2020 did Mike Pompeo arrive in Minsk?").answered
     assert "21 June" in engine.ask("On which day did Kellogg come to Minsk?").text
 
@@ -1834,12 +1836,10 @@ def test_a_day_not_given_is_not_answered_by_the_month_the_question_states(settin
 def test_what_a_call_gives_back_is_said_by_a_sentence_saying_it_returns(settings, tmp_path):
     """"What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
     module (which shares more of the question's words)."""
-    from rag.api import Engine
-
     page = ("# Timers\n\n## Timers Promises API\n\n```\nconst { setTimeout, setImmediate, setInterval } = require('node:timers/promises');\n```\n\n"
             "## timersPromises.setInterval([delay[, value]])\n\n```\nconst { setInterval } = require('node:timers/promises');\n```\n\n"
             "Returns an async iterator that generates values in an interval of delay ms.\n")
-    engine = Engine(ingested(settings, tmp_path / "docs", {"timers.md": page}))
+    engine = _engine_over(settings, tmp_path, {"timers.md": page})
     answer = engine.ask("In node:timers/promises, what does setInterval() give back?")
     assert answer.answered and "async iterator" in answer.text, answer.text
 
@@ -1847,14 +1847,12 @@ def test_what_a_call_gives_back_is_said_by_a_sentence_saying_it_returns(settings
 def test_a_date_sharing_none_of_the_question_words_is_no_fallback_answer(settings, tmp_path):
     """"When is the US embassy in Minsk scheduled to reopen?": no page dates the reopening; a date in a sentence about
     something else (a release in late January) answers another question, even as the closest date on offer."""
-    from rag.api import Engine
-
     files = {"outlook.txt": "Outlook\n\nMinsk still has plenty of prisoners to use as bargaining chips, while the United States can "
              "send more delegations or even reopen its embassy in Minsk.\n",
              "timeline.txt": "Timeline\n\nMinsk released the first United States citizen in late January, during the first week of "
              "the new administration.\n\nThe visit was the highest-level one since February 2020.\n"}
     # (a low refusal threshold, so the date sentence's score alone would let it answer)
-    engine = Engine(ingested(settings, tmp_path / "docs", files).replace(**{"scoring.min_evidence": 0.2}))
+    engine = _engine_over(settings, tmp_path, files, {"scoring.min_evidence": 0.2})
     assert not engine.ask("When is the US embassy in Minsk scheduled to reopen?").answered
     assert "January" in engine.ask("When did Minsk release the first United States citizen?").text
 
@@ -1862,7 +1860,6 @@ def test_a_date_sharing_none_of_the_question_words_is_no_fallback_answer(setting
 def test_a_reason_asked_without_why_needs_a_cause(settings, tmp_path):
     """"What is the reasoning behind X defaulting to 2?" asks a cause, like "Why ...?": "The default is 2." states the
     value, not why; the page gives no reason, so it is refused. The value itself is still answered."""
-    from rag.api import Engine
     from rag.evidence import asks_why
 
     assert asks_why("What was the main motivation for the change?") and asks_why("How come the memory is not freed?")
@@ -1870,7 +1867,7 @@ def test_a_reason_asked_without_why_needs_a_cause(settings, tmp_path):
     page = ("# Lock Management\n\n## max_pred_locks_per_page (integer)\n\nThis controls how many rows on a single page can be "
             "predicate-locked before the lock is promoted to covering the whole page. The default is 2. This parameter can only "
             "be set in the postgresql.conf file or on the server command line.\n")
-    engine = Engine(ingested(settings, tmp_path / "docs", {"locks.md": page}))
+    engine = _engine_over(settings, tmp_path, {"locks.md": page})
     assert not engine.ask("What is the reasoning behind max_pred_locks_per_page defaulting to 2?").answered
     assert "2" in engine.ask("What is the default of max_pred_locks_per_page?").text
 
@@ -1878,7 +1875,6 @@ def test_a_reason_asked_without_why_needs_a_cause(settings, tmp_path):
 def test_shorthand_in_a_question_is_read_as_the_pages_spell_it(settings, tmp_path):
     """"What env var configures TZPATH?": the pages say "environment variable"; shorthand written as code ("dir()",
     "--config") or in capitals ("DB") is kept, and so is a word the pages use themselves."""
-    from rag.api import Engine
     from rag.text import expand_abbreviations
 
     assert expand_abbreviations("Which env var and which config dir?") == "Which environment variable and which configuration directory?"
@@ -1887,7 +1883,7 @@ def test_shorthand_in_a_question_is_read_as_the_pages_spell_it(settings, tmp_pat
     page = ("# zoneinfo\n\n## zoneinfo.TZPATH\n\nA read-only sequence of the locations searched for time zone data files.\n\n"
             "## Configuring the data sources\n\nWhen initializing TZPATH, the module uses the environment variable PYTHONTZPATH "
             "to set the search path, if it exists. Otherwise the compile-time default search path is used.\n")
-    engine = Engine(ingested(settings, tmp_path / "docs", {"zoneinfo.md": page}))
+    engine = _engine_over(settings, tmp_path, {"zoneinfo.md": page})
     answer = engine.ask("Which env var configures TZPATH?")
     assert answer.answered and "PYTHONTZPATH" in answer.text, answer.text
     assert answer.question == "Which env var configures TZPATH?"  # the answer repeats the question as it was asked
