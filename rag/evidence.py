@@ -352,12 +352,12 @@ _MONEY_ASKED = re.compile(r"\bhow much (?!(?:\w+ )?(?:time|memory|ram|disk|space
                           r"|\bhow much (?:[\w-]+ )?(?:revenue|income|profit|funding|aid|money)\b|\bwhat (?:sum|amount of money)\b", re.I)
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?[$€£¥]|\b\d[\d.,]*\s*(?:(?:million|billion|thousand|bn|m)\s+)?(?:dollars?|euros?|rubles?|roubles?|pounds|yen|cents?"
                     r"|usd|eur|gbp|byn)\b|\b(?:usd|eur|gbp|byn)\s?\d", re.I)
-# "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
 # "By how much does --aggressive slow down git gc?", "How big is the performance gain from caching?", "What speedup does
 # it give?": a change measured against another (a ratio, a percentage, "twice"), not any number the page states
 _CHANGE_ASKED = re.compile(r"\bby how much\b|\bhow (?:big|large|much|significant) (?:is |was |are |were )?(?:an? |the )?(?:[\w-]+ ){0,2}?"
                            r"(?:gain|speed-?up|slow-?down|improvement|reduction|increase|decrease|saving|penalty|overhead|hit)s?\b"
                            r"|\bwhat (?:[\w-]+ ){0,2}?(?:speed-?up|slow-?down|performance (?:gain|improvement|penalty|hit))s?\b", re.I)
+# "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
 _SHARE_ASKED = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow many percent\b", re.I)
 _SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|quarter|third|thirds|majority|minority)\b(?!-)|\bone in \w+\b", re.I)
 _TIME_UNITS = {"second", "minut", "min", "hour", "day", "week", "month", "year", "decad", "ms", "s", "h"}
@@ -527,12 +527,6 @@ _BOOLEAN_DEFAULT = re.compile(r"\b(?:defaults? to|default(?: value)?(?: is)?:?)\
 
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|Sir|President|Minister|General|Gen|Secretary|Senator|Ambassador|Envoy|envoy|leader|activist|author|journalist|spokes\w+|chief|director|head)\.?"
 _SAID = r"(?:said|says|told|wrote|writes|added|stated|announced|explained|argued|noted|claimed|believes|thinks|suggested|commented|asked|replied|designed|created|invented|founded|developed|maintains|visited|met)"
-
-
-#: "What does X return / give back?", "What is the return value of X?": what a call results in is asked
-_ASKS_RETURN = re.compile(r"^\s*what\s+(?:[\w-]+\s+)?(?:does|do|did|will|would|can|should)\b[^?]{0,80}?\b(?:return|give back|hand back|evaluate to)\b"
-                         r"|^\s*what (?:is|are|gets?) returned\b|\bwhat (?:is|are) (?:the |its )?return(?:ed)? (?:value|type)s?\b", re.I)
-_SAYS_RETURN = re.compile(r"\b(?:returns?|returned|returning|return value|evaluates to|yields)\b", re.I)
 
 
 def _names_person(sentence: str, name: str) -> bool:
@@ -1322,6 +1316,12 @@ _OVERVIEW = re.compile(r"^\s*(?:(?:can|could|would) you |please )?(?:summari[sz]
 
 _PROCEDURE = re.compile(r"^\s*(?:and |so |then )?(?:how (?:do|can|could|should|would|might) (?:i|we|you|one)\b|is there (?:a|any) (?:way|option|command|setting|switch)\b"
                         r"|what (?:do|should|can|must) (?:i|we|you) (?:run|use|type|call|configure|set|pass|do)\b)", re.I)
+
+
+#: "What does X return / give back?", "What is the return value of X?": what a call results in is asked
+_ASKS_RETURN = re.compile(r"^\s*what\s+(?:[\w-]+\s+)?(?:does|do|did|will|would|can|should)\b[^?]{0,80}?\b(?:return|give back|hand back|evaluate to)\b"
+                         r"|^\s*what (?:is|are|gets?) returned\b|\bwhat (?:is|are) (?:the |its )?return(?:ed)? (?:value|type)s?\b", re.I)
+_SAYS_RETURN = re.compile(r"\b(?:returns?|returned|returning|return value|evaluates to|yields)\b", re.I)
 
 
 def asks_why(question: str) -> bool:
