@@ -347,6 +347,7 @@ class NameVariants:
         return len(self._canonical)
 
 
+@lru_cache(maxsize=8192)  # asked once per retrieved passage per question
 def source_name_words(source: str) -> frozenset[str]:
     """The words of a document's file name, folded and also stemmed ("jamestown-belarus-relations.txt" -> jamestown,
     belarus, relations, relat): a question may name the document by them ("According to the Jamestown piece, ...")."""
