@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .facts import THING_NOUNS, main_clause
+from .facts import THING_NOUNS, WHICH_THING, main_clause
 from .text import TERM_TOKEN, content_words, stem
 
 if TYPE_CHECKING:
@@ -135,8 +135,7 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
 
 # "Which configuration parameter ...?", "What function ...?", "Which one is the default?", "What kinds of ...?": the
 # question asks for a thing the answer will name
-ASKS_FOR_A_THING = re.compile(r"\s*(?:which|what)(?:\s+[\w-]+){0,3}?\s+(?:" + "|".join(sorted(THING_NOUNS, key=len, reverse=True))
-                              + r")(?:e?s)?\b|\s*which ones?\b|\s*(?:which|what) (?:kind|type|sort)s? of\b", re.I)
+ASKS_FOR_A_THING = re.compile(r"\s*" + WHICH_THING + r"|\s*which ones?\b|\s*(?:which|what) (?:kind|type|sort)s? of\b", re.I)
 IT = re.compile(r"\b(?:it|its)\b(?!\s+(?:(?:is|was)\s+)?(?:true|possible|necessary|recommended|safe|ok|okay)\b)", re.I)
 # "What is WAL mode in SQLite?", "What does json.dumps do?", "What are generated columns?": the thing asked about
 ASKS_ABOUT_THING = re.compile(r"\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:an?\s+|the\s+)?([\w.()'-]+(?:\s+[\w.()'-]+){0,3}?)"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, ASKS_REASON, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, asks_for_items, core_question, dates, main_clause, numbers, question_type
+from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, ASKS_REASON, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, WHICH_THING, asks_for_items, core_question, dates, main_clause, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, source_name_words, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -262,8 +262,7 @@ def _terms(sentence: str, question: str, keywords: bool = False) -> list[str]:
     return out
 
 
-_ASKED_THING = re.compile(r"^\s*(?:which|what)(?:\s+[\w-]+){0,3}?\s+(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b"
-                          r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}?(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b")
+_ASKED_THING = re.compile(r"^\s*" + WHICH_THING + r"|\bname of (?:the |a |an )?(?:[\w-]+ ){0,3}?(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b")
 
 
 _WHO_DID = re.compile(r"\s*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|has|have|had|did|does|do|will|would|can|could|should|must|may|might"

@@ -31,6 +31,9 @@ QUESTION_TYPES = ("number", "version", "kind", "term", "date", "frequency", "def
 THING_NOUNS = frozenset("function method class module parameter argument option setting command exception keyword attribute "
                         "variable switch flag file operator statement clause view directory pragma "
                         "warning error event signal hook property field constant macro".split())
+#: "which (configuration) parameter", "what kind of option": a question asking for a thing of software by its noun
+#: (group 1: the noun); the one pattern the answerer and the follow-up resolver share
+WHICH_THING = r"(?:which|what)(?:\s+[\w-]+){0,3}?\s+(" + "|".join(sorted(THING_NOUNS, key=len, reverse=True)) + r")(?:e?s)?\b"
 #: Nouns for a person by what they do: "which official ...?" asks for a person.
 PERSON_NOUNS = frozenset(
     "person people official envoy journalist leader minister president author writer activist developer programmer engineer "
