@@ -19,11 +19,16 @@ def normalise(text: str) -> str:
 
 
 def matches(text: str, variants: list[str]) -> bool:
-    """A variant matches at a word start; one ending in a digit must not continue with a digit ("14" is not in "140")."""
+    """A variant matches at a word start; one ending in a digit must not continue with a digit ("14" is not in "140"),
+    and a snake_case name must end where the answer's name ends ("jsonb_plperl" is not in "jsonb_plperlu"); a plain word
+    may continue ("variable" is in "variables")."""
     norm = normalise(text)
     for variant in variants:
         v = normalise(variant).strip()
-        if v and re.search(r"(?<!\w)" + re.escape(v) + (r"(?![\d.,]\d|\d)" if v[-1].isdigit() else ""), norm):
+        if not v:
+            continue
+        end = r"(?![\d.,]\d|\d)" if v[-1].isdigit() else r"(?!\w)" if re.fullmatch(r"\w+_\w+", v) else ""
+        if re.search(r"(?<!\w)" + re.escape(v) + end, norm):
             return True
     return False
 

@@ -55,6 +55,8 @@ def test_judge_rules():
     assert judge(q, "It freed fourteen prisoners [1].", True, False)[0]
     assert not judge(q, "It freed 140 prisoners [1].", True, False)[0]
     assert matches("more than 1,100 remain", ["1100"])
+    assert not matches("needs jsonb_plperlu [1].", ["jsonb_plperl"]) and matches("Use jsonb_plperl [1].", ["jsonb_plperl"])
+    assert matches("environment variables [1]", ["environment variable"])
     r = Question(id="b", category="unanswerable", question="?", expect="refuse")
     assert judge(r, "no", False, False)[0] and not judge(r, "yes [1]", True, False)[0]
 
