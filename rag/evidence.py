@@ -382,7 +382,7 @@ _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|optio
 
 
 _COMPARISON = r"(?:faster|slower|quicker|longer|shorter|larger|bigger|smaller|more|less|fewer|higher|lower|better|worse|cheaper)"
-_COMPARATIVE_AMOUNT = re.compile(r"\bhow much " + _COMPARISON + r"\b", re.I)
+_COMPARATIVE_AMOUNT = re.compile(r"\bhow (?:much|many times(?: \w+ly)?) " + _COMPARISON + r"\b", re.I)  # "how many times slower"
 _RATIO = re.compile(r"\b\d+(?:\.\d+)?\s*(?:x|×|times|%|percent|fold)(?!\w)|\b(?:twice|half|double[sd]?|triple[sd]?|halve[sd]?)\b(?!-)"
                     r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)\s*(?:-\s*)?(?:times|fold)\b|\borders? of magnitude\b"
                     r"|\b\d+(?:\.\d+)?\s*(?:[a-zA-Z]+\s+)?" + _COMPARISON + r"\b", re.I)
@@ -464,9 +464,12 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         # "Which version of the Unicode standard ...?": "... redundant in Python 3" is the corpus's own version
         # or "Changed in version 3.6" (of the software documented); a version of another thing is said beside its name
         # ... or before the word: "What minimum Linux kernel version ...?" is not answered by "as of Solaris 10"
-        of = re.search(r"\bversions? of (?:the )?([\w.+-]+)", question, re.I) \
-            or re.search(r"\b(?!(?:which|what|minimum|maximum|earliest|latest|first|last|oldest|newest|required|supported|current)\b)"
-                         r"([A-Za-z][\w.+-]*)(?: kernel| server| client| library)? versions?\b", question, re.I)
+        # ("release" too: "In which QNX release was the bug fixed?", "Which release of the IANA database ...?")
+        # (not a preposition or an article: "In release 15, ... which Unicode version?")
+        of = re.search(r"\b(?:versions?|releases?) of (?:the )?([\w.+-]+)", question, re.I) or next(
+            (m for m in re.finditer(r"\b(?!(?:which|what|minimum|maximum|earliest|latest|first|last|oldest|newest|required|supported|current)\b)"
+                                    r"([A-Za-z][\w.+-]*)(?: kernel| server| client| library)? (?:versions?|releases?)\b", question, re.I)
+             if fold(m.group(1)) not in STOPWORDS), None)
         if of and re.search(r"(?<![\w.-])" + re.escape(of.group(1)) + r" v?\d+(?:\.\d+)+\b", sentence, re.I):
             return True  # "(R 4.1.3 was the last version of R to support 32-bit Windows)": the thing's name, then its number
         if not of or is_topic is None or is_topic(of.group(1)):
@@ -515,7 +518,8 @@ _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (
                              r"|\bdefault (?:[\w-]+ ){0,3}(?:of|\()\s*[\d\"'“‘`(]|\bdefaults?:? (?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
 
 
-_NAMED_DIGITS = re.compile(r"(?<=[A-Za-z])-\d[\w-]*")
+# ... and a standard's or a document part's number: "PEP 3147", "RFC 8259", "ISO 8601", "Example 11.3", "Section 5"
+_NAMED_DIGITS = re.compile(r"(?<=[A-Za-z])-\d[\w-]*|\b(?:[A-Z]{2,}|[Ss]ection|[Cc]hapter|[Ff]igure|[Tt]able|[Ee]xample|[Aa]ppendix)\s+\d[\d.]*(?<!\.)")
 
 
 # "This is false by default", "defaults to off", "(default: TRUE)": a switch's default is a truth value
@@ -593,10 +597,12 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimu
 
 _EXTREME = re.compile(r"\b(?:(maximum|max|largest|highest|longest|biggest|most|upper limit)|(minimum|min|smallest|lowest|shortest|fewest|least))\b"
                       r"(?! (?:recent|recently|common|commonly|important|likely|often|popular|used)\b)", re.I)
+# ... a range states both: "The valid range is from 0 through 1,114,111", "between 1 and 65535"
+_RANGE = r"|(?:valid|allowed|permitted|legal) range|range (?:is|of)\b|from [-+]?[\d.,]*\d\w* (?:through|to|up to)\b|between [-+]?[\d.,]*\d\w* and"
 _UPPER_BOUND = re.compile(r"\b(?:maximum|max|largest|highest|longest|biggest|most|up to|cannot exceed|can't exceed|not exceed|must not exceed"
-                          r"|exceeding|no more than|not more than|limit(?:ed)?|upper|at the most|less than|below|under|ceiling)\b", re.I)
+                          r"|exceeding|no more than|not more than|limit(?:ed)?|upper|at the most|less than|below|under|ceiling" + _RANGE + r")\b", re.I)
 _LOWER_BOUND = re.compile(r"\b(?:minimum|min|smallest|lowest|shortest|least|at least|no less than|not less than|greater than"
-                          r"|more than|above|over|floor|lower)\b", re.I)
+                          r"|more than|above|over|floor|lower" + _RANGE + r")\b", re.I)
 
 
 #: "not ... more than N" bounds from above, "not ... fewer than N" from below (within one clause).
@@ -1188,8 +1194,16 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 # "SQL specifies that the default is ON COMMIT DELETE ROWS. However, the default in PostgreSQL is ...":
                 # quoted alone, the first would say what the next one corrects (or "SQLite does not support this.")
                 sentence = f"{sentence} {sentences[i + 1]}"
+            if i + 1 < len(sentences) and _ANNOUNCES.search(sentence) and sentences[i + 1].rstrip().endswith(":") \
+                    and not sentence.rstrip().endswith(":") and paragraph[i] == paragraph[i + 1] and sentences[i + 1] not in heads \
+                    and len(sentences[i + 1].split()) < 25:
+                # "There are several limitations of the technique. These will probably be fixed in future releases:": the
+                # announcing sentence leads in with the next one, and brings what it introduces
+                sentence, joined = f"{sentence} {sentences[i + 1]}", 1
+            else:
+                joined = 0
             if sentence.rstrip().endswith(":") and not listed:  # a lead-in ("... the following forms:") brings what it introduces
-                following, following_heads = sentences[i + 1:], heads
+                following, following_heads = sentences[i + 1 + joined:], heads
                 if continuation is not None:  # the list may run on into the next chunk
                     more, more_heads = continuation(passage)
                     if following and more and more[0].startswith(following[-1]):
@@ -1222,14 +1236,25 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|(?<!can )(?<!could )prevent(?:s|ed|ing)?|(?<!can )(?<!could )avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
                     r"|obstacles?|stems? from|results? from|thanks to"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
-                    r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so)"
+                    r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so|in that)"
                     # ... or a sentence drawing it from the one before: "Therefore, it's not safe for ...", "Hence, ..."
                     r"|(?:^|(?<=[.!?:]\s))(?:therefore|thus|hence|consequently)\b"
                     r"|^\s*given (?:that|the|this|these|such)\b"  # "Given the situation, he may have been reluctant ..."
+                    # what would happen without it: "Without such a prefix, an attacker would be able to call any method"
+                    r"|(?:^|(?<=[.!?]\s))without\b[^.;]{3,150}?\b(?:would|could|might)\b"
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be unable|lose|fail|break|corrupt|cause|result))\b", re.I)
 # a consequence drawn inside the sentence: what follows it is explained ("..., so setting it higher has no effect")
 _CONSEQUENCE_AFTER = re.compile(r"^[,;] |^(?:leads? to|caus(?:es|ed|ing)|as a result)$", re.I)
+
+
+# a one-letter command-line option: "-M", "-C" (not "e-mail", "-1"), ...
+# ... asked about as an option ("the -M option", "-M flag", "And for -C?"), not one used on the way ("python -m venv")
+_SHORT_OPTION = re.compile(r"(?<![\w-])(-[A-Za-z])(?:\s+(?:option|flag|switch)\b|\s*\?)")
+
+
+# a sentence announcing several things: "There are several limitations ...", "There are three ways to ..."
+_ANNOUNCES = re.compile(r"\bthere (?:are|exist) (?:several|a few|a number of|various|many|some|(?:two|three|four|five|six) )", re.I)
 
 
 def gives_cause(sentence: str, asked: set[str], index: LexicalIndex) -> bool:
@@ -1325,8 +1350,8 @@ _SAYS_RETURN = re.compile(r"\b(?:returns?|returned|returning|return value|evalua
 
 def asks_why(question: str) -> bool:
     """"Why ...?", "For what reason ...?", "What is the reasoning behind ...?": a question asking for a cause or a
-    purpose (``facts.ASKS_REASON``)."""
-    return bool(ASKS_REASON.match(core_question(question)))
+    purpose (``facts.ASKS_REASON``), also after a leading condition ("When dispatching with getattr, why ...?")."""
+    return bool(ASKS_REASON.match(core_question(question)) or ASKS_REASON.match(main_clause(question)))
 
 
 _NEGATED = re.compile(r"\b(?:not|never|cannot|no longer|neither|nor)\b|n't\b", re.I)
@@ -1545,6 +1570,13 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         factor = [penalty + (1 - penalty) * met[c[1].id] for c in candidates]
     else:
         factor = [1.0] * len(candidates)
+    options = _SHORT_OPTION.findall(focus or question)
+    if options:
+        # "In git blame, what does the -M option do?": a one-letter option is no term of the index; a passage that never
+        # writes it (in its heading "-M[<num>]" or its text) is about another option
+        said = {p.id: all(re.search(r"(?<![\w-])" + re.escape(o) + r"(?![A-Za-z-])", f"{p.heading}\n{p.text}") for o in options)
+                for p in passages}
+        factor = [f * (1.0 if said[c[1].id] else scoring.constraint_penalty) for f, c in zip(factor, candidates)]
     # Words the corpus never uses ("population", "prime") mean the question is likely about something it doesn't cover.
     asked = query_terms(answer_content(focus or question), index)
     if asked:

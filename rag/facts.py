@@ -78,9 +78,10 @@ ASKS_CONDITION = re.compile(r"^\s*when\b.*\b(?:raised|called|used|returned|trigg
 
 def main_clause(question: str) -> str:
     """The question folded, without a leading condition: "When a mapping lacks the key, which exception is raised?",
+    "When dispatching with getattr, why ...?",
     "On Windows, which variable ...?" ask "which exception", "which variable"; "If so, and which ...?" asks "which";
     nor, in a "which / what" question, a contrast ("..., unlike sys.call?", "... rather than making a copy?")."""
-    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without)\b[^,?]*,\s*(?=(?:(?:in|on|at|for|from|by|with|to|under|into)\s+)?(?:which|what|who|whom|whose|where|when|how)\b)", "",
+    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without)\b[^,?]*,\s*(?=(?:(?:in|on|at|for|from|by|with|to|under|into)\s+)?(?:which|what|who|whom|whose|where|when|how|why)\b)", "",
                fold(core_question(question)))
     q = _LEADING_CONJUNCTION.sub("", q)
     if re.match(r"\s*(?:which|what)\b", q, re.I):

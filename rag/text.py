@@ -349,9 +349,10 @@ class NameVariants:
 
 @lru_cache(maxsize=8192)  # asked once per retrieved passage per question
 def source_name_words(source: str) -> frozenset[str]:
-    """The words of a document's file name, folded and also stemmed ("jamestown-belarus-relations.txt" -> jamestown,
-    belarus, relations, relat): a question may name the document by them ("According to the Jamestown piece, ...")."""
-    stem_of = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    """The words of a document's file name and folders, folded and also stemmed ("jamestown-belarus-relations.txt" ->
+    jamestown, belarus, relations, relat; "faq/design.html" -> faq, design): a question may name the document by them
+    ("According to the Jamestown piece, ...", "Why does the design FAQ recommend ...?")."""
+    stem_of = source.rsplit(".", 1)[0] if "." in source.rsplit("/", 1)[-1] else source
     return frozenset(f(w) for w in re.findall(r"[^\W_]+", stem_of) for f in (fold, lambda w: stem(fold(w))))
 
 

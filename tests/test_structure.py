@@ -1415,6 +1415,68 @@ def test_why_prefers_a_sentence_giving_a_cause():
     assert not _CAUSE.search("The maximum number of attached databases cannot be increased above 125.")
 
 
+def test_a_cause_said_as_what_would_happen_without_it_or_with_in_that():
+    """"Without such a prefix, an attacker would be able to call any method." and "This is a big security issue, in
+    that people must be able to trust their tag names." give causes; "In that case you can do one of two things." and
+    "Without a name, the trigger is created." do not."""
+    from rag.evidence import _CAUSE
+
+    assert _CAUSE.search("Without such a prefix, if values come from an untrusted source, an attacker would be able to call any method.")
+    assert _CAUSE.search("This is a big security issue, in that people must be able to trust their tag names.")
+    assert not _CAUSE.search("In that case you can do one of two things.")
+    assert not _CAUSE.search("Without a name, the trigger is created as a BEFORE trigger.")
+
+
+def test_a_why_after_a_leading_condition_asks_a_reason():
+    from rag.evidence import asks_why
+    from rag.facts import question_type
+
+    q = "When dispatching to methods with getattr based on an input value, why does the FAQ recommend a prefix like visit_?"
+    assert question_type(q) == "other" and asks_why(q)
+    assert question_type("When was the prefix recommended?") == "date"
+
+
+def test_a_value_is_not_a_standards_number_and_a_range_states_a_bound():
+    """"What magic number does Python write ...?" is not answered by "(See PEP 3147 for details.)"; "What's the largest
+    integer I can pass to chr()?" is by "The valid range for the argument is from 0 through 1,114,111" (both bounds)."""
+    from rag.evidence import has_type
+
+    magic = "What magic number does Python 3.11 write at the start of its .pyc files?"
+    assert not has_type("(See PEP 3147 for details.)", "number", magic)
+    assert not has_type("The format follows RFC 8259 and ISO 8601, as shown in Example 11.3.", "number", magic)
+    assert has_type("The file starts with a 4-byte magic number, 3495.", "number", magic)
+    largest = "What's the largest integer I can pass to chr() before it raises a ValueError?"
+    assert has_type("The valid range for the argument is from 0 through 1,114,111 (0x10FFFF in base 16).", "number", largest)
+    assert has_type("Values between 1 and 65535 are accepted.", "number", largest)
+    assert not has_type("For example, chr(97) returns the string 'a', while chr(8364) returns the string '€'.", "number", largest)
+    slower = "How many times slower is arithmetic on numeric compared to integer types?"
+    assert not has_type("Numeric types consist of two-, four-, and eight-byte integers.", "number", slower)
+    assert has_type("Arithmetic on numeric is about 100 times slower than on integers.", "number", slower)
+
+
+def test_a_release_of_another_thing_is_said_beside_its_name():
+    """"In which QNX release was the mmap() bug fixed?" is not answered by "Beginning with SQLite version 3.7.0, ...";
+    "Which release of the IANA time zone database ...?" not by "New in version 3.9." (the documented software's)."""
+    from rag.evidence import has_type
+
+    def is_topic(word):
+        return word.lower() in {"sqlite", "python"}
+
+    qnx = "In which QNX release was the mmap() bug that corrupts databases in WAL mode fixed?"
+    assert not has_type("Beginning with SQLite version 3.7.0 (2010-07-21), the use of NPTL is assumed.", "version", qnx, is_topic=is_topic)
+    assert has_type("The bug was fixed in QNX 7.1.", "version", qnx, is_topic=is_topic)
+    iana = "Which release of the IANA time zone database does the tzdata fallback contain?"
+    assert not has_type("zoneinfo - IANA time zone support: New in version 3.9.", "version", iana, is_topic=is_topic)
+
+
+def test_a_document_folder_names_it_too():
+    from rag.text import source_name_words
+
+    assert {"faq", "design"} <= source_name_words("faq/design.html")
+    assert {"jamestown", "belarus"} <= source_name_words("jamestown-belarus-relations.txt")
+    assert "html" not in source_name_words("faq/design.html")
+
+
 def test_a_leading_condition_is_not_the_question():
     from rag.facts import question_type
 
@@ -1887,3 +1949,74 @@ def test_shorthand_in_a_question_is_read_as_the_pages_spell_it(settings, tmp_pat
     answer = engine.ask("Which env var configures TZPATH?")
     assert answer.answered and "PYTHONTZPATH" in answer.text, answer.text
     assert answer.question == "Which env var configures TZPATH?"  # the answer repeats the question as it was asked
+
+
+def test_a_release_note_title_is_continued_by_its_detail_paragraph(settings, tmp_path):
+    """Release notes give an entry's title as a paragraph of its own and its detail in the next one ("Update the display
+    width information of Unicode characters (Jacob Champion)" / "Also update from Unicode 5.0 to 14.0.0."): the value
+    the title lacks is in the next paragraph."""
+    page = ("# Release 15\n\n## Data Types\n\nImprove overflow detection when casting values to interval (Joe Koshakow)\n\n"
+            "Change the I/O format of type char for non-ASCII characters (Tom Lane)\n\n"
+            "Update the display width information of modern Unicode characters, like emojis (Jacob Champion)\n\n"
+            "Also update from Unicode 5.0 to 14.0.0. There is now an automated way to keep the tables current.\n\n"
+            "## Functions\n\nAdd multirange input to range_agg() (Paul Jungwirth)\n")
+    engine = _engine_over(settings, tmp_path, {"release-15.md": page})
+    answer = engine.ask("In release 15, the display width information for Unicode characters like emojis was updated to which Unicode version?")
+    assert answer.answered and "14.0.0" in answer.text, answer.text
+
+
+def test_a_cause_rests_on_the_value_said_before_it_in_another_chunk():
+    """"Why is the limit of 64 tables in a join fixed?": the sentence giving the cause ("This limit arises from ...")
+    may open a chunk whose previous sentence, naming 64, closes the chunk before; that sentence is read with it."""
+    from types import SimpleNamespace
+
+    from rag.answerers.extractive import _lead_up
+    from rag.types import Passage
+
+    before = Passage(id="a", source="limits.html", text="Maximum Number Of Tables In A Join\n\nSQLite does not support joins "
+                     "containing more than 64 tables. This limit arises from the fact that the code generator uses bitmaps.")
+    cut = Passage(id="b", source="limits.html", text="This limit arises from the fact that the code generator uses bitmaps.\n\n"
+                  "Hence there is no mechanism to raise or lower the limit.")
+    other = Passage(id="c", source="other.html", text="Joins of 100 tables are fine. This limit arises from the fact that the code generator uses bitmaps.")
+    e = SimpleNamespace(passage=cut, quote="", sentence="This limit arises from the fact that the code generator uses bitmaps.")
+    assert "64 tables" in _lead_up(e, [cut, before, other]) and "100" not in _lead_up(e, [cut, before, other])
+    assert _lead_up(e, [cut]) == e.sentence
+
+
+def test_a_sentence_announcing_a_list_brings_its_items(settings, tmp_path):
+    """"Give an overview of the caveats of continuous archiving.": "There are several limitations of the technique." is
+    followed by "These will be fixed in future releases:" and the items; the answer gives the items, not the lead-in."""
+    page = ("# Continuous Archiving\n\n## Caveats\n\nAt this writing, there are several limitations of the continuous archiving "
+            "technique. These will probably be fixed in future releases:\n\n"
+            "If a CREATE DATABASE command runs while a base backup is taken and the template database is modified, recovery "
+            "may propagate those modifications into the created database.\n\n"
+            "CREATE TABLESPACE commands are WAL-logged with the literal absolute path, and are replayed with the same path.\n\n"
+            "## Setting Up\n\nTo recover, you need a continuous sequence of archived WAL files.\n")
+    engine = _engine_over(settings, tmp_path, {"continuous-archiving.md": page})
+    answer = engine.ask("Give an overview of the known caveats of the continuous archiving technique.")
+    assert answer.answered and "template database" in answer.text, answer.text
+
+
+def test_a_comparison_asked_as_a_ratio_needs_the_ratio(settings, tmp_path):
+    """"How many times slower is numeric arithmetic than integer arithmetic?": the sentence comparing them without a
+    ratio ("very slow compared to the integer types") does not answer, nor does a ratio that compares nothing."""
+    page = ("# Numeric Types\n\nNumeric columns take 2 times the storage of integer columns in the worst case.\n\n"
+            "Calculations with numeric values yield exact results where possible. However, calculations on numeric values "
+            "are very slow compared to the integer types.\n")
+    engine = _engine_over(settings, tmp_path, {"datatype-numeric.md": page})
+    answer = engine.ask("How many times slower is arithmetic on numeric compared to integer types?")
+    assert not answer.answered, answer.text
+
+
+def test_a_one_letter_option_is_looked_for_in_its_own_section(settings, tmp_path):
+    """"In git blame, what does the -M option do?": "-M" is no word of the index; the section that writes it answers,
+    not a configuration entry full of the question's other words."""
+    config = ("# git blame configuration\n\nblame.showEmail: Show the author email instead of the author name in git blame. "
+              "This option defaults to false.\n\nblame.showRoot: Do not treat root commits as boundaries in git blame. This "
+              "option defaults to false.\n")
+    options = ("# git blame options\n\n## --porcelain\n\nShow in a format designed for machine consumption.\n\n"
+               "## -M[<num>]\n\nDetect moved or copied lines within a file. With this option, both groups of lines are "
+               "blamed on the parent commit.\n")
+    engine = _engine_over(settings, tmp_path, {"blame-config.md": config, "blame-options.md": options})
+    answer = engine.ask("In git blame, what does the -M option do?")
+    assert answer.answered and "both groups" in answer.text and "blame.show" not in answer.text, answer.text

@@ -149,7 +149,9 @@ class ExtractiveAnswerer:
             # and the values (two digits or more) the question states must be said by the sentence or its heading
             stated = {t for t in code_names(question, ctx.index, scoring) if t in ctx.index.vocab} \
                 | set(re.findall(r"(?<![\w.])\d{2,}(?![\w.]\d)", question))
-            checks.append((lambda e: e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {e.sentence}", ctx.index), True))
+            # ... or the sentences before it in its paragraph ("SQLite does not support joins containing more than 64 tables.
+            # This limit arises from ...")
+            checks.append((lambda e: e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {_lead_up(e, ctx.passages)}", ctx.index), True))
         elif qtype == "other" and asks_definition(question):
             # "What is WAL mode?": preferred, not required: a sentence saying what it is ("In WAL mode, changes go into a
             # separate "write-ahead log" ...") over one that mentions it
@@ -162,7 +164,9 @@ class ExtractiveAnswerer:
             if needed(best):
                 continue
             floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-            found = next((e for e in ranked if needed(e) and e.score >= floor), None)
+            # ... and, if required, still holding the asked value: "How many times slower is numeric than integer arithmetic?" is not
+            # answered by "numeric is very slow compared to the integer types" (a comparing sentence, but no ratio)
+            found = next((e for e in ranked if needed(e) and e.score >= floor and (e.typed or not best.typed or not required)), None)
             if found is None:
                 if required:
                     return refusal(ctx, self.name)
@@ -260,19 +264,45 @@ _COMPARING = re.compile(r"\b(?:than|better|worse|faster|slower|(?:more|less|fewe
 
 
 def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
-    """Is ``then`` one of the next ``within`` sentences after ``first``, in the same paragraph of the same passage?"""
+    """Is ``then`` one of the next ``within`` sentences after ``first``, in the same paragraph of the same passage?
+    Or the next paragraph's first sentence, when ``first`` ends its paragraph as an entry's title does ("Update the
+    display width information of Unicode characters (Jacob Champion) §" / "Also update from Unicode 5.0 to 14.0.0.")
+    or the next one goes on from it ("Also ...", "This ...", "In addition, ...")?"""
     if then.passage.id != first.passage.id:
         return False
     mine, theirs = first.quote or first.sentence, then.quote or then.sentence
-    for paragraph in paragraphs(first.passage.text):
-        sentences = split_sentences(paragraph)
+    blocks = [split_sentences(paragraph) for paragraph in paragraphs(first.passage.text)]
+    for n, sentences in enumerate(blocks):
         quoted = [i for i, s in enumerate(sentences) if len(s) > 10 and s in mine]
         if not quoted:
             continue
         a = max(quoted)  # the last sentence of a quoted window
         b = next((i for i, s in enumerate(sentences) if i > a and s in theirs), None)
-        return b is not None and b - a <= within
+        if b is not None:
+            return b - a <= within
+        following = blocks[n + 1] if n + 1 < len(blocks) else []
+        return a == len(sentences) - 1 and bool(following) and following[0] in theirs \
+            and (not re.search(r"[.!?:]\W*$", sentences[a]) or bool(_GOES_ON.match(following[0])))
     return False
+
+
+def _lead_up(e: Evidence, passages: list[Passage]) -> str:
+    """The evidence's sentence with the sentences before it in its paragraph, as its passage or another retrieved
+    passage of the same document has them (chunks overlap: a paragraph cut at a chunk's start is whole in the one
+    before); the sentence alone if not found."""
+    quote = e.quote or e.sentence
+    lead = ""
+    for passage in [e.passage, *(p for p in passages if p.source == e.passage.source and p.id != e.passage.id)]:
+        for paragraph in paragraphs(passage.text):
+            sentences = split_sentences(paragraph)
+            at = next((i for i, s in enumerate(sentences) if len(s) > 10 and s in quote), None)
+            if at is not None and len(" ".join(sentences[:at])) > len(lead):
+                lead = " ".join(sentences[:at])
+    return f"{lead} {e.sentence}" if lead else e.sentence
+
+
+# a sentence going on from the one before: "Also, ...", "This means ...", "In addition, ..."
+_GOES_ON = re.compile(r"(?:also|this|these|that|it|in addition|additionally|likewise|similarly|in particular|specifically)\b", re.I)
 
 
 def _cite(text: str, marker: int) -> str:
