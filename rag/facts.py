@@ -133,7 +133,7 @@ def question_type(question: str) -> str:
     # (after a leading phrase too: "In a big repository, why ...?" asks a why, not the default "unless I pass" states)
     if ASKS_REASON.match(q) or ASKS_REASON.match(re.sub(r"^\s*[^,?]{1,60},\s*", "", q)) or _HOW_TO_FIND_OUT.match(q):
         return "other"
-    if re.search(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):
+    if re.search(r"\bhow (?:often|frequently)\b(?!,? in numbers\b)|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
     term_nouns = r"(?:" + "|".join(sorted(THING_NOUNS)) + r")s?\b"
     # "Which autovacuum setting decides how many inserted rows ...?" asks for a setting: a "which <thing>" opening
@@ -144,7 +144,9 @@ def question_type(question: str) -> str:
         return "term"
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion|amount)\b|\bhow long\b"
                  # "What is the total number of ...?", "What is the planned troop count ...?", "Number of soldiers ...?"
-                 r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ ){0,2}?(?:number|count|total|tally|headcount)\b(?! (?:of )?(?:ways|reasons|steps|things)\b)"
+                 r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ ){0,2}?(?:number|count|total|tally|headcount|rate|ratio|percentage)\b(?! (?:of )?(?:ways|reasons|steps|things)\b)"
+                 # "What is the measured overhead ...?", "What measured slowdown ...?", "How often, in numbers, ...?"
+                 r"|\bwhat (?:is |are |was |were )?(?:the )?measured\b|\bin numbers\b|\bnumerically\b|\bin percent(?:age)?\b"
                  r"|^\s*(?:the )?(?:(?:exact|precise|total|approximate) )?(?:number|count) of\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
                  r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bnumer(?:ic|ical) value\b"  # "What is the numeric value of TIMEOUT_MAX?"

@@ -1469,6 +1469,19 @@ def test_a_release_of_another_thing_is_said_beside_its_name():
     assert not has_type("zoneinfo - IANA time zone support: New in version 3.9.", "version", iana, is_topic=is_topic)
 
 
+def test_a_measured_amount_is_a_number_question():
+    """"What is the measured overhead of AUTOINCREMENT?", "What measured slowdown ...?", "How often, in numbers, ...?",
+    "What is the corruption rate ...?" ask for numbers (the documents' "imposes extra overhead" does not answer)."""
+    from rag.facts import question_type
+
+    for q in ("What is the measured insert overhead of AUTOINCREMENT?", "What measured slowdown does journaling cause?",
+              "How often, in numbers, does running gc alongside another writer corrupt a repository?",
+              "What is the corruption rate when git gc runs concurrently with other processes?"):
+        assert question_type(q) == "number", q
+    assert question_type("How often is tzdata updated?") == "frequency"
+    assert question_type("How is time measured in R?") == "other"
+
+
 def test_a_document_folder_names_it_too():
     from rag.text import source_name_words
 
