@@ -446,6 +446,9 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         rate = _RATE.search(question)
         if rate and _per_unit(_VERSION.sub(" ", sentence), rate.group(1)):  # "how many commits a second?": "about 60 transactions per second"
             return True
+        if _NUMBER_VALUE_ASKED.search(question) and not re.search(r"\d", prose):
+            # "Which magic number identifies .pyc files?" asks for a number's value, not "two circumstances"
+            return False
         counted = counted_nouns(question)
         if counted:
             return _counts(prose, counted)
@@ -459,7 +462,9 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             return any(d.value[1] is not None and (not months or d.value[0] in months) for d in dates(sentence)) \
                 or (not months and bool(_WEEKDAY.search(sentence)))
         # a manual answers "In which year was the csv module added?" with "New in version 2.3." (the closest it says)
-        return bool(dates(sentence)) or says_year(sentence) or bool(_VERSION.search(sentence))
+        # (a standard's year is its name: "SQL:1999-style inheritance is not yet supported" says no date)
+        unnamed = _NAMED_DIGITS.sub(" ", sentence)
+        return bool(dates(unnamed)) or says_year(unnamed) or bool(_VERSION.search(sentence))
     if qtype == "version":
         # "Which version of the Unicode standard ...?": "... redundant in Python 3" is the corpus's own version
         # or "Changed in version 3.6" (of the software documented); a version of another thing is said beside its name
@@ -518,8 +523,8 @@ _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (
                              r"|\bdefault (?:[\w-]+ ){0,3}(?:of|\()\s*[\d\"'“‘`(]|\bdefaults?:? (?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
 
 
-# ... and a standard's or a document part's number: "PEP 3147", "RFC 8259", "ISO 8601", "Example 11.3", "Section 5"
-_NAMED_DIGITS = re.compile(r"(?<=[A-Za-z])-\d[\w-]*|\b(?:[A-Z]{2,}|[Ss]ection|[Cc]hapter|[Ff]igure|[Tt]able|[Ee]xample|[Aa]ppendix)\s+\d[\d.]*(?<!\.)")
+# ... and a standard's or a document part's number: "SQL:1999", "PEP 3147", "RFC 8259", "ISO 8601", "Example 11.3"
+_NAMED_DIGITS = re.compile(r"(?<=[A-Za-z])[-:]\d[\w-]*|\b(?:[A-Z]{2,}|[Ss]ection|[Cc]hapter|[Ff]igure|[Tt]able|[Ee]xample|[Aa]ppendix)\s+\d[\d.]*(?<!\.)")
 
 
 # "This is false by default", "defaults to off", "(default: TRUE)": a switch's default is a truth value
@@ -1246,6 +1251,10 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be unable|lose|fail|break|corrupt|cause|result))\b", re.I)
 # a consequence drawn inside the sentence: what follows it is explained ("..., so setting it higher has no effect")
 _CONSEQUENCE_AFTER = re.compile(r"^[,;] |^(?:leads? to|caus(?:es|ed|ing)|as a result)$", re.I)
+
+
+# "Which magic number ...?", "What port number ...?": a number as a value (not "What number of ...?", a count)
+_NUMBER_VALUE_ASKED = re.compile(r"\b(?:which|what) (?:[\w-]+ )?number\b(?! of\b)", re.I)
 
 
 # a one-letter command-line option: "-M", "-C" (not "e-mail", "-1"), ...

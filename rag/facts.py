@@ -234,8 +234,10 @@ _AMOUNT_UNIT = re.compile(r"(?:bytes?|[kmgt]i?b|rows|items|entries|pages|charact
 
 
 def _counted_amount(tokens: list[str], i: int) -> bool:
-    """Is a number that could be a year (1900-2100) a count by its words: "a sequence of length 2080", "2048 bytes"?"""
-    return (i > 0 and tokens[i - 1].lower() in _BEFORE_AMOUNT) or (i + 1 < len(tokens) and bool(_AMOUNT_UNIT.match(tokens[i + 1])))
+    """Is a number that could be a year (1900-2100) a count by its words: "a sequence of length 2080", "2048 bytes"?
+    Or a value in a base: "(1954 in decimal)"."""
+    return (i > 0 and tokens[i - 1].lower() in _BEFORE_AMOUNT) or (i + 1 < len(tokens) and bool(_AMOUNT_UNIT.match(tokens[i + 1]))) \
+        or (i + 2 < len(tokens) and tokens[i + 1].lower() == "in" and tokens[i + 2].lower() in {"decimal", "hex", "hexadecimal", "octal", "binary"})
 
 
 def numbers(sentence: str) -> list[Value]:

@@ -1482,6 +1482,21 @@ def test_a_measured_amount_is_a_number_question():
     assert question_type("How is time measured in R?") == "other"
 
 
+def test_a_number_as_a_value_and_a_standards_year():
+    """"Which magic number identifies .pyc files?" asks a number's value, not "two circumstances"; "(1954 in decimal)"
+    is a value, not a year; "SQL:1999-style inheritance is not yet supported" gives no date."""
+    from rag.evidence import has_type
+
+    magic = "Which magic number identifies bytecode cache files produced by CPython 3.11?"
+    assert not has_type("Python does not check the cache in two circumstances.", "number", magic)
+    assert has_type("The default port number is 5432.", "number", "What port number does the server listen on?")
+    low = "What decimal number is in the low word of the NaN that R uses for NA?"
+    assert has_type("NA is represented by the NaN value with low-word 0x7a2 (1954 in decimal).", "number", low)
+    when = "When is PostgreSQL expected to support unique constraints across inheritance hierarchies?"
+    assert not has_type("SQL:1999-style inheritance is not yet supported by PostgreSQL.", "date", when)
+    assert has_type("Inheritance was added in 1999.", "date", when)
+
+
 def test_a_document_folder_names_it_too():
     from rag.text import source_name_words
 
