@@ -356,6 +356,8 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?[$€£¥]|\b\d[\d.,]*\s*(?:(?:millio
 _CHANGE_ASKED = re.compile(r"\bby how much\b|\bhow (?:big|large|much|significant) (?:is |was |are |were )?(?:an? |the )?(?:[\w-]+ ){0,2}?"
                            r"(?:gain|speed-?up|slow-?down|improvement|reduction|increase|decrease|saving|penalty|overhead|hit)s?\b"
                            r"|\bwhat (?:[\w-]+ ){0,2}?(?:speed-?up|slow-?down|performance (?:gain|improvement|penalty|hit))s?\b", re.I)
+# "Which magic number ...?", "What port number ...?": a number as a value (not "What number of ...?", a count)
+_NUMBER_VALUE_ASKED = re.compile(r"\b(?:which|what) (?:[\w-]+ )?number\b(?! of\b)", re.I)
 # "By roughly what percentage is it smaller?": a share ("30%", "half", "one in ten"), not any number ("three index items")
 _SHARE_ASKED = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow many percent\b", re.I)
 _SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|quarter|third|thirds|majority|minority)\b(?!-)|\bone in \w+\b", re.I)
@@ -1123,6 +1125,10 @@ def section_items(index: LexicalIndex, max_chunks: int = 40, max_items: int = 12
     return items
 
 
+# a sentence announcing several things: "There are several limitations ...", "There are three ways to ..."
+_ANNOUNCES = re.compile(r"\bthere (?:are|exist) (?:several|a few|a number of|various|many|some|(?:two|three|four|five|six) )", re.I)
+
+
 def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None,
                         items: bool = False, outline: Outline | None = None) -> list[tuple[str, Passage, int, str, str]]:
     """(sentence to quote, passage, rank, the passage's own words, the section heading it is under) for sentences worth quoting.
@@ -1251,19 +1257,6 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be unable|lose|fail|break|corrupt|cause|result))\b", re.I)
 # a consequence drawn inside the sentence: what follows it is explained ("..., so setting it higher has no effect")
 _CONSEQUENCE_AFTER = re.compile(r"^[,;] |^(?:leads? to|caus(?:es|ed|ing)|as a result)$", re.I)
-
-
-# "Which magic number ...?", "What port number ...?": a number as a value (not "What number of ...?", a count)
-_NUMBER_VALUE_ASKED = re.compile(r"\b(?:which|what) (?:[\w-]+ )?number\b(?! of\b)", re.I)
-
-
-# a one-letter command-line option: "-M", "-C" (not "e-mail", "-1"), ...
-# ... asked about as an option ("the -M option", "-M flag", "And for -C?"), not one used on the way ("python -m venv")
-_SHORT_OPTION = re.compile(r"(?<![\w-])(-[A-Za-z])(?:\s+(?:option|flag|switch)\b|\s*\?)")
-
-
-# a sentence announcing several things: "There are several limitations ...", "There are three ways to ..."
-_ANNOUNCES = re.compile(r"\bthere (?:are|exist) (?:several|a few|a number of|various|many|some|(?:two|three|four|five|six) )", re.I)
 
 
 def gives_cause(sentence: str, asked: set[str], index: LexicalIndex) -> bool:
@@ -1516,6 +1509,11 @@ def inside_other_compounds(subject: str, text: str, asked_text: str, index: Lexi
     if not out:
         return out
     return out - set(query_terms(_COMPOUND.sub(" ", text), index))  # ... unless it says them outside that name too
+
+
+# a one-letter command-line option: "-M", "-C" (not "e-mail", "-1"), ...
+# ... asked about as an option ("the -M option", "-M flag", "And for -C?"), not one used on the way ("python -m venv")
+_SHORT_OPTION = re.compile(r"(?<![\w-])(-[A-Za-z])(?:\s+(?:option|flag|switch)\b|\s*\?)")
 
 
 def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarray, index: LexicalIndex,
