@@ -1887,18 +1887,6 @@ def _engine_over(settings, tmp_path, files: dict[str, str], overrides: dict | No
     return Engine(ingested_settings.replace(**overrides) if overrides else ingested_settings)
 
 
-def test_a_default_closing_a_long_item_answers_what_applies_unless_changed(settings, tmp_path):
-    """"... after how many characters unless I change maxStringLength?" asks the default, which closes the option's
-    item however many sentences it takes; a number right after the option's first sentence is not needed."""
-    page = ("# util\n\n## util.inspect(object[, options])\n\nReturns a string representation of object for debugging.\n\n"
-            "* maxStringLength {integer} Specifies the maximum number of characters to include when formatting. Set to null or "
-            "Infinity to show all elements. Set to 0 or negative to show no characters. Default: 10000.\n"
-            "* breakLength {integer} The length at which input values are split across multiple lines. Default: 80.\n")
-    engine = _engine_over(settings, tmp_path, {"util.md": page})
-    answer = engine.ask("util.inspect cuts long strings off after how many characters unless I change maxStringLength?")
-    assert answer.answered and "10000" in answer.text, answer.text
-
-
 def test_a_document_named_by_its_file_name_meets_the_question(settings, tmp_path):
     """"According to the Jamestown piece, why ...?": the Jamestown article's file name names it, though its text never
     does; its passage is not scored down as lacking the name."""
@@ -1921,17 +1909,6 @@ def test_a_day_not_given_is_not_answered_by_the_month_the_question_states(settin
     engine = _engine_over(settings, tmp_path, {"visit.txt": text})
     assert not engine.ask("On which day in February 2020 did Mike Pompeo arrive in Minsk?").answered
     assert "21 June" in engine.ask("On which day did Kellogg come to Minsk?").text
-
-
-def test_what_a_call_gives_back_is_said_by_a_sentence_saying_it_returns(settings, tmp_path):
-    """"What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
-    module (which shares more of the question's words)."""
-    page = ("# Timers\n\n## Timers Promises API\n\n```\nconst { setTimeout, setImmediate, setInterval } = require('node:timers/promises');\n```\n\n"
-            "## timersPromises.setInterval([delay[, value]])\n\n```\nconst { setInterval } = require('node:timers/promises');\n```\n\n"
-            "Returns an async iterator that generates values in an interval of delay ms.\n")
-    engine = _engine_over(settings, tmp_path, {"timers.md": page})
-    answer = engine.ask("In node:timers/promises, what does setInterval() give back?")
-    assert answer.answered and "async iterator" in answer.text, answer.text
 
 
 def test_a_date_sharing_none_of_the_question_words_is_no_fallback_answer(settings, tmp_path):
@@ -2015,6 +1992,22 @@ _SMALL_PAGE_CASES = {
                              "## -M[<num>]\n\nDetect moved or copied lines within a file. With this option, both groups of lines "
                              "are blamed on the parent commit.\n"},
         "In git blame, what does the -M option do?", "both groups", "blame.show"),
+    # "... unless I change maxStringLength?" asks the default, which closes the option's item however many sentences it
+    # takes
+    "default-closing-a-long-item": (
+        {"util.md": "# util\n\n## util.inspect(object[, options])\n\nReturns a string representation of object for debugging.\n\n"
+                    "* maxStringLength {integer} Specifies the maximum number of characters to include when formatting. Set to "
+                    "null or Infinity to show all elements. Set to 0 or negative to show no characters. Default: 10000.\n"
+                    "* breakLength {integer} The length at which input values are split across multiple lines. Default: 80.\n"},
+        "util.inspect cuts long strings off after how many characters unless I change maxStringLength?", "10000", None),
+    # "What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
+    # module (which shares more of the question's words)
+    "what-a-call-gives-back": (
+        {"timers.md": "# Timers\n\n## Timers Promises API\n\n```\nconst { setTimeout, setImmediate, setInterval } = "
+                      "require('node:timers/promises');\n```\n\n## timersPromises.setInterval([delay[, value]])\n\n```\n"
+                      "const { setInterval } = require('node:timers/promises');\n```\n\n"
+                      "Returns an async iterator that generates values in an interval of delay ms.\n"},
+        "In node:timers/promises, what does setInterval() give back?", "async iterator", None),
 }
 
 
