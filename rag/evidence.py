@@ -1425,6 +1425,35 @@ def asks_definition(question: str) -> list[str]:
     return phrases
 
 
+_ASKS_FUNCTION = re.compile(r"\bwhat\s+(?:does|do)\s+(?P<x>[^?,]{1,60}?)\s+(?:\w+ly\s+)?do\s*\??\s*$"
+                            r"|\bwhat\s+is\s+(?P<y>[^?,]{1,60}?)\s+(?:used\s+)?for\s*\??\s*$"
+                            r"|\bwhat\s+is\s+the\s+(?:purpose|point|role|job|function)\s+of\s+(?P<z>[^?,]{1,60}?)\s*\??\s*$", re.I)
+
+
+def asks_function(question: str) -> list[str]:
+    """"In git blame, what does the -M option do?", "What is util.deprecate used for?", "What is the purpose of
+    VACUUM?": the words naming the thing whose job is asked (articles and kind words left off: ["-M"]), or []."""
+    m = _ASKS_FUNCTION.search(core_question(question))
+    if not m:
+        return []
+    phrase = next(g for g in m.groups() if g)
+    tokens = [t.strip("\"'“”‘’`") for t in phrase.split()]
+    tokens = [t for t in tokens if t and t.lower() not in STOPWORDS and t.lower().rstrip("s") not in _KIND_WORDS
+              and t.lower() not in _WH and t.lower() not in {"giving", "passing", "setting", "running", "using"}]
+    return tokens if 0 < len(tokens) <= 3 else []
+
+
+def heading_names(heading: str, tokens: list[str]) -> bool:
+    """Does a section heading name every one of the tokens ("-M[<num>]" names "-M"; "util.deprecate(fn, msg[, code])"
+    names "util.deprecate()")? An option's letter keeps its case ("-M" is not "-m")."""
+    for token in tokens:
+        bare = token[:-2] if token.endswith("()") else token
+        flags = 0 if bare.startswith("-") else re.I
+        if not re.search(r"(?<![\w.-])" + re.escape(bare) + r"(?![\w-])", heading, flags):
+            return False
+    return True
+
+
 def _spells(sentence: str, acronym: str, near: int = 6) -> bool:
     """Does a run of words next to the acronym spell it out by their initials ("a new "Write-Ahead Log" option
     (hereafter referred to as "WAL")", "BRIN indexes (a shorthand for Block Range INdexes)", "a separate
@@ -1547,6 +1576,14 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         leads = [c[4] == c[1].heading.split(" › ")[0] and opens_section(c[1], c[3]) for c in candidates]
         candidates = [(name_subject(c[4], c[0], always=True), *c[1:]) if lead else c for c, lead in zip(candidates, leads)]
         term_sets = [sentence_terms(c[0], index) if lead else t for t, c, lead in zip(term_sets, candidates, leads)]
+    thing = asks_function(focus or question) if qtype == "other" else []
+    opening = [False] * len(candidates)
+    if thing:
+        # "In git blame, what does the -M option do?": the first sentence of the entry the question names says what it
+        # does ("-M[<num>]: Detect moved or copied lines within a file."), not a later one using the question's words;
+        # it is about what its headings name, so their words are its words ("git-blame(1) › OPTIONS › -M[<num>]")
+        opening = [bool(c[4]) and heading_names(c[4], thing) and opens_section(c[1], c[3]) for c in candidates]
+        term_sets = [t | sentence_terms(c[1].heading, index) if o else t for t, c, o in zip(term_sets, candidates, opening)]
     described = descriptors(focus or question, index)
     # a sentence naming the person is not asked for the words that described them (they leave the question's terms)
     unasked = [frozenset().union(*(d for d, name in described if name & t)) - t if described else frozenset() for t in term_sets]
@@ -1640,6 +1677,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # presidential candidate"), may be about the asked one. (For a date the year is the value asked.)
         typed = [t and not ((said := set(_YEAR_OF_EVENT.findall(c[0]))) and not said & years) for t, c in zip(typed, candidates)]
     typed = [t or lead for t, lead in zip(typed, leads)]
+    typed = [t or o for t, o in zip(typed, opening)]
     if qtype == "other" and scoring.procedure_type and asks_procedure(focus or question):
         # "How do I shrink a bloated table?": a sentence naming a command or option, SQL's capitals included
         # ("VACUUM FULL"); not required, as prose may answer
@@ -1687,7 +1725,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]
     ranked_prior = sorted(range(len(candidates)), key=lambda i: -prior[i])
     order = ranked_prior[:scoring.preselect]
-    if qtype in scoring.required_types or defined:  # the answer must hold the asked kind of value: let the best few that do be scored
+    if qtype in scoring.required_types or defined or thing:  # the answer must hold the asked kind of value: let the best few that do be scored
         order += [i for i in ranked_prior[scoring.preselect:] if typed[i]][:scoring.preselect_typed]
     # Long "sentences" (tables, code) cost up to 256 tokens each; their first words carry the dense signal.
     vectors = embedder.encode_cached([" ".join(candidates[i][0].split()[:scoring.dense_words]) for i in order])

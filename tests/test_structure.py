@@ -1992,6 +1992,14 @@ _SMALL_PAGE_CASES = {
                              "## -M[<num>]\n\nDetect moved or copied lines within a file. With this option, both groups of lines "
                              "are blamed on the parent commit.\n"},
         "In git blame, what does the -M option do?", "both groups", "blame.show"),
+    # "What does the -M option do?" is said by the first sentence of its entry, not by a later one using the question's words
+    "what-an-entry-does-opens-it": (
+        {"git-blame.md": "# git-blame\n\n## OPTIONS\n\n### -M[<num>]\n\nDetect moved or copied lines within a file. When a commit "
+                         "moves a block of lines, the traditional blame algorithm notices only half of the movement. With this "
+                         "option, both groups of lines are blamed on the parent by running extra passes of inspection.\n\n"
+                         "### -C[<num>]\n\nIn addition to -M, detect lines copied from other files that were modified in the same "
+                         "commit. This option can be given twice.\n"},
+        "In git blame, what does the -M option do?", "Detect moved or copied lines within a file", None),
     # "... unless I change maxStringLength?" asks the default, which closes the option's item however many sentences it
     # takes
     "default-closing-a-long-item": (
