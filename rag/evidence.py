@@ -167,6 +167,21 @@ def descriptors(question: str, index: LexicalIndex) -> list[tuple[frozenset[str]
             described = frozenset(query_terms(" ".join(run), index)) - name
             if name and described:
                 out.append((described, name))
+        if tokens[end].endswith(",") and end + 1 < len(tokens):
+            # ... or after it, set off by commas: "Yauheni Preiherman, author of the Eurasia Daily Monitor piece, ..."
+            after = []
+            for w in tokens[end + 1:end + 12]:
+                after.append(w)
+                if not w[-1:].isalnum():
+                    break
+            words_after = [fold(w.strip(_PUNCT)) for w in after]
+            if words_after and words_after[0] in {"a", "an", "the"}:
+                words_after = words_after[1:]
+            if after and after[-1].endswith(",") and words_after and words_after[0].removesuffix("s") in ROLE_NOUNS:
+                name = frozenset(query_terms(" ".join(tokens[i:end + 1]), index))
+                described = frozenset(query_terms(" ".join(after), index)) - name
+                if name and described:
+                    out.append((described, name))
         if end > i:  # "Siarhei Tsikhanouski": a passage saying "Tsikhanouski" names him too
             surname = frozenset(query_terms(tokens[end], index))
             given = frozenset(query_terms(" ".join(tokens[i:end]), index)) - surname
@@ -1129,6 +1144,10 @@ def section_items(index: LexicalIndex, max_chunks: int = 40, max_items: int = 12
 _ANNOUNCES = re.compile(r"\bthere (?:are|exist) (?:several|a few|a number of|various|many|some|(?:two|three|four|five|six) )", re.I)
 
 
+_NAME_LINE = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}")  # a person's name on a line of its own
+_ROLE_LINE = re.compile(r"(?:(?:Senior|Deputy|Executive|Associate|Assistant|Managing|Chief) )?([A-Z][a-z]+)(?:,| of| at)\s")
+
+
 def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None,
                         items: bool = False, outline: Outline | None = None) -> list[tuple[str, Passage, int, str, str]]:
     """(sentence to quote, passage, rank, the passage's own words, the section heading it is under) for sentences worth quoting.
@@ -1186,7 +1205,12 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             if (short and not listed) or label or sentence.rstrip().endswith("?") or (subject, sentence) in seen:
                 continue
             seen.add((subject, sentence))
-            if i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or SUMS_UP.match(sentence) or CONTINUES.match(sentence)
+            if i > 0 and _NAME_LINE.fullmatch(sentences[i - 1]) and sentences[i - 1] not in heads \
+                    and (m := _ROLE_LINE.match(sentence)) and m.group(1).lower().rstrip("s") in ROLE_NOUNS:
+                # a byline: "Yauheni Preiherman" / "Director, Minsk Dialogue Council ...": the title line is the named
+                # person's
+                sentence = f"{sentences[i - 1]}, {sentence}"
+            elif i > 0 and (PRONOUN_START.match(sentence) or CONSEQUENCE.match(sentence) or SUMS_UP.match(sentence) or CONTINUES.match(sentence)
                           or POINTS_BACK.match(sentence)
                           or _ENDS_ON_IT.search(sentence)
                           or refers_back(sentence, sentences[i - 1])) \
@@ -1246,6 +1270,7 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|as a result|the reason|for this reason|that is why|this is why|(?<!\w )otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
                     r"|(?<!can )(?<!could )prevent(?:s|ed|ing)?|(?<!can )(?<!could )avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
                     r"|obstacles?|stems? from|results? from|thanks to"
+                    r"|(?<=, )or (?:else )?(?:risks?|face|suffer)\b"  # what not doing it costs: "... in sync with Russia, or risk punishment"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
                     r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so|in that)"
                     # ... or a sentence drawing it from the one before: "Therefore, it's not safe for ...", "Hence, ..."

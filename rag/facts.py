@@ -80,8 +80,9 @@ def main_clause(question: str) -> str:
     """The question folded, without a leading condition: "When a mapping lacks the key, which exception is raised?",
     "When dispatching with getattr, why ...?",
     "On Windows, which variable ...?" ask "which exception", "which variable"; "If so, and which ...?" asks "which";
+    "Apart from Putin, which leader ...?" asks "which leader" (what the answer is not, said first);
     nor, in a "which / what" question, a contrast ("..., unlike sys.call?", "... rather than making a copy?")."""
-    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without)\b[^,?]*,\s*(?=(?:(?:in|on|at|for|from|by|with|to|under|into)\s+)?(?:which|what|who|whom|whose|where|when|how|why)\b)", "",
+    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without|apart from|aside from|besides|other than|except for)\b[^,?]*,\s*(?=(?:(?:in|on|at|for|from|by|with|to|under|into)\s+)?(?:which|what|who|whom|whose|where|when|how|why)\b)", "",
                fold(core_question(question)))
     q = _LEADING_CONJUNCTION.sub("", q)
     if re.match(r"\s*(?:which|what)\b", q, re.I):
@@ -183,7 +184,7 @@ def question_type(question: str) -> str:
     # ... a role, after words describing it ("Which prominent opposition figure was released ...?", "the name of the U.S.
     # citizen freed ...")
     roles = r"(?:" + "|".join(sorted(PERSON_NOUNS | _ROLE_ONLY_PERSON)) + r")\b"
-    if re.search(r"^\s*(who|whom|whose)\b|\b(?:by|to|from|with|for) whom\s*\??\s*$|\b(?:which|what) " + people
+    if re.search(r"^\s*(who|whom|whose)\b|\b(?:by|to|from|with|for) whom\s*\??\s*$|\b(?:which|what) (?:(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b)[a-z][\w-]+ )?" + people
                  # ("the name of the official throw-away branch": "official" describes the branch)
                  + r"|\bname (?:of )?(?:the |a |an )?(?:\S+ ){0,2}" + roles + r"(?!\s+(?!(?:who|whom|whose|that|which|was|is|were|are|did|does|has|had"
                  r"|in|at|for|from|of|on|to|with|by|behind|responsible|and|or)\b|[a-z]+ed\b)[a-z][\w-]*)"

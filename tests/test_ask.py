@@ -493,6 +493,11 @@ def test_a_question_a_clause_embeds_is_not_the_one_asked():
     assert question_type("What's the name of the official throw-away integration branch in git.git?") != "person"
     assert question_type("What was the name of the U.S. citizen freed in February?") == "person"
     assert question_type("What is the name of the official who visited Minsk?") == "person"
+    # a person described ("which foreign leader"), after what the answer is not ("Apart from Putin, ...")
+    assert question_type("Apart from Putin, which foreign leader does the article say he might influence?") == "person"
+    assert question_type("Which foreign leader does the article say he might influence?") == "person"
+    assert question_type("Which Belarusian official did the envoy meet?") == "person"
+    assert question_type("Which does author mean here?") != "person"
 
 
 def test_a_consequence_a_sentence_draws_explains_what_follows_it():

@@ -2000,6 +2000,21 @@ _SMALL_PAGE_CASES = {
                          "### -C[<num>]\n\nIn addition to -M, detect lines copied from other files that were modified in the same "
                          "commit. This option can be given twice.\n"},
         "In git blame, what does the -M option do?", "Detect moved or copied lines within a file", None),
+    # a signature under the text (the byline on top is the author's metadata): the title line under a name is the named
+    # person's; the apposition ("..., author of the piece,") only
+    # says who is meant
+    "byline-title-line": (
+        {"analysis.txt": "Minsk looks west\n\nJane Doerington\n\nThe talks in June ended without a deal on trade. Officials met again in July "
+                         "and agreed on a second round of talks in the autumn.\n\nJane Doerington\n\nDirector, Baltic Policy "
+                         "Council on Regional Affairs\n\n1 Author's interview with an official, 30 June.\n"},
+        "Jane Doerington, author of the piece, is director of which organisation?", "Baltic Policy Council", None),
+    # "..., or risk punishment" says why: what not doing it costs
+    "cause-as-the-risk-of-not": (
+        {"analysis.md": "# Analysis\n\nThe minister spoke on Monday about exports of fertiliser and grain.\n\nIn any case, it is "
+                        "dangerous for the minister to get ahead of himself while the talks are stalled. It is important to move in "
+                        "step with the allies, where possible, or risk punishment from the capital.\n\nTrade volumes grew in 2023 "
+                        "because fertiliser prices rose.\n"},
+        "Why would it be risky for the minister to get ahead of himself?", "punishment", None),
     # "... unless I change maxStringLength?" asks the default, which closes the option's item however many sentences it
     # takes
     "default-closing-a-long-item": (
@@ -2028,6 +2043,32 @@ def test_small_pages_answer_or_refuse(case, settings, tmp_path):
     else:
         assert answer.answered and holds in answer.text, answer.text
     assert lacks is None or lacks not in answer.text, answer.text
+
+
+def test_a_value_follows_in_the_next_chunk_when_the_chunk_cut_its_paragraph():
+    """"What are the default trigger sizes ...?": the best sentence ends its chunk; the next chunk opens with the
+    sentence they share and goes on with the paragraph ("The defaults are 6Mb and 350k ..."): that value follows it.
+    Not when the next chunk starts a paragraph of its own, nor from a chunk that is not the next one."""
+    from types import SimpleNamespace
+
+    from rag.answerers.extractive import _follows
+    from rag.types import Passage
+
+    first = Passage(id="a", source="intro.pdf", text="--min-vsize=N\n\nFor expert use only: set the initial trigger sizes for "
+                    "garbage collection. Suffix M specifies megabytes.", metadata={"chunk_index": 4})
+    goes_on = Passage(id="b", source="intro.pdf", text="Suffix M specifies megabytes. The defaults are 6Mb and 350k respectively."
+                      "\n\n--max-ppsize=N\n\nThe default is 10000.", metadata={"chunk_index": 5})
+    new_paragraph = Passage(id="c", source="intro.pdf", text="The defaults are 6Mb and 350k respectively.", metadata={"chunk_index": 5})
+    far = Passage(id="d", source="intro.pdf", text=goes_on.text, metadata={"chunk_index": 7})
+    best = SimpleNamespace(passage=first, quote="For expert use only: set the initial trigger sizes for garbage collection.", sentence="")
+
+    def value(p: Passage, text: str):
+        return SimpleNamespace(passage=p, quote=text, sentence=text)
+    assert _follows(best, value(goes_on, "The defaults are 6Mb and 350k respectively."), across_chunks=True)
+    assert not _follows(best, value(goes_on, "The defaults are 6Mb and 350k respectively."))
+    assert not _follows(best, value(goes_on, "The default is 10000."), across_chunks=True)
+    assert not _follows(best, value(new_paragraph, "The defaults are 6Mb and 350k respectively."), across_chunks=True)
+    assert not _follows(best, value(far, "The defaults are 6Mb and 350k respectively."), across_chunks=True)
 
 
 def test_a_cause_rests_on_the_value_said_before_it_in_another_chunk():

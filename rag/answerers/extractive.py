@@ -104,7 +104,7 @@ class ExtractiveAnswerer:
             asks_default = bool(ASKS_DEFAULT.search(fold(ctx.original_question or ctx.question)))
             # a default closes the item it belongs to, however long ("historySize {number} Maximum number of history lines
             # retained. To disable ... This option makes sense only ... Default: 30."): any later sentence of the paragraph
-            following = [e for e in ranked if e.typed and _follows(best, e, within=99 if asks_default else 2)]
+            following = [e for e in ranked if e.typed and _follows(best, e, within=99 if asks_default else 2, across_chunks=True)]
             if asks_default:
                 # "From how many FROM items ... by default?": "The default is 12.", not "(... counts as only one FROM item.)"
                 following.sort(key=lambda e: not re.search(r"\bdefault", e.quote or e.sentence, re.I))
@@ -263,15 +263,23 @@ _COMPARING = re.compile(r"\b(?:than|better|worse|faster|slower|(?:more|less|fewe
                         r"|outperforms?|compared|comparison|whereas|unlike|same as|as (?:\w+ )?as)\b", re.I)
 
 
-def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
-    """Is ``then`` one of the next ``within`` sentences after ``first``, in the same paragraph of the same passage?
+def _follows(first: Evidence, then: Evidence, within: int = 2, across_chunks: bool = False) -> bool:
+    """Is ``then`` one of the next ``within`` sentences after ``first``, in the same paragraph of the same passage
+    (or, ``across_chunks``, of the paragraph the chunk's end cut, as the next chunk goes on with it: "--min-vsize=N
+    ... For expert use only: set the initial trigger sizes ... §" / "The defaults are 6Mb and 350k ...")?
     Or the next paragraph's first sentence, when ``first`` ends its paragraph as an entry's title does ("Update the
     display width information of Unicode characters (Jacob Champion) §" / "Also update from Unicode 5.0 to 14.0.0.")
     or the next one goes on from it ("Also ...", "This ...", "In addition, ...")?"""
-    if then.passage.id != first.passage.id:
-        return False
     mine, theirs = first.quote or first.sentence, then.quote or then.sentence
     blocks = [split_sentences(paragraph) for paragraph in paragraphs(first.passage.text)]
+    if then.passage.id != first.passage.id:
+        if not across_chunks or not blocks:
+            return False
+        rest = _paragraph_goes_on(first.passage, then.passage)
+        last = blocks[-1]
+        quoted = [i for i, s in enumerate(last) if len(s) > 10 and s in mine]
+        b = next((i for i, s in enumerate(rest) if s in theirs), None)
+        return bool(quoted) and b is not None and (len(last) - 1 - max(quoted)) + b + 1 <= within
     for n, sentences in enumerate(blocks):
         quoted = [i for i, s in enumerate(sentences) if len(s) > 10 and s in mine]
         if not quoted:
@@ -284,6 +292,19 @@ def _follows(first: Evidence, then: Evidence, within: int = 2) -> bool:
         return a == len(sentences) - 1 and bool(following) and following[0] in theirs \
             and (not re.search(r"[.!?:]\W*$", sentences[a]) or bool(_GOES_ON.match(following[0])))
     return False
+
+
+def _paragraph_goes_on(passage: Passage, then: Passage) -> list[str]:
+    """The sentences with which ``then``, the chunk after ``passage`` in its document, goes on with the paragraph
+    ``passage`` ends on (its first paragraph opens with the sentences the chunks share); [] if it is no such chunk."""
+    mine, theirs = passage.metadata or {}, then.metadata or {}
+    if passage.source != then.source or int(theirs.get("chunk_index", -2)) != int(mine.get("chunk_index", -3)) + 1:
+        return []
+    seen = set(split_sentences(passage.text))
+    opening = split_sentences(paragraphs(then.text)[0])
+    if not opening or opening[0] not in seen:
+        return []
+    return [s for s in opening if s not in seen]
 
 
 def _lead_up(e: Evidence, passages: list[Passage]) -> str:
