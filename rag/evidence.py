@@ -237,8 +237,11 @@ _VERSION = re.compile(r"\b(?:version|release|v)\s?\d+(?:\.\d+)*\b"  # "version 3
                       r"|\b(?:[Ii]n|[Ss]ince|[Aa]s of|[Pp]rior to|[Bb]efore|[Aa]fter|[Uu]ntil|[Ff]rom|[Bb]eginning in|[Ss]tarting (?:in|with))"
                       r" (?!(?:January|February|March|April|May|June|July|August|September|October|November|December"
                       r"|Table|Section|Chapter|Figure|Example|Appendix|Part|Step|Listing|Note|Equation|Page)\b)"
-                      r"(?:[A-Z][\w+]*[a-z][\w+]* \d+(?:\.\d+)*|[A-Z][\w+]* \d+(?:\.\d+)+)\b")
-# "Beginning in PostgreSQL 15", "since Python 3.8", "as of SQLite 3.7.15"; not a document id ("in RFC 4180", "see PEP 249")
+                      r"(?:[A-Z][\w+]*[a-z][\w+]* \d+(?:\.\d+)*|[A-Z][\w+]* \d+(?:\.\d+)+)\b"
+                      r"|\b[Vv]ersions? of [A-Z][\w+]* (?:up to|through|prior to|before|after|since|from|below|above|older than|newer than)"
+                      r" \d+(?:\.\d+)+\b")
+# "Beginning in PostgreSQL 15", "since Python 3.8", "as of SQLite 3.7.15", "In versions of R up to 2.4.1"; not a document
+# id ("in RFC 4180", "see PEP 249")
 _VALUE_TOKEN = re.compile(r"\d|^[\"'“‘`]")  # a number, a version, a quoted literal ("scram-sha-256", 5432, 'on')
 
 
@@ -500,7 +503,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         for m in _VERSION.finditer(sentence):  # "Unicode 14.0", "Unicode version 14", "version 14 of the Unicode Standard"
             before = [fold(w) for w in words(sentence[max(0, m.start() - 30):m.start()] + " " + m.group(0))][-4:]
             after = [fold(w) for w in words(sentence[m.end():m.end() + 30])][:3]
-            if thing in before or (after[:1] == ["of"] and thing in after):
+            if thing in before or (after[:1] == ["of"] and thing in after) or thing in {fold(w) for w in words(m.group(0))}:
                 return True
         return False
     if qtype == "term":
@@ -769,6 +772,8 @@ def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DE
     for raw in question.split():
         bare = raw.strip(".,;:!?\"'“”‘’")
         if bare and _TERM_TOKEN.search(bare) and not _ACRONYM.fullmatch(bare):
+            if (lead := raw.strip("{}[](),:;")[:1]) and lead in "\"'“‘" and not index.writes(bare):
+                continue  # a string of the user's own ("I sent {cmd: 'NODE_test'}"): data, not a name the documents use
             out.update(t for t in query_terms(bare, index) if not topic(t))
     return out
 
@@ -1270,7 +1275,8 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|as a result|the reason|for this reason|that is why|this is why|(?<!\w )otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
                     r"|(?<!can )(?<!could )prevent(?:s|ed|ing)?|(?<!can )(?<!could )avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
                     r"|obstacles?|stems? from|results? from|thanks to"
-                    r"|(?<=, )or (?:else )?(?:risks?|face|suffer)\b"  # what not doing it costs: "... in sync with Russia, or risk punishment"
+                    r"|(?<=, )or (?:else )?(?:risks?|face|suffer)\b"
+                    r"|^(?:the fact that\b[^.;]{3,150}?\bhas (?:an?|the|one|some) (?:[\w-]+ ){0,3}?(?:side[- ])?(?:effects?|consequences?))"  # "The fact that the event is triggered before adding the listener has a subtle but important side effect: ..."  # what not doing it costs: "... in sync with Russia, or risk punishment"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
                     r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so|in that)"
                     # ... or a sentence drawing it from the one before: "Therefore, it's not safe for ...", "Hence, ..."

@@ -37,6 +37,7 @@ class LexicalIndex:
     _order: dict[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
     _documents: int | None = field(default=None, repr=False, compare=False)
     _source_words: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _folded_text: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.position = {cid: i for i, cid in enumerate(self.ids)}
@@ -58,6 +59,12 @@ class LexicalIndex:
         if self._source_words is None:
             self._source_words = frozenset().union(*(source_name_words(str((m or {}).get("source", ""))) for m in self.metas))
         return self._source_words
+
+    def writes(self, literal: str) -> bool:
+        """Does any chunk contain the literal as written (case aside)? The chunks' text is joined on first use."""
+        if self._folded_text is None:
+            self._folded_text = "\n".join(self.docs).lower()
+        return literal.lower() in self._folded_text
 
     def term_weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_weight)

@@ -500,6 +500,18 @@ def test_a_question_a_clause_embeds_is_not_the_one_asked():
     assert question_type("Which does author mean here?") != "person"
 
 
+
+def test_a_version_range_names_its_software():
+    """"Up to which R version ...?" is answered by "In versions of R up to 2.4.1 ...": the version is R's."""
+    from rag.evidence import has_type
+
+    question = "Up to which R version was an unknown escape sequence quietly treated as just p?"
+    def other(word: str) -> bool:  # R not being the corpus's topic, the version must be said beside its name
+        return False
+    assert has_type("In versions of R up to 2.4.1 an unknown escape sequence was quietly interpreted as just p.", "version", question, is_topic=other)
+    assert not has_type("In versions of Perl up to 5.8 an unknown escape sequence was ignored.", "version", question, is_topic=other)
+
+
 def test_a_consequence_a_sentence_draws_explains_what_follows_it():
     """"Why is VACUUM limited to 1GB ...?" is not answered by "X is limited to 1GB, so setting Y higher has no effect":
     the consequence explains what follows "so"; it gives the asked cause only when that part says what is asked."""

@@ -2015,6 +2015,25 @@ _SMALL_PAGE_CASES = {
                         "step with the allies, where possible, or risk punishment from the capital.\n\nTrade volumes grew in 2023 "
                         "because fertiliser prices rose.\n"},
         "Why would it be risky for the minister to get ahead of himself?", "punishment", None),
+    # a string the user wrote ('NODE_test') is their data, not a name the page must write
+    "users-own-string-is-no-code-name": (
+        {"child_process.md": "# Child process\n\n## subprocess.send(message)\n\nMessages containing a NODE_ prefix in the cmd "
+                             "property are reserved for use within Node.js core and will not be emitted in the child's 'message' "
+                             "event. Rather, such messages are emitted using the 'internalMessage' event and are consumed "
+                             "internally by Node.js.\n\n## subprocess.kill([signal])\n\nThe subprocess.kill() method sends a "
+                             "signal to the child process. The default signal is 'SIGTERM'.\n"},
+        "I sent {cmd: 'NODE_test'} to a forked child and its 'message' handler never fired. Which event are such messages "
+        "emitted on instead?", "internalMessage", None),
+    # "The fact that X has a subtle side effect: Y" says why Y
+    "cause-as-a-side-effect": (
+        {"events.md": "# Events\n\n## Event: 'newListener'\n\nThe EventEmitter instance will emit its own 'newListener' event "
+                      "before a listener is added to its internal array of listeners. The fact that the event is triggered before "
+                      "adding the listener has a subtle but important side effect: any additional listeners registered to the same "
+                      "name within the 'newListener' callback are inserted before the listener that is in the process of being "
+                      "added.\n\n## Event: 'removeListener'\n\nThe 'removeListener' event is emitted after the listener is "
+                      "removed.\n"},
+        "If I register another listener for the same event inside a 'newListener' handler, why does it run before the "
+        "listener that triggered 'newListener'?", "inserted before", None),
     # "... unless I change maxStringLength?" asks the default, which closes the option's item however many sentences it
     # takes
     "default-closing-a-long-item": (
