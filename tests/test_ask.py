@@ -633,6 +633,36 @@ def test_a_value_in_a_sentence_sharing_few_question_words_answers_another_questi
     assert off.answered and "25%" in off.text, off.text
 
 
+def test_a_default_closes_the_named_item_ranked_below_its_context():
+    """"What does its keepOpen option do, and what's the default?" after a turn on sendHandle: the context's sentence
+    ranks first, the item the question names second; the default closing that item answers ("Default: false."),
+    not a refusal. Without the item named second, the default of nothing asked is no answer."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.evidence import Evidence
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    context = "The sendHandle argument can be used to pass the handle of a TCP server object to the child process."
+    item = "keepOpen {boolean} A value that can be used when passing instances of net.Socket."
+    other = "The child receives the server object as the second argument passed to the callback."
+    texts = [f"{context} {other}", f"{item} When true, the socket is kept open in the sending process. Default: false."]
+    pages = [Passage(id=f"p{i}", text=t, source="child_process.md", heading="Child process › subprocess.send()") for i, t in enumerate(texts)]
+    index = build_lexical_index(["p0", "p1"], texts, [{"source": "child_process.md"}] * 2)
+    question = "What does its keepOpen option do, and what's the default?"
+    ctx = AnswerContext(question=question, passages=pages, query_vector=None, index=index, embedder=None)
+
+    def evidence(sentence: str, score: float, typed: bool = False) -> Evidence:
+        page = pages[0] if sentence in texts[0] else pages[1]
+        return Evidence(sentence, page, 0, score, score, typed, score, frozenset(), sentence)
+    answerer = ExtractiveAnswerer(Settings())
+    answer = answerer._answer(ctx, question, [evidence(context, 0.53), evidence(item, 0.47), evidence("Default: false.", 0.24, typed=True)])
+    assert answer.answered and "Default: false" in answer.text and "keepOpen" in answer.text, answer.text
+    answer = answerer._answer(ctx, question, [evidence(context, 0.53), evidence(other, 0.47), evidence("Default: false.", 0.24, typed=True)])
+    assert not answer.answered, answer.text
+
+
 def test_a_version_about_another_function_does_not_answer_when_a_function_was_added():
     """"In which release was iif() added?" when the pages say what iif() does and when *substring()* came: the
     version belongs to another function, so the question is refused. When iif()'s own passage gives a version

@@ -105,6 +105,16 @@ class ExtractiveAnswerer:
             # a default closes the item it belongs to, however long ("historySize {number} Maximum number of history lines
             # retained. To disable ... This option makes sense only ... Default: 30."): any later sentence of the paragraph
             following = [e for e in ranked if e.typed and _follows(best, e, within=99 if asks_default else 2, across_chunks=True)]
+            named = code_names(ctx.original_question or ctx.question, ctx.index, scoring)
+            if not following and asks_default and named and not names_it(best, named):
+                # "What does its keepOpen option do, and what's the default?": the item the question names may rank
+                # second to a sentence of its context; its default closes it ("keepOpen {boolean} ... Default: false.")
+                floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+                for lead in ranked[1:4]:
+                    if lead.score >= floor and not lead.typed and names_it(lead, named) \
+                            and (following := [e for e in ranked if e.typed and _follows(lead, e, within=99, across_chunks=True)]):
+                        best = lead
+                        break
             if asks_default:
                 # "From how many FROM items ... by default?": "The default is 12.", not "(... counts as only one FROM item.)"
                 following.sort(key=lambda e: not re.search(r"\bdefault", e.quote or e.sentence, re.I))
