@@ -112,6 +112,9 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
                           r"|\bleave (?:it|that|them) out\b"
                           r"|\b(?:if|when) (?:i|you|we) (?:leave out|omit)\b"
                           r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b"
+                          # "When no delay argument is passed, ...", "when no interval is specified", "without a width argument"
+                          r"|\b(?:if|when) no (?:[\w.-]+ ){1,3}(?:is|are) (?:given|specified|passed|supplied|set)\b"
+                          r"|\bwithout (?:an? |the |any )?(?:[\w.-]+ )?(?:argument|parameter)\b"
                           # "If neither merge.renameLimit nor diff.renameLimit is configured, ...", "when work_mem isn't set"
                           r"|\bif neither\b[^?]{1,80}?\b(?:is|are) (?:set|configured|specified|given|supplied|passed)\b"
                           r"|\b(?:if|when) (?:[\w.-]+ ){1,3}(?:is not|are not|isn't|aren't) (?:set|configured|specified|given)\b", re.I)

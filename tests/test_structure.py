@@ -1788,6 +1788,10 @@ def test_a_default_asked_by_what_is_left_unset():
     assert ASKS_DEFAULT.search("if neither merge.renamelimit nor diff.renamelimit is configured, how many files ...?")
     assert ASKS_DEFAULT.search("when work_mem isn't set, how much memory is used?")
     assert not ASKS_DEFAULT.search("if the timeout is set, how long does it wait?")
+    assert ASKS_DEFAULT.search("when no delay argument is passed, how many milliseconds does setinterval() wait?")
+    assert ASKS_DEFAULT.search("how many seconds does \\watch pause when no interval is specified?")
+    assert ASKS_DEFAULT.search("without a width argument, how long can lines be?")
+    assert not ASKS_DEFAULT.search("when no rows are returned, what does fetchone() give?")
 
 
 def test_a_default_stated_not_a_default_mentioned():
