@@ -1474,15 +1474,19 @@ def asks_function(question: str) -> list[str]:
     return tokens if 0 < len(tokens) <= 3 else []
 
 
-def heading_names(heading: str, tokens: list[str]) -> bool:
-    """Does a section heading name every one of the tokens ("-M[<num>]" names "-M"; "util.deprecate(fn, msg[, code])"
-    names "util.deprecate()")? An option's letter keeps its case ("-M" is not "-m")."""
+def heading_names(heading: str, tokens: list[str], path: str = "") -> bool:
+    """Does a section heading name the tokens ("-M[<num>]" names "-M"; "util.deprecate(fn, msg[, code])" names
+    "util.deprecate()"), the words it does not name being in its heading ``path`` ("git blame -M": "git-blame(1) ›
+    OPTIONS › -M[<num>]")? An option's letter keeps its case ("-M" is not "-m"); at least one token is the heading's."""
+    own = 0
     for token in tokens:
         bare = token[:-2] if token.endswith("()") else token
         flags = 0 if bare.startswith("-") else re.I
-        if not re.search(r"(?<![\w.-])" + re.escape(bare) + r"(?![\w-])", heading, flags):
+        if re.search(r"(?<![\w.-])" + re.escape(bare) + r"(?![\w-])", heading, flags):
+            own += 1
+        elif bare.startswith("-") or not re.search(r"(?<![^\W_])" + re.escape(bare) + r"(?![^\W_])", path, re.I):
             return False
-    return True
+    return own > 0
 
 
 def _spells(sentence: str, acronym: str, near: int = 6) -> bool:
@@ -1613,7 +1617,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "In git blame, what does the -M option do?": the first sentence of the entry the question names says what it
         # does ("-M[<num>]: Detect moved or copied lines within a file."), not a later one using the question's words;
         # it is about what its headings name, so their words are its words ("git-blame(1) › OPTIONS › -M[<num>]")
-        opening = [bool(c[4]) and heading_names(c[4], thing) and opens_section(c[1], c[3]) for c in candidates]
+        opening = [bool(c[4]) and heading_names(c[4], thing, c[1].heading) and opens_section(c[1], c[3]) for c in candidates]
         term_sets = [t | sentence_terms(c[1].heading, index) if o else t for t, c, o in zip(term_sets, candidates, opening)]
     described = descriptors(focus or question, index)
     # a sentence naming the person is not asked for the words that described them (they leave the question's terms)

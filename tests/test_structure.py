@@ -1961,6 +1961,12 @@ def test_shorthand_in_a_question_is_read_as_the_pages_spell_it(settings, tmp_pat
 
 
 # Small pages, one question each: (files, question, text the answer must hold or None for a refusal, text it must not hold)
+_BLAME_OPTIONS = {"git-blame.md": "# git-blame\n\n## OPTIONS\n\n### -M[<num>]\n\nDetect moved or copied lines within a file. When a commit "
+                     "moves a block of lines, the traditional blame algorithm notices only half of the movement. With this "
+                     "option, both groups of lines are blamed on the parent by running extra passes of inspection.\n\n"
+                     "### -C[<num>]\n\nIn addition to -M, detect lines copied from other files that were modified in the same "
+                     "commit. This option can be given twice.\n"}
+
 _SMALL_PAGE_CASES = {
     # release notes give an entry's title as a paragraph of its own and its detail in the next one: the value the title
     # lacks is there
@@ -1997,13 +2003,9 @@ _SMALL_PAGE_CASES = {
                              "are blamed on the parent commit.\n"},
         "In git blame, what does the -M option do?", "both groups", "blame.show"),
     # "What does the -M option do?" is said by the first sentence of its entry, not by a later one using the question's words
-    "what-an-entry-does-opens-it": (
-        {"git-blame.md": "# git-blame\n\n## OPTIONS\n\n### -M[<num>]\n\nDetect moved or copied lines within a file. When a commit "
-                         "moves a block of lines, the traditional blame algorithm notices only half of the movement. With this "
-                         "option, both groups of lines are blamed on the parent by running extra passes of inspection.\n\n"
-                         "### -C[<num>]\n\nIn addition to -M, detect lines copied from other files that were modified in the same "
-                         "commit. This option can be given twice.\n"},
-        "In git blame, what does the -M option do?", "Detect moved or copied lines within a file", None),
+    "what-an-entry-does-opens-it": (_BLAME_OPTIONS, "In git blame, what does the -M option do?", "Detect moved or copied lines within a file", None),
+    # ... its heading path names the command ("git-blame › OPTIONS › -M[<num>]")
+    "what-an-entry-is-for-opens-it": (_BLAME_OPTIONS, "What is git blame -M for?", "Detect moved or copied lines within a file", None),
     # a signature under the text (the byline on top is the author's metadata): the title line under a name is the named
     # person's; the apposition ("..., author of the piece,") only
     # says who is meant
