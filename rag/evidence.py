@@ -1191,7 +1191,9 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             listed = table_items(sentences[i + 1:]) if items and not cells else []
             # "New in version 3.11.", "The default is scram-sha-256." are answers; other short lines are not
             short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence) \
-                and not any(fold(w) in NUMBER_WORDS or fold(w) == "default" for w in words(sentence))  # "Default five seconds."
+                and not any(fold(w) in NUMBER_WORDS or fold(w) == "default" for w in words(sentence)) \
+                and not (sentence.rstrip().endswith(".") and any(_TERM_TOKEN.search(w) and not w.isupper() for w in words(sentence)[1:]))
+            # ("Default five seconds.", "Subclass of ValueError.": a short sentence naming a value or a code name answers)
             label = len(sentence.split()) < 5 and re.search(r"\w/\w", sentence) and not re.search(r"[.!?]$|\d", sentence)
             if sentence in asked:  # a FAQ's question is quoted with the start of its answer, never alone
                 if (i > 0 and sentences[i - 1] in asked) or (subject, sentence) in seen:

@@ -2040,6 +2040,11 @@ _SMALL_PAGE_CASES = {
                       "removed.\n"},
         "If I register another listener for the same event inside a 'newListener' handler, why does it run before the "
         "listener that triggered 'newListener'?", "inserted before", None),
+    # a short sentence naming a code name is an answer, not a label ("Subclass of ValueError.")
+    "short-sentence-naming-code": (
+        {"tomllib.md": "# tomllib\n\n## tomllib.loads(s)\n\nLoad TOML from a str object and return a dict. A TOMLDecodeError will "
+                       "be raised on an invalid TOML document.\n\n## exception tomllib.TOMLDecodeError\n\nSubclass of ValueError.\n"},
+        "tomllib.TOMLDecodeError inherits from which standard exception?", "ValueError", None),
     # "... unless I change maxStringLength?" asks the default, which closes the option's item however many sentences it
     # takes
     "default-closing-a-long-item": (
