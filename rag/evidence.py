@@ -517,6 +517,11 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
                            if not _asked_name(t, asked))
         return bool(terms) or _named_by_its_noun(sentence, q)
     if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
+        # ... other than one the question states ("B-tree indexes default to a fillfactor of 90; what is the default
+        # fillfactor for a hash index?" is not answered by "B-trees use a default fillfactor of 90")
+        for said in {v.text for v in numbers(question)}:
+            if re.search(r"\bdefault\w*\W+(?:[\w-]+\W+){0,4}?" + re.escape(said) + r"(?![\w.]\d)", sentence, re.I):
+                return False
         return bool(_STATES_DEFAULT.search(sentence)) and (
             bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))
             or any(_VALUE_TOKEN.search(t) for t in sentence.split()) or bool(_BOOLEAN_DEFAULT.search(sentence)))

@@ -1794,6 +1794,17 @@ def test_a_default_asked_by_what_is_left_unset():
     assert not ASKS_DEFAULT.search("when no rows are returned, what does fetchone() give?")
 
 
+def test_a_default_the_question_states_is_no_answer():
+    """"B-tree indexes default to a fillfactor of 90; what is the default fillfactor for a hash index?": the sentence
+    stating B-tree's 90 repeats what the question says; another default value answers."""
+    from rag.evidence import has_type
+
+    q = "B-tree indexes default to a fillfactor of 90; what is the default fillfactor for a hash index?"
+    assert not has_type("B-trees use a default fillfactor of 90, but any integer value from 10 to 100 can be selected.", "default", q)
+    assert has_type("Hash indexes use a default fillfactor of 75.", "default", q)
+    assert has_type("The default fillfactor is 90.", "default", "What is the default fillfactor for a B-tree index?")
+
+
 def test_a_default_stated_not_a_default_mentioned():
     """"What is the default value of events.defaultMaxListeners?": "To change the default for all instances, the
     events.defaultMaxListeners property can be used" mentions a default and states none; "By default, a maximum of 10
