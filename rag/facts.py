@@ -73,7 +73,9 @@ ASKS_RATIO = re.compile(r"\bby (?:what|which|how large an?|how big an?) (?:[\w-]
 # "When is ValueError raised?", "When does the else clause run?", "Under what conditions ...?": asks for a condition
 ASKS_CONDITION = re.compile(r"^\s*when\b.*\b(?:raised|called|used|returned|triggered|emitted|thrown|invoked|fired|executed|needed|required)\b"
                             r"|^\s*when (?:does|do|should|can|must|will|would|might)\b"
-                            r"|^\s*(?:under|in) what (?:conditions?|circumstances?|cases?|situations?)\b", re.I)
+                            r"|^\s*(?:under|in) what (?:conditions?|circumstances?|cases?|situations?)\b"
+                            # "What causes a readline interface to emit its 'close' event?": what makes an event happen
+                            r"|^\s*what (?:causes|triggers|makes)\b.*\b(?:emit(?:s|ted)?|fire[sd]?|raise[sd]?|throw[sn]?|trigger(?:s|ed)?|invoke[sd]?|call(?:s|ed)?)\b", re.I)
 
 
 def main_clause(question: str) -> str:

@@ -1794,6 +1794,17 @@ def test_a_default_asked_by_what_is_left_unset():
     assert not ASKS_DEFAULT.search("when no rows are returned, what does fetchone() give?")
 
 
+def test_what_makes_an_event_happen_asks_a_condition():
+    """"What causes a readline interface to emit its 'close' event?" is answered by when it is emitted ("The 'close'
+    event is emitted when ..."), as "When is ValueError raised?" is; "What causes the outage?" asks a cause only."""
+    from rag.facts import ASKS_CONDITION
+
+    assert ASKS_CONDITION.search("What causes a readline interface to emit its 'close' event?")
+    assert ASKS_CONDITION.search("What triggers the 'exit' event to be fired?")
+    assert ASKS_CONDITION.search("When is ValueError raised?")
+    assert not ASKS_CONDITION.search("What causes the outage?")
+
+
 def test_a_default_the_question_states_is_no_answer():
     """"B-tree indexes default to a fillfactor of 90; what is the default fillfactor for a hash index?": the sentence
     stating B-tree's 90 repeats what the question says; another default value answers."""
