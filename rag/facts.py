@@ -125,7 +125,7 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
 #: A cause or a purpose asked: "Why ...?", "For what reason ...?", "What is the reason / rationale / reasoning behind
 #: ...?", "What was the main motivation for ...?", "How come ...?"
 ASKS_REASON = re.compile(r"\s*(?:why\b|how come\b|for what (?:reason|purpose)\b"
-                         r"|what (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:reasons?|rationale|reasoning|purpose|motivation|justification)\b"
+                         r"|what (?:is|was|are|were) (?:the |its |their |his |her )?(?:[\w-]+(?:['’]s?)? )?(?:reasons?|rationale|reasoning|purpose|motivation|justification)\b"
                          # "What motivated Minsk to ...?", "What explains the switch ...?", "What caused the outage?"
                          r"|what (?:motivated|motivates|prompted|prompts|caused|causes|explains|explained|led to|leads to|drove|drives)\b)", re.I)
 # "How can I find out how many seconds the computer has been running?", "How do I tell which version ...?": a way to

@@ -1544,6 +1544,9 @@ def test_a_consequence_is_a_reason():
     assert not _CAUSE.search("If the value is zero, the check is disabled.")
     assert asks_why("Why is cloning with --shared dangerous?") and asks_why("For what reason is the limit 125?")
     assert not asks_why("What is the limit?")
+    # ... a person's reasoning ("What is Latushka's reasoning for suspending ...?")
+    assert asks_why("What is Latushka's reasoning for suspending rather than lifting sanctions?")
+    assert asks_why("What was his motivation?") and not asks_why("What is Latushka's position?")
 
 
 def test_the_asked_kind_of_a_which_question():
