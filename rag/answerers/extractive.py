@@ -125,7 +125,7 @@ class ExtractiveAnswerer:
             floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
             # ... and a value about another thing is no answer: a code name the question states and the best
             # sentence matched ("the iif() function ..."), the typed one's passage must name too
-            named = code_names(ctx.original_question or ctx.question, ctx.index, scoring) & best.covered
+            named &= best.covered
             # ... nor a value in a sentence sharing few of the question's words ("By what percentage did PostgreSQL 15
             # speed up in-memory sorting?": not the 40 % of RAM a shared_buffers sentence advises)
             lexical_floor = scoring.typed_lexical_ratio * best.lexical
