@@ -600,6 +600,14 @@ def _names_attribute(attribute: set[str], text: str) -> bool:
     return bool(attribute & {stem(fold(w)) for w in re.findall(r"[\w-]+", text) + re.findall(r"[A-Z]?[a-z]+", text)})
 
 
+def item_asked(subject: str, question: str) -> bool:
+    """Does the question name, as written, the code name a sentence's item opens with ("-M[<num>]" and "In git blame,
+    what does the -M option do? What's its default threshold?")? Not an item headed by a word, nor a function's
+    signature ("child_process.exec(command[, options])": its defaults are its options', not its own)."""
+    m = re.match(r"\s*([\w.-]++)(?!\()", subject.split(" › ")[-1])
+    return bool(m and _TERM_TOKEN.search(m.group(1)) and m.group(1) in {w.strip(".,;:!?\"'“”‘’()") for w in question.split()})
+
+
 def defaulted_attribute(question: str) -> set[str]:
     """What a default question asks the default of, stemmed: "the default *timeout* of sqlite3.connect()" -> timeout;
     "the default value of *work_mem*" -> work_mem (and its parts); empty when the question does not say."""
@@ -1700,16 +1708,25 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "written" for "wrote"), not anyone a sentence about it credits ("... (Nitin Jadhav, Robert Haas)")
         did = query_terms(verb.group(1), index)
         typed = [t and all(d in terms_ or d in soft_ for d in did) for t, terms_, soft_ in zip(typed, term_sets, soft)]
+    # a default stated under the item the question names as written ("cursor_tuple_fraction (floating point): The default
+    # is 0.1."), not another item's
+    items = [t and item_asked(c[4], focus or question) for t, c in zip(typed, candidates)] if qtype == "default" else []
     if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
         named = [t and (_names_attribute(attribute, f"{c[4]} {c[0]}")
                         or _names_attribute(attribute, next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
                  for t, c in zip(typed, candidates)]
-        # ... when some default stated names it: "the default threshold of loose objects" may be the default of a
-        # setting described in other words ("gc.auto: When there are more than this many loose objects ..."), in the
-        # passage retrieval ranks first (not any default stated anywhere: "--progress ... by default")
+        # ... when no default stated names it, any default of the named item; in a follow-up ("What's its default
+        # threshold?" after "what does the -M option do?"), of the item the earlier turn named ("-M[<num>]: The default
+        # value is 20."); else "the default threshold of loose objects" may be the default of a setting described in
+        # other words ("gc.auto: When there are more than this many loose objects ..."), in the passage retrieval ranks
+        # first (not any default stated anywhere: "--progress ... by default")
+        if not any(named):
+            named = items if any(items) else [t and item_asked(c[4], question) for t, c in zip(typed, candidates)]
         typed = named if any(named) else [t and c[2] == 0 for t, c in zip(typed, candidates)]
+    elif any(items):
+        typed = items
     if qtype == "term" and re.search(r"\bby default\b", focus or question, re.I) and (attribute := defaulted_attribute(focus or question)):
         # "Which signal is sent by default?": a default stated for a signal ("killSignal ... Default: 'SIGTERM'"), not
         # another option's ("timeout ... Default: 0")

@@ -2100,6 +2100,49 @@ def test_small_pages_answer_or_refuse(case, settings, tmp_path):
     assert lacks is None or lacks not in answer.text, answer.text
 
 
+_PLANNER_SETTINGS = {"planner.md": "# Query Planning\n\n## Other Planner Options\n\n### constraint_exclusion (enum)\n\nControls the "
+                     "query planner's use of table constraints to optimize queries. The default is partition.\n\n"
+                     "### cursor_tuple_fraction (floating point)\n\nSets the planner's estimate of the fraction of a cursor's rows "
+                     "that will be retrieved. Smaller values bias the planner towards fast start plans. The default is 0.1.\n\n"
+                     "### from_collapse_limit (integer)\n\nThe planner merges sub-queries into upper queries if the resulting FROM "
+                     "list would have no more than this many items. The default is eight.\n"}
+# the -M entry on a page of its own, ranked below the page where --score-debug speaks of a threshold and -C states its default
+_BLAME_DEFAULTS = {"git-blame-1.md": "# git-blame\n\n## OPTIONS\n\n### --score-debug\n\nInclude debugging information related to "
+                   "the movement of lines. This is the number of alphanumeric characters detected as having been moved between "
+                   "or within files. This must be above a certain threshold for git blame to consider those lines of code to "
+                   "have been moved.\n\n### -C\n\nIn addition to -M, detect lines moved or copied from other files that were "
+                   "modified in the same commit. A number may follow the option. And the default value is 40.\n",
+                   "git-blame-2.md": "# git-blame\n\n## OPTIONS\n\n### -b\n\nShow blank SHA-1 for boundary commits.\n\n"
+                   "### --root\n\nDo not treat root commits as boundaries.\n\n### -M\n\nDetect moved or copied lines within a "
+                   "file. With this option, both groups of lines are blamed on the parent by running extra passes of inspection. "
+                   "A number may follow the option: the lower bound on the number of alphanumeric characters that Git must "
+                   "detect as moving within a file. The default value is 20.\n"}
+
+
+def test_a_default_is_the_named_items_own(settings, tmp_path):
+    """A default stated under the item the question names as written ("cursor_tuple_fraction (floating point): The
+    default is 0.1."), though its chunk opens under another item; in a follow-up, the item the earlier turn named ("What's
+    its default threshold?" after "what does the -M option do?", next test). Not a function's signature: its defaults
+    are its options'."""
+    from rag.evidence import item_asked
+
+    assert item_asked("-M[<num>]", "In git blame, what does the -M option do?")
+    assert not item_asked("child_process.exec(command[, options][, callback])", "Which shell does child_process.exec() use by default?")
+    assert not item_asked("Description", "What is the Description default?")
+    answer = _engine_over(settings, tmp_path, _PLANNER_SETTINGS).ask("What's the out-of-the-box value of cursor_tuple_fraction?")
+    assert answer.answered and "0.1" in answer.text, answer.text
+
+
+def test_a_follow_ups_default_is_the_earlier_turns_items(settings, tmp_path):
+    """"What's its default threshold?" after "what does the -M option do?": the default under -M ("The default value is
+    20."), not -C's, though a sentence of another item (--score-debug) shares more of the question's words."""
+    engine = _engine_over(settings, tmp_path, _BLAME_DEFAULTS)
+    history = [{"role": "user", "content": "In git blame, what does the -M option do?"},
+               {"role": "assistant", "content": "-M: Detect moved or copied lines within a file [1]."}]
+    answer = engine.ask("What's its default threshold?", history=history)
+    assert answer.answered and "20" in answer.text and "40" not in answer.text, answer.text
+
+
 def test_a_value_follows_in_the_next_chunk_when_the_chunk_cut_its_paragraph():
     """"What are the default trigger sizes ...?": the best sentence ends its chunk; the next chunk opens with the
     sentence they share and goes on with the paragraph ("The defaults are 6Mb and 350k ..."): that value follows it.

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, listed_kind, lists_items_of, named_values,
+from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, listed_kind, lists_items_of, named_values,
                         paragraphs, query_terms, rank_evidence, says_negated, sentence_terms)
 from ..text import fold, split_sentences
 from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
@@ -129,7 +129,10 @@ class ExtractiveAnswerer:
             # ... nor a value in a sentence sharing few of the question's words ("By what percentage did PostgreSQL 15
             # speed up in-memory sorting?": not the 40 % of RAM a shared_buffers sentence advises)
             lexical_floor = scoring.typed_lexical_ratio * best.lexical
-            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named) and e.lexical >= lexical_floor), None)
+            # (a value in the item the question names by its code name is about it, in few words: "-M[<num>]: The default
+            # value is 20." for "... the -M option ... What's its default threshold?")
+            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named)
+                         and (e.lexical >= lexical_floor or item_asked(e.sentence[:max(0, e.sentence.find(e.quote))], ctx.question))), None)
             if best is None and qtype == "date" and not dates(ctx.original_question or ctx.question):
                 # "What date does the page give ...?" when the pages give a month and year only ("as of March 2018"):
                 # that date, rather than none (the day is asked for, but not stated); not when the question states the
