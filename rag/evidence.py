@@ -614,8 +614,11 @@ def defaulted_attribute(question: str) -> set[str]:
     m = re.search(r"\bdefault\s+(?:(?:value|setting|size|behaviou?r|choice|mode)\s+(?:of|for)\s+(?:the\s+)?)?([\w.-]+)((?:\s+[\w.-]+){0,2})", question, re.I)
     if not m or fold(m.group(1)) in _GENERIC_ATTRIBUTE or fold(m.group(1)) in STOPWORDS:
         # "Which signal is sent by default?": the default of a signal ("killSignal ... Default: 'SIGTERM'")
-        noun = asked_thing(main_clause(question)) if re.search(r"\bby default\b", question, re.I) else ""
-        return {stem(noun)} if noun and noun not in _GENERIC_ATTRIBUTE else set()
+        # ... or of what its words name ("What file permissions does the socket get by default?": file, permissions)
+        if not re.search(r"\bby default\b", question, re.I):
+            return set()
+        nouns = {asked_thing(main_clause(question)), *(fold(w) for w in kind_phrase(question))}
+        return {stem(n) for n in nouns if n and n not in _GENERIC_ATTRIBUTE and n not in STOPWORDS}
     # "the default relative tolerance (rel_tol)": "The default tolerance is 1e-09" names it; the phrase ends at a
     # function word, a parenthesis or punctuation ("the default minimum number of files ...": minimum, number)
     phrase = [m.group(1)]
@@ -1202,9 +1205,9 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
             elif len(cells) == len(header):  # a row says what its cells are: "Level: WARNING; Numeric value: 30."
                 sentence = "; ".join(f"{h}: {c}" for h, c in zip(header, cells)) + "."
             listed = table_items(sentences[i + 1:]) if items and not cells else []
-            # "New in version 3.11.", "The default is scram-sha-256." are answers; other short lines are not
+            # "New in version 3.11.", "The default is scram-sha-256.", 'Defaults to "conflict".' are answers; other short lines are not
             short = len(sentence.split()) < 5 and not _VERSION.search(sentence) and not re.search(r"\d|\w[-_.]\w", sentence) \
-                and not any(fold(w) in NUMBER_WORDS or fold(w) == "default" for w in words(sentence)) \
+                and not any(fold(w) in NUMBER_WORDS or fold(w) in {"default", "defaults", "defaulted"} for w in words(sentence)) \
                 and not (sentence.rstrip().endswith(".") and any(_TERM_TOKEN.search(w) and not w.isupper() for w in words(sentence)[1:]))
             # ("Default five seconds.", "Subclass of ValueError.": a short sentence naming a value or a code name answers)
             label = len(sentence.split()) < 5 and re.search(r"\w/\w", sentence) and not re.search(r"[.!?]$|\d", sentence)
@@ -1729,8 +1732,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         typed = items
     if qtype == "term" and re.search(r"\bby default\b", focus or question, re.I) and (attribute := defaulted_attribute(focus or question)):
         # "Which signal is sent by default?": a default stated for a signal ("killSignal ... Default: 'SIGTERM'"), not
-        # another option's ("timeout ... Default: 0")
-        typed = [t and bool(_STATES_DEFAULT.search(f"{c[4]} {c[0]}")) and _names_attribute(attribute, f"{c[4]} {c[0]}")
+        # another option's ("timeout ... Default: 0"); a value of another kind than a name when it is what the default
+        # is ("What file permissions does the socket get by default?": "The default permissions are 0777")
+        typed = [(t or has_type(c[3], "default", question, is_name, is_topic)) and bool(_STATES_DEFAULT.search(f"{c[4]} {c[0]}")) and _names_attribute(attribute, f"{c[4]} {c[0]}")
                  for t, c in zip(typed, candidates)]
     if qtype not in {"other", "date", "version"} and (years := set(_YEAR.findall(focus or question))):
         # "How much did Belarus earn from potash in 2023?": a value a sentence gives for another year ("In 2019, potash

@@ -2078,6 +2078,28 @@ _SMALL_PAGE_CASES = {
                     "null or Infinity to show all elements. Set to 0 or negative to show no characters. Default: 10000.\n"
                     "* breakLength {integer} The length at which input values are split across multiple lines. Default: 80.\n"},
         "util.inspect cuts long strings off after how many characters unless I change maxStringLength?", "10000", None),
+    # a three-word sentence stating a default ('Defaults to "conflict".') is an answer, not a label
+    "short-defaults-to-sentence": (
+        {"git-merge.md": "# git-merge\n\n## CONFIGURATION\n\n### merge.renames\n\nWhether Git detects renames. Defaults to the value "
+                         "of diff.renames.\n\n### merge.directoryRenames\n\nWhether Git detects directory renames, affecting what "
+                         "happens at merge time to new files added to a directory on one side of history when that directory was "
+                         "renamed on the other side. If set to \"false\", directory rename detection is disabled. If set to "
+                         "\"true\", such new files are moved into the new directory. If set to \"conflict\", a conflict will be "
+                         "reported for such paths. Defaults to \"conflict\".\n\n### merge.stat\n\nWhether to print the diffstat "
+                         "at the end of the merge. True by default.\n"},
+        "What is merge.directoryRenames set to by default?", "Defaults to \"conflict\"", None),
+    # "What file permissions does ... by default?" asks a value of another kind than a name: the default stated for the
+    # permissions ("The default permissions are 0777"), not another setting's ("By default this is the empty string")
+    "default-of-what-the-kind-words-name": (
+        {"connection.md": "# Connection Settings\n\n## unix_socket_group (string)\n\nSets the owning group of the Unix-domain "
+                          "socket. In combination with the parameter unix_socket_permissions this can be used as an additional "
+                          "access control mechanism for Unix-domain connections. By default this is the empty string, which uses "
+                          "the default group of the server user.\n\n## unix_socket_permissions (integer)\n\nSets the access "
+                          "permissions of the Unix-domain socket. Unix-domain sockets use the usual Unix file system permission "
+                          "set. The default permissions are 0777, meaning anyone can connect. Reasonable alternatives are 0770 "
+                          "(only user and group) and 0700 (only user).\n\n## port (integer)\n\nThe TCP port the server listens "
+                          "on; 5432 by default.\n"},
+        "What file permissions does the server put on its Unix-domain socket by default?", "0777", None),
     # "What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
     # module (which shares more of the question's words)
     "what-a-call-gives-back": (
