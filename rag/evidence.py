@@ -790,6 +790,8 @@ def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DE
         if bare and _TERM_TOKEN.search(bare) and not _ACRONYM.fullmatch(bare):
             if (lead := raw.strip("{}[](),:;")[:1]) and lead in "\"'“‘" and not index.writes(bare):
                 continue  # a string of the user's own ("I sent {cmd: 'NODE_test'}"): data, not a name the documents use
+            # a call the user wrote names its function, not its arguments ("sys.exit('something" -> sys.exit)
+            bare = re.sub(r"(?<=\w)\(.+$", "", bare)
             out.update(t for t in query_terms(bare, index) if not topic(t))
     return out
 
@@ -1714,7 +1716,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     # a default stated under the item the question names as written ("cursor_tuple_fraction (floating point): The default
     # is 0.1."), not another item's
     items = [t and item_asked(c[4], focus or question) for t, c in zip(typed, candidates)] if qtype == "default" else []
-    if qtype == "default" and (attribute := defaulted_attribute(focus or question)):
+    # ("What is the default minimum number of files ...?" asks a number that is a default: "checkout.workers: The
+    # default is one" is another setting's)
+    asks_default_number = qtype == "number" and bool(ASKS_DEFAULT.search(fold(focus or question)))
+    if (qtype == "default" or asks_default_number) and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
         named = [t and (_names_attribute(attribute, f"{c[4]} {c[0]}")
@@ -1727,7 +1732,9 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # first (not any default stated anywhere: "--progress ... by default")
         if not any(named):
             named = items if any(items) else [t and item_asked(c[4], question) for t, c in zip(typed, candidates)]
-        typed = named if any(named) else [t and c[2] == 0 for t, c in zip(typed, candidates)]
+        # (a number question keeps its numbers when none is said to be the default of what it names: "for a server with
+        # default configuration" asks no default of a configuration)
+        typed = named if any(named) else typed if asks_default_number else [t and c[2] == 0 for t, c in zip(typed, candidates)]
     elif any(items):
         typed = items
     if qtype == "term" and re.search(r"\bby default\b", focus or question, re.I) and (attribute := defaulted_attribute(focus or question)):

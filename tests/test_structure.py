@@ -1059,6 +1059,9 @@ def test_numbers_with_k_and_counts_of_listed_items_are_checked_as_written():
     from rag.verify import support
 
     assert [v.value for v in numbers("fewer than 100K hits/day, 2M rows")] == [(100000.0,), (2000000.0,)]
+    # "one" and "zero" as the value a clause ends on, not as words of other uses
+    assert [v.value for v in numbers("if it is None, the exit status is zero; otherwise the exit status is one.")] == [(0.0,), (1.0,)]
+    assert numbers("It is one of the ways; at least one option is zero-based.") == []
     assert listed_counts("one of five storage classes: NULL, INTEGER, REAL, TEXT or BLOB.") == {5.0}
     assert listed_counts("one of six storage classes: NULL, INTEGER, REAL, TEXT or BLOB.") == set()
     page = ("Each value stored in the database has one of the following storage classes: NULL, INTEGER, REAL, TEXT, BLOB. "
@@ -2100,6 +2103,16 @@ _SMALL_PAGE_CASES = {
                           "(only user and group) and 0700 (only user).\n\n## port (integer)\n\nThe TCP port the server listens "
                           "on; 5432 by default.\n"},
         "What file permissions does the server put on its Unix-domain socket by default?", "0777", None),
+    # "one" is a number where a clause ends on it ("... the exit status is one."); the call the user wrote names its
+    # function, not its argument ('something')
+    "one-as-the-value-a-clause-ends-on": (
+        {"exceptions.md": "# Built-in Exceptions\n\n## exception SystemExit\n\nThis exception is raised by the sys.exit() function. "
+                          "It inherits from BaseException instead of Exception so that it is not accidentally caught by code "
+                          "that catches Exception. If the value is an integer, it specifies the system exit status; if it is "
+                          "None, the exit status is zero; if it has another type (such as a string), the object's value is "
+                          "printed and the exit status is one.\n\n## exception KeyError\n\nRaised when a mapping key is not "
+                          "found in the set of existing keys.\n"},
+        "If I call sys.exit('something went wrong') with a string, what exit status does the process end with?", "exit status is one", None),
     # "What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
     # module (which shares more of the question's words)
     "what-a-call-gives-back": (
