@@ -391,7 +391,8 @@ _CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
 # What a "which <noun>" question wants, by its noun: a file name, a call, an option, a capitalised keyword.
 _TERM_KINDS = (
     (re.compile(r"\b(?:files?|director(?:y|ies)|paths?)\b"), re.compile(r"\w\.[a-z]\w*$|/")),
-    (re.compile(r"\b(?:functions?|methods?)\b"), re.compile(r"[A-Za-z_]\(|[A-Za-z_]\.[A-Za-z_]|[A-Za-z]_[A-Za-z]|^__\w+__$")),
+    # ... or in lower camel case ("xDeviceCharacteristics", "rawListeners"; a class's name starts with a capital)
+    (re.compile(r"\b(?:functions?|methods?)\b"), re.compile(r"[A-Za-z_]\(|[A-Za-z_]\.[A-Za-z_]|[A-Za-z]_[A-Za-z]|^__\w+__$|^[a-z]+[A-Z][A-Za-z0-9]*$")),
     (re.compile(r"\b(?:exceptions?|class(?:es)?)\b"), re.compile(r"[a-z][A-Z]|[A-Za-z_]\.[A-Za-z_]")),
     # a warning or an error is named like its class: "MaxListenersExceededWarning", "ERR_INVALID_ARG_TYPE"
     (re.compile(r"\b(?:warnings?|errors?)\b"), re.compile(r"[a-z](?:Warning|Error|Exception)\W*$|^\W*[A-Z][A-Z0-9]*_[A-Z0-9_]+\W*$")),
@@ -604,8 +605,12 @@ def item_asked(subject: str, question: str) -> bool:
     """Does the question name, as written, the code name a sentence's item opens with ("-M[<num>]" and "In git blame,
     what does the -M option do? What's its default threshold?")? Not an item headed by a word, nor a function's
     signature ("child_process.exec(command[, options])": its defaults are its options', not its own)."""
-    m = re.match(r"\s*([\w.-]++)(?!\()", subject.split(" › ")[-1])
-    return bool(m and _TERM_TOKEN.search(m.group(1)) and m.group(1) in {w.strip(".,;:!?\"'“”‘’()") for w in question.split()})
+    label = subject.split(" › ")[-1].strip().rstrip(":")  # (as a sentence quotes it: "-M: The default value is 20.")
+    m = re.match(r"\s*(\\?[\w.-]++)(?!\()", label)
+    # the label is the name, with its argument or type at most ("--ignore-revs-file <file>", "work_mem (integer)"), not
+    # a title opening with a name ("SQL Interpolation")
+    rest = label[m.end():].strip() if m else ""
+    return bool(m and _TERM_TOKEN.search(m.group(1)) and (not rest or rest[0] in "[(<={") and m.group(1) in {w.strip(".,;:!?\"'“”‘’()") for w in question.split()})
 
 
 def defaulted_attribute(question: str) -> set[str]:
@@ -636,12 +641,13 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimu
                       r"|,\s*in (\w+s)\s*\??\s*$|\bin ((?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|characters|lines|pages|rows))\s*\??\s*$", re.I)
 
 
-_EXTREME = re.compile(r"\b(?:(maximum|max|largest|highest|longest|biggest|most|upper limit)|(minimum|min|smallest|lowest|shortest|fewest|least))\b"
+_EXTREME = re.compile(r"\b(?:(maximum|max|largest|highest|longest|biggest|most|upper limit|up to (?=which|what|how)\b)|(minimum|min|smallest|lowest|shortest|fewest|least))\b"
                       r"(?! (?:recent|recently|common|commonly|important|likely|often|popular|used)\b)", re.I)
 # ... a range states both: "The valid range is from 0 through 1,114,111", "between 1 and 65535"
 _RANGE = r"|(?:valid|allowed|permitted|legal) range|range (?:is|of)\b|from [-+]?[\d.,]*\d\w* (?:through|to|up to)\b|between [-+]?[\d.,]*\d\w* and"
 _UPPER_BOUND = re.compile(r"\b(?:maximum|max|largest|highest|longest|biggest|most|up to|cannot exceed|can't exceed|not exceed|must not exceed"
-                          r"|exceeding|no more than|not more than|limit(?:ed)?|upper|at the most|less than|below|under|ceiling" + _RANGE + r")\b", re.I)
+                          r"|exceeding|no more than|not more than|limit(?:ed)?|upper|at the most|less than|below|under|ceiling"
+                          r"|only\b[^.;]{0,40}?\bfirst \d+" + _RANGE + r")\b", re.I)  # "can only be used to match one of the first 99 groups"
 _LOWER_BOUND = re.compile(r"\b(?:minimum|min|smallest|lowest|shortest|least|at least|no less than|not less than|greater than"
                           r"|more than|above|over|floor|lower" + _RANGE + r")\b", re.I)
 
@@ -1713,9 +1719,11 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "written" for "wrote"), not anyone a sentence about it credits ("... (Nitin Jadhav, Robert Haas)")
         did = query_terms(verb.group(1), index)
         typed = [t and all(d in terms_ or d in soft_ for d in did) for t, terms_, soft_ in zip(typed, term_sets, soft)]
-    # a default stated under the item the question names as written ("cursor_tuple_fraction (floating point): The default
-    # is 0.1."), not another item's
-    items = [t and item_asked(c[4], focus or question) for t, c in zip(typed, candidates)] if qtype == "default" else []
+    # a default (or a number, a version, a name ...) stated under the item the question names as written
+    # ("cursor_tuple_fraction (floating point): The default is 0.1."; "\number: ... one of the first 99 groups"), not
+    # another item's
+    items = [t and item_asked(c[4], focus or question) for t, c in zip(typed, candidates)] \
+        if qtype in {"default", "number", "date", "version", "term", "frequency"} else []
     # ("What is the default minimum number of files ...?" asks a number that is a default: "checkout.workers: The
     # default is one" is another setting's)
     asks_default_number = qtype == "number" and bool(ASKS_DEFAULT.search(fold(focus or question)))

@@ -2113,6 +2113,26 @@ _SMALL_PAGE_CASES = {
                           "printed and the exit status is one.\n\n## exception KeyError\n\nRaised when a mapping key is not "
                           "found in the set of existing keys.\n"},
         "If I call sys.exit('something went wrong') with a string, what exit status does the process end with?", "exit status is one", None),
+    # a method named in lower camel case ("xDeviceCharacteristics") is a method's name, as "xRead()" would be
+    "camel-case-method-name": (
+        {"atomiccommit.md": "# Atomic Commit\n\n## Hardware Assumptions\n\nSQLite does not assume that sector writes are atomic. "
+                            "However, it does assume that all writes are linear. Beginning in version 3.5.0, the new Virtual File "
+                            "System (VFS) interface contains a method named xDeviceCharacteristics which reports on special "
+                            "properties that the underlying mass storage device might have.\n\n## Journal Files\n\nThe rollback "
+                            "journal is a small ordinary disk file.\n"},
+        "Which method of the VFS interface reports special storage properties such as atomic sector writes?",
+        "xDeviceCharacteristics", None),
+    # "up to which group number ...?" asks a bound; the item the question names ("\number") holds it ("one of the first
+    # 99 groups"), not a number of another item or a digit of an example
+    "bound-in-the-named-item": (
+        {"re.md": "# re\n\n## Regular Expression (regex) Syntax\n\n### (...)\n\nMatches whatever regular expression is inside the "
+                  "parentheses, and indicates the start and end of a group.\n\n### \\number\n\nA backreference: matches the contents of "
+                  "the group of the same number. Groups are numbered starting from 1. For example, (.+) \\1 matches 'the the' or '55 55'. "
+                  "This special sequence can only be used to match one of the first 99 groups. If the first digit of the group "
+                  "number is 0, or the number is 3 octal digits long, a regex backreference will not refer to a group.\n\n### re.sub(pattern, "
+                  "repl, string, count=0)\n\nIn string-type repl arguments of a regex, a backreference "
+                  "such as \\g<number> can refer to the corresponding group number; \\g<2> is therefore equivalent to \\2.\n"},
+        "In a regex, up to which group number can a \\number backreference like \\1 refer?", "first 99 groups", None),
     # "What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
     # module (which shares more of the question's words)
     "what-a-call-gives-back": (
@@ -2164,6 +2184,8 @@ def test_a_default_is_the_named_items_own(settings, tmp_path):
     assert item_asked("-M[<num>]", "In git blame, what does the -M option do?")
     assert not item_asked("child_process.exec(command[, options][, callback])", "Which shell does child_process.exec() use by default?")
     assert not item_asked("Description", "What is the Description default?")
+    assert not item_asked("SQL Interpolation", "Which function quotes a value as an SQL literal?")  # a title, not an item
+    assert item_asked("--ignore-revs-file <file>:", "What does --ignore-revs-file default to?")
     answer = _engine_over(settings, tmp_path, _PLANNER_SETTINGS).ask("What's the out-of-the-box value of cursor_tuple_fraction?")
     assert answer.answered and "0.1" in answer.text, answer.text
 
