@@ -112,6 +112,8 @@ ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none
                           # "without setting maxsize", "without passing one"
                           r"|\bwithout (?:giving|passing|specifying|setting|choosing|naming|changing|configuring) (?:one|it|any|a|an|the\b|(?!up\b|to\b)[\w.-]+\b)"
                           r"|\bleave (?:it|that|them) out\b"
+                          # "... but leave separators alone", "leave the timeout unset"
+                          r"|\bleav(?:e|ing) (?:it|that|them|(?:the |its |my )?[\w.-]+) (?:alone|unset|untouched|as it is|at (?:its|their) defaults?)\b"
                           r"|\b(?:if|when) (?:i|you|we) (?:leave out|omit)\b"
                           r"|\b(?:if|when) (?:not |left )?(?:given|specified|passed|supplied|omitted|unspecified)\b"
                           # "When no delay argument is passed, ...", "when no interval is specified", "without a width argument"

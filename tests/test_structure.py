@@ -2133,6 +2133,15 @@ _SMALL_PAGE_CASES = {
                   "repl, string, count=0)\n\nIn string-type repl arguments of a regex, a backreference "
                   "such as \\g<number> can refer to the corresponding group number; \\g<2> is therefore equivalent to \\2.\n"},
         "In a regex, up to which group number can a \\number backreference like \\1 refer?", "first 99 groups", None),
+    # "... but leave separators alone" asks a default; "Use (',', ': ') as default if ..." states one
+    "leave-it-alone-asks-a-default": (
+        {"json.md": "# json\n\n## json.dump(obj, fp, *, indent=None, separators=None)\n\nIf indent is a non-negative integer or "
+                    "string, then JSON array elements and object members will be pretty-printed with that indent level. "
+                    "Changed in version 3.2: Allow strings for indent in addition to integers. If you pass separators to "
+                    "json.dumps, it should be an (item_separator, key_separator) tuple of separators. "
+                    "Changed in version 3.4: Use (',', ': ') as default if indent is not None.\n\n## json.loads(s)\n\n"
+                    "Deserialize s to a Python object.\n"},
+        "If I pass indent to json.dumps but leave separators alone, what separators does it use?", "Use (',', ': ') as default", None),
     # "What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
     # module (which shares more of the question's words)
     "what-a-call-gives-back": (
@@ -2188,6 +2197,23 @@ def test_a_default_is_the_named_items_own(settings, tmp_path):
     assert item_asked("--ignore-revs-file <file>:", "What does --ignore-revs-file default to?")
     answer = _engine_over(settings, tmp_path, _PLANNER_SETTINGS).ask("What's the out-of-the-box value of cursor_tuple_fraction?")
     assert answer.answered and "0.1" in answer.text, answer.text
+
+
+def test_leaving_a_setting_alone_asks_its_default_and_use_as_default_states_one():
+    """"... but leave separators alone, what separators does it use?" asks a default; "Use (',', ': ') as default if
+    indent is not None." states one (end to end: the small page "leave-it-alone-asks-a-default")."""
+    from rag.evidence import has_type
+    from rag.facts import ASKS_DEFAULT, question_type
+
+    q = "If I pass indent to json.dumps but leave separators alone, what separators does it use?"
+    assert question_type(q) == "default"
+    assert ASKS_DEFAULT.search("if i leave the timeout unset, how long does it wait?")
+    assert not ASKS_DEFAULT.search("should i leave for the weekend alone?")
+    assert has_type("Changed in version 3.4: Use (',', ': ') as default if indent is not None.", "default", q)
+    assert not has_type("Changed in version 3.2: Allow strings for indent in addition to integers.", "default", q)
+    # "as" of a reason is no default stated
+    assert not has_type("The bandwidth bw = 1 was chosen by trial-and-error as the default gives too much smoothing.", "default",
+                        "Which bandwidth rule does density() use by default?")
 
 
 def test_a_follow_ups_default_is_the_earlier_turns_items(settings, tmp_path):
