@@ -1298,7 +1298,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
     return out
 
 
-_CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last|start|beginning))|so that|in order (?:to|that)|due to|owing to"
+_CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last|start|beginning))|so that|in order (?:to|that|for)|due to|owing to"
                     r"|as a result|the reason|for this reason|that is why|this is why|(?<!\w )otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
                     r"|(?<!can )(?<!could )prevent(?:s|ed|ing)?|(?<!can )(?<!could )avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
                     r"|obstacles?|stems? from|results? from|thanks to"

@@ -2142,6 +2142,15 @@ _SMALL_PAGE_CASES = {
                     "Changed in version 3.4: Use (',', ': ') as default if indent is not None.\n\n## json.loads(s)\n\n"
                     "Deserialize s to a Python object.\n"},
         "If I pass indent to json.dumps but leave separators alone, what separators does it use?", "Use (',', ': ') as default", None),
+    # "... is important in order for p1 to receive a SIGPIPE" gives the purpose
+    "cause-in-order-for": (
+        {"subprocess.md": "# subprocess\n\n## Replacing shell pipeline\n\noutput=$(dmesg | grep hda) becomes: p1 = Popen([\"dmesg\"], "
+                          "stdout=PIPE); p2 = Popen([\"grep\", \"hda\"], stdin=p1.stdout, stdout=PIPE); p1.stdout.close(); output = "
+                          "p2.communicate()[0].\n\nThe p1.stdout.close() call after starting the p2 is important in order for p1 to "
+                          "receive a SIGPIPE if p2 exits before p1.\n\nAlternatively, for trusted input, the shell's own pipeline "
+                          "support may still be used directly.\n\n## Replacing os.system()\n\nThe return value is the exit status.\n"},
+        "When replacing a shell pipeline like dmesg | grep hda with two Popen objects, why do the docs call p1.stdout.close() "
+        "after starting p2?", "SIGPIPE", None),
     # "What does setInterval() give back?": the sentence saying what it returns, not the import line naming it and its
     # module (which shares more of the question's words)
     "what-a-call-gives-back": (
