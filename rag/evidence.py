@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -611,7 +612,13 @@ def item_asked(subject: str, question: str) -> bool:
     # the label is the name, with its argument or type at most ("--ignore-revs-file <file>", "work_mem (integer)"), not
     # a title opening with a name ("SQL Interpolation")
     rest = label[m.end():].strip() if m else ""
-    return bool(m and _TERM_TOKEN.search(m.group(1)) and (not rest or rest[0] in "[(<={") and m.group(1) in {w.strip(".,;:!?\"'“”‘’()") for w in question.split()})
+    return bool(m and _TERM_TOKEN.search(m.group(1)) and (not rest or rest[0] in "[(<={") and m.group(1) in _written_words(question))
+
+
+@lru_cache(maxsize=64)
+def _written_words(question: str) -> frozenset[str]:
+    """The question's words as written, punctuation stripped (asked of every candidate sentence's item)."""
+    return frozenset(w.strip(".,;:!?\"'“”‘’()") for w in question.split())
 
 
 def defaulted_attribute(question: str) -> set[str]:

@@ -250,11 +250,11 @@ def _counted_amount(tokens: list[str], i: int) -> bool:
 
 # "one" and "zero" count only as the value a clause ends on ("... the exit status is one.", "defaults to zero;"), not as
 # words of other uses ("one of", "at least one way", "zero-based")
-_ONE_OR_ZERO_VALUE = re.compile(r"\b(?:is|are|was|were|be|to|equals)\s+(one|zero)(?=\s*(?:[.;,)]|$))", re.I)
+_ONE_OR_ZERO_VALUE = re.compile(r"(\b(?:is|are|was|were|be|to|equals)\s+)(one|zero)(?=\s*(?:[.;,)]|$))", re.I)
 
 
 def numbers(sentence: str) -> list[Value]:
-    sentence = _ONE_OR_ZERO_VALUE.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + str(NUMBER_WORDS[m.group(1).lower()]), sentence)
+    sentence = _ONE_OR_ZERO_VALUE.sub(lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2).lower()]), sentence)
     tokens = NUMBER_TOKEN.findall(sentence.replace(",", ""))  # words, with "6.5" kept whole
     out = []
     scaled = False  # the previous number took this scale word ("two billion"): not a number of its own
