@@ -128,8 +128,11 @@ def resolve_references(question: str, history: list[dict[str, str]]) -> str:
             if ASKS_FOR_A_THING.match(main_clause(earlier)) or (asked := code_names_in(earlier, limit=1)):
                 break
         # "How do I register a one-time handler?" -> "Use emitter.once(...)" -> "What does *it* return?": the code the
-        # answer named first, when the question asked about none
-        named = asked or code_names_in(answers[-1], exclude=" ".join(previous), limit=1)
+        # answer named first, when the question asked about none; the latest answer naming code, when the last one
+        # names none ("Use the -C option ..." -> "What if I give it twice?" -> "Twice: it also looks ..." -> "And the
+        # default threshold for *it*?")
+        named = asked or next((found for answer in reversed(answers)
+                               if (found := code_names_in(answer, exclude=" ".join(previous), limit=1))), [])
     return " ".join([question, *named]) if named else question
 
 

@@ -257,6 +257,13 @@ def test_it_is_the_thing_the_previous_question_asked_about():
     assert resolve_references("What's its default value?", turn(
         "Which configuration parameter sets how long a session waits on a lock before PostgreSQL checks for a deadlock?",
         "That is the deadlock_timeout parameter [1].")) == "What's its default value? deadlock_timeout"
+    # the latest answer naming code, when the last answer names none
+    history = [*turn("With git blame, how do I get it to notice lines copied over from other files?",
+                     "Use the -C option: in addition to -M it detects lines copied from other files [1]."),
+               *turn("What happens if I give it two or three times?", "Twice: it also looks for copies in the commit that "
+                     "creates the file [1].")]
+    assert resolve_references("What's its default minimum number of characters?", history) == \
+        "What's its default minimum number of characters? -C"
 
 
 def test_that_function_is_the_one_the_previous_answer_named():
