@@ -524,6 +524,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         for said in {v.text for v in numbers(question)}:
             if re.search(r"\bdefault\w*\W+(?:[\w-]+\W+){0,4}?" + re.escape(said) + r"(?![\w.]\d)", sentence, re.I):
                 return False
+        if signature_default(sentence, question):
+            return True
         return bool(_STATES_DEFAULT.search(sentence)) and (
             bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))
             or any(_VALUE_TOKEN.search(t) for t in sentence.split()) or bool(_BOOLEAN_DEFAULT.search(sentence)))
@@ -549,6 +551,22 @@ _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (
                              r"|\b(?:use|uses|used)\b[^.;]{1,60}?\bas (?:the )?default\b"  # "Use (',', ': ') as default if ..."
                              # "a default fillfactor of 90", "a bigger default buffer size (1 MiB ...)", "Default five seconds."
                              r"|\bdefault (?:[\w-]+ ){0,3}(?:of|\()\s*[\d\"'“‘`(]|\bdefaults?:? (?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
+
+
+# A definition's parameter list ("area <- function(f, a, b, eps = 1.0e-06, lim = 10) {", "def f(x, lo=0):", a signature
+# line "bisect.bisect_left(a, x, lo=0, hi=len(a), *, key=None)"), not a call in an example ("json.dumps(obj, indent=4)")
+_DEFINITION = re.compile(r"\b(?:function|def\s+\w+)\s*\(|^\s*(?:class\s+)?[A-Za-z_][\w.]*\(")
+_PARAMETER_VALUE = re.compile(r"[(,]\s*([A-Za-z_][\w.]*)\s*=(?!=)\s*[^,()\s]")
+
+
+def signature_default(sentence: str, question: str) -> bool:
+    """Does a definition's signature in the sentence give a value to a parameter the question names as written ("what
+    is the default value of the eps argument?": "eps = 1.0e-06")? That value is its default."""
+    start = _DEFINITION.search(sentence)
+    if not start:
+        return False
+    written = _written_words(question)
+    return any(m.group(1) in written for m in _PARAMETER_VALUE.finditer(sentence, start.end() - 1))
 
 
 # ... and a standard's or a document part's number: "SQL:1999", "PEP 3147", "RFC 8259", "ISO 8601", "Example 11.3"

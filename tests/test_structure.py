@@ -2159,6 +2159,24 @@ _SMALL_PAGE_CASES = {
                       "const { setInterval } = require('node:timers/promises');\n```\n\n"
                       "Returns an async iterator that generates values in an interval of delay ms.\n"},
         "In node:timers/promises, what does setInterval() give back?", "async iterator", None),
+    # a definition's parameter list gives a parameter its default ("eps = 1.0e-06"), though no word says "default"
+    "signature-gives-default": (
+        {"r-intro.md": "# An Introduction to R\n\n## Recursive numerical integration\n\nThe example below shows a naive way of "
+                       "performing one-dimensional numerical integration. The integrand is evaluated at the end points of the "
+                       "range and in the middle.\n\n```\narea <- function(f, a, b, eps = 1.0e-06, lim = 10) {\n  fa <- f(a)\n"
+                       "  fb <- f(b)\n}\n```\n\nThe result is an adaptive integration process that concentrates function "
+                       "evaluations in regions where the integrand is farthest from linear.\n\n## Scope\n\nSymbols in the body "
+                       "of a function can be divided into three classes.\n"},
+        "What does eps default to in area()?", "1.0e-06", None),
+    # "Why ...?" answered by the sentence after the one matching the question's words: it leads in, the next gives the cause
+    "cause-after-lead-in": (
+        {"r-models.md": "# Statistical models in R\n\n## Formulae for statistical models\n\nThe operator ~ is used to define a "
+                        "model formula in R. Interactions are written with the colon.\n\n## Notation\n\nThe formula operators are "
+                        "similar in effect to the Wilkinson and Rogers notation used by such programs as Glim and Genstat. One "
+                        "inevitable change is that the operator \u2018.\u2019 becomes \u2018:\u2019 since the period is a valid "
+                        "name character in R.\n\n## Contrasts\n\nThe default contrasts are treatment contrasts.\n"},
+        "Why do R model formulae use ':' for interaction terms when the Wilkinson-Rogers notation used by Glim and Genstat uses '.'?",
+        "valid name character", None),
 }
 
 
@@ -2190,6 +2208,19 @@ _BLAME_DEFAULTS = {"git-blame-1.md": "# git-blame\n\n## OPTIONS\n\n### --score-d
                    "file. With this option, both groups of lines are blamed on the parent by running extra passes of inspection. "
                    "A number may follow the option: the lower bound on the number of alphanumeric characters that Git must "
                    "detect as moving within a file. The default value is 20.\n"}
+
+
+def test_a_signature_states_its_parameters_defaults():
+    """A definition's parameter list gives the parameter the question names its default; a call in an example does not,
+    nor a parameter the question does not name."""
+    from rag.evidence import signature_default
+    asked = "What is the default value of the eps argument of area()?"
+    assert signature_default("area <- function(f, a, b, eps = 1.0e-06, lim = 10) {", asked)
+    assert signature_default("bisect.bisect_left(a, x, lo=0, hi=len(a), *, key=None): Locate the insertion point.",
+                             "What does lo default to in bisect.bisect_left?")
+    assert not signature_default("area <- function(f, a, b, eps = 1.0e-06, lim = 10) {", "What is the default tolerance?")
+    assert not signature_default("For example, print(json.dumps(obj, indent=4)) pretty-prints it.", "What is the default indent?")
+    assert not signature_default("if (eps == 0) return(a)", asked)
 
 
 def test_a_default_is_the_named_items_own(settings, tmp_path):

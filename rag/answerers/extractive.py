@@ -156,6 +156,7 @@ class ExtractiveAnswerer:
         if len(compared) >= 2:
             # "How does the speed of json.loads() compare with pickle.loads()?": a sentence naming both compares them
             checks.append((lambda e: compared <= e.covered | sentence_terms(e.sentence, ctx.index), True))
+        gives_cause = None
         if qtype == "other" and scoring.cause_required and asks_why(question):
             # ... a cause of the asked thing: "Why can the number of attached databases not exceed 125?" is not answered
             # by "... limit the size of a file to prevent it from growing too large": the code names the corpus uses
@@ -164,7 +165,8 @@ class ExtractiveAnswerer:
                 | set(re.findall(r"(?<![\w.])\d{2,}(?![\w.]\d)", question))
             # ... or the sentences before it in its paragraph ("SQLite does not support joins containing more than 64 tables.
             # This limit arises from ...")
-            checks.append((lambda e: e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {_lead_up(e, ctx.passages)}", ctx.index), True))
+            gives_cause = lambda e: e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {_lead_up(e, ctx.passages)}", ctx.index)  # noqa: E731
+            checks.append((gives_cause, True))
         elif qtype == "other" and asks_definition(question):
             # "What is WAL mode?": preferred, not required: a sentence saying what it is ("In WAL mode, changes go into a
             # separate "write-ahead log" ...") over one that mentions it
@@ -180,6 +182,14 @@ class ExtractiveAnswerer:
             # ... and, if required, still holding the asked value: "How many times slower is numeric than integer arithmetic?" is not
             # answered by "numeric is very slow compared to the integer types" (a comparing sentence, but no ratio)
             found = next((e for e in ranked if needed(e) and e.score >= floor and (e.typed or not best.typed or not required)), None)
+            if found is None and needed is gives_cause:
+                # "Why do R formulae use ':' where Wilkinson-Rogers notation uses '.'?": the sentence matching the
+                # question leads in ("The formula operators are similar in effect to the Wilkinson and Rogers notation
+                # ..."), the next one gives the cause in its own words ("... '.' becomes ':' since the period is a valid
+                # name character in R.")
+                after = next((e for e in ranked if needed(e) and _follows(best, e, within=1)), None)
+                if after is not None:
+                    return self._compose(ctx, [best, after], conflict=False)
             if found is None:
                 if required:
                     return refusal(ctx, self.name)
