@@ -173,8 +173,17 @@ def code_names_in(text: str, exclude: str = "", limit: int = 2) -> list[str]:
         return re.sub(r"\((?![^()]*\)).*$", "()", token)
 
     asked = {bare(w).strip("()").lower() for w in exclude.split()}
-    out = [bare(t) for t in re.sub(r"\[\d+\]", " ", text).split() if TERM_TOKEN.search(bare(t))]
-    return list(dict.fromkeys(t for t in out if t.strip("()").lower() not in asked))[:limit]
+    text = re.sub(r"\[\d+\]", " ", text)
+    found = [(m.start(), bare(m.group(0))) for m in re.finditer(r"\S+", text) if TERM_TOKEN.search(bare(m.group(0)))]
+    found = [(at, name) for at, name in found if name.strip("()").lower() not in asked]
+    # ... or a literal the answer quotes as the name of a thing ("the 'history' event", "the "strict" option"), unless
+    # the question named that thing (its word alone may be a plain word of the question: "when the history changes")
+    found += [(m.start(), m.group(1)) for m in _QUOTED_THING.finditer(text)
+              if not re.search(rf"(?<![\w.]){re.escape(m.group(1))}\W+{m.group(2)}", exclude, re.I)]
+    return list(dict.fromkeys(name for _, name in sorted(found)))[:limit]
+
+
+_QUOTED_THING = re.compile(r"['‘\"“`]([A-Za-z_][\w.:-]*)['’\"”`]\s+(?=(" + "|".join(sorted(THING_NOUNS)) + r")s?\b)")
 
 
 SINGULAR = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)  # one person; "they" may be a group ("Which prisoners ...?")

@@ -1286,6 +1286,20 @@ def test_a_follow_up_does_not_take_back_the_code_name_it_asked_about():
     assert code_names_in("json.loads(s, *, cls=None): raises json.JSONDecodeError on bad input [1].", exclude=asked) == ["json.JSONDecodeError"]
 
 
+def test_it_in_a_follow_up_is_the_thing_the_answer_quoted_by_name():
+    """"Is there a readline event that fires when the input history changes?" -> "Yes, the 'history' event ..." -> "What
+    does its listener get?": it is the 'history' event, though "history" is a plain word of the first question; a quoted
+    word that names no thing ("the so-called 'smart' way") is no name."""
+    from rag.conversation import code_names_in, resolve_references
+
+    history = [{"role": "user", "content": "Is there a readline event that fires whenever the interface's input history changes?"},
+               {"role": "assistant", "content": "Yes, the 'history' event, emitted whenever the history array has changed [1]."}]
+    assert resolve_references("What does its listener get?", history) == "What does its listener get? history"
+    assert code_names_in("Use the so-called 'smart' way, or the \u201cstrict\u201d option [1].") == ["strict"]
+    # ... not when the question named that thing already
+    assert code_names_in("The 'history' event is emitted [1].", exclude="When is the history event emitted?") == []
+
+
 _ISOLATION = {"isolation.md": "# Transaction isolation\n\nThe SQL standard defines four levels of transaction isolation. The SQL "
                               "standard and PostgreSQL define the transaction isolation levels in Table 13.1. Each SQL standard "
                               "isolation level is defined for transactions. The strictest transaction isolation level the SQL "
