@@ -43,6 +43,24 @@ def test_a_long_section_is_split_and_every_piece_keeps_its_path():
     assert len(chunks) > 3 and all(c.heading == "Guide › Setup" for c in chunks)
 
 
+def test_a_chunk_starting_inside_a_table_opens_with_the_tables_header_row():
+    """A long table cut across chunks: each later chunk repeats the first row, so its rows are read as "Encoding:
+    'windows-1252'; Aliases: ..." and not under the chunk's own first row as if it were the header."""
+    table = [Block("Encodings", "heading", 1), Block("The encodings are listed below."), Block("Encoding | Aliases")] \
+        + [Block(f"'enc-{i}' | 'alias-{i}', 'other-{i}', 'x-{i}'") for i in range(40)] + [Block("Aliases are case-insensitive.")]
+    chunks = chunk_blocks(table, "util.md", size=60, overlap=10, title="Util")
+    assert len(chunks) > 3
+    assert all(c.text.count("Encoding | Aliases") == 1 for c in chunks[:-1]), [c.text[:60] for c in chunks]
+    later = chunks[2]
+    passage = Passage(id=later.id, text=later.text, source="util.md", heading=later.heading, headings=later.headings)
+    rows = [s for s, *_ in candidate_sentences([passage]) if "enc-" in s]
+    assert rows and all(r.startswith("Encoding: 'enc-") for r in rows), rows
+    # ... and prose with a " | " in it opens no table: nothing is repeated after it
+    prose = [Block("Usage", "heading", 1), Block("Run it as tool [-v | --verbose] to see more.")] \
+        + [Block(f"Sentence number {i} explains one more detail of the tool.") for i in range(30)]
+    assert all("tool [-v" not in c.text for c in chunk_blocks(prose, "u.md", size=40, overlap=10)[1:])
+
+
 def test_a_sentence_under_a_term_heading_names_its_subject_and_a_section_title_does_not():
     chunk = chunk_blocks(_doc(), "exceptions.html", title="Built-in Exceptions")[1]
     passage = Passage(id=chunk.id, text=chunk.text, source="exceptions.html", heading=chunk.heading, headings=chunk.headings)

@@ -50,6 +50,7 @@ class _Piece:
     path: tuple[str, ...]
     page: int
     heading: bool
+    header: str = ""  # a table row's: the table's first row ("Encoding | Aliases"), which a chunk cut inside the table repeats
 
 
 def source_key(source: str) -> str:
@@ -74,7 +75,11 @@ def _pieces(blocks: list[Block], size: int, title: str) -> list[_Piece]:
     stack: list[tuple[int, str]] = []  # (level, heading text)
     section = 0
     out: list[_Piece] = []
+    header = ""  # the first row of the table being read (a table is one paragraph per row, cells joined by " | ")
     for block in blocks:
+        row = block.kind == "para" and " | " in block.text and "\n\n" not in block.text.strip()
+        first_row = row and not header
+        header = (header or " ".join(block.text.split())) if row else ""
         if block.kind == "heading":
             text = " ".join(block.text.split())
             if not text:
@@ -90,7 +95,8 @@ def _pieces(blocks: list[Block], size: int, title: str) -> list[_Piece]:
             for i, sentence in enumerate(split_sentences(paragraph)):
                 tokens = sentence.split()
                 for j in range(0, len(tokens), size):
-                    out.append(_Piece(" ".join(tokens[j:j + size]), i == 0 and j == 0, section, path, block.page, False))
+                    out.append(_Piece(" ".join(tokens[j:j + size]), i == 0 and j == 0, section, path, block.page, False,
+                                      header if row and not first_row else ""))
     return out
 
 
@@ -134,6 +140,7 @@ def chunk_blocks(blocks: list[Block], source: str, size: int = 140, overlap: int
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for index, group in enumerate(groups):
+        group = _with_table_header(group)
         parts: list[str] = []
         pages: list[tuple[int, int]] = []
         length = 0
@@ -155,6 +162,20 @@ def chunk_blocks(blocks: list[Block], source: str, size: int = 140, overlap: int
                             heading_paths=tuple(dict.fromkeys(PATH_SEPARATOR.join(p.path) for p in group if p.heading)),
                             pages=tuple(pages)))
     return chunks
+
+
+def _with_table_header(group: list[_Piece]) -> list[_Piece]:
+    """A chunk that starts inside a table opens the table with its first row: the header that says what the cells are
+    ("Encoding | Aliases" above "'windows-1252' | 'ascii', 'latin1', ..."), not the first row the chunk holds."""
+    for k, piece in enumerate(group):
+        if piece.heading or not piece.starts_paragraph:
+            continue
+        if piece.header and piece.header not in {p.text for p in group[:k]}:
+            return [*group[:k], _Piece(piece.header, True, piece.section, piece.path, piece.page, False), *group[k:]]
+        if " | " not in piece.text:
+            continue
+        break  # the chunk's first row of a table is its header, or follows it
+    return group
 
 
 def chunk_text(text: str, source: str, size: int = 140, overlap: int = 30) -> list[Chunk]:

@@ -35,10 +35,11 @@ ProgressFn = Callable[[int, int, str], None]
 #: Chunks parsed before they are embedded and written (bounds memory and the work a crash loses).
 FLUSH_CHUNKS = 1024
 #: Bump when extraction, cleaning or chunking changes what a file becomes: stored files are then re-chunked.
-INGEST_VERSION = 10  # 7: each chunk records the full paths of its headings (the document's outline)
+INGEST_VERSION = 11  # 7: each chunk records the full paths of its headings (the document's outline)
 # 8: PDFs: contents and index entries dropped, code blocks from monospaced lines, the title from the first page
 # 9: raw HTML blocks in Markdown read by the HTML reader (tables keep their rows)
 # 10: PDFs: footnote marks left out of the words they follow
+# 11: a chunk that starts inside a table opens with the table's first row (its header)
 
 
 def chunking_key(chunk_size: int, chunk_overlap: int) -> str:
