@@ -526,6 +526,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
                 return False
         if signature_default(sentence, question):
             return True
+        if _SWITCH.search(sentence):  # "switch (line) { case 'hello': ...; default: console.log(...) }" states no default
+            sentence = re.sub(r"\bdefault\s*:", " ", sentence)
         return bool(_STATES_DEFAULT.search(sentence)) and (
             bool(numbers(sentence)) or bool(_terms(sentence, question, keywords=True))
             or any(_VALUE_TOKEN.search(t) for t in sentence.split()) or bool(_BOOLEAN_DEFAULT.search(sentence)))
@@ -551,6 +553,10 @@ _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (
                              r"|\b(?:use|uses|used)\b[^.;]{1,60}?\bas (?:the )?default\b"  # "Use (',', ': ') as default if ..."
                              # "a default fillfactor of 90", "a bigger default buffer size (1 MiB ...)", "Default five seconds."
                              r"|\bdefault (?:[\w-]+ ){0,3}(?:of|\()\s*[\d\"'“‘`(]|\bdefaults?:? (?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
+
+
+# code with a switch statement, whose "default:" is the branch no case takes
+_SWITCH = re.compile(r"\bswitch\s*\(|\bcase\s+[^:;]{1,40}:")
 
 
 # A definition's parameter list ("area <- function(f, a, b, eps = 1.0e-06, lim = 10) {", "def f(x, lo=0):", a signature

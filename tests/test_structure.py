@@ -2186,6 +2186,15 @@ _SMALL_PAGE_CASES = {
                        "evaluations in regions where the integrand is farthest from linear.\n\n## Scope\n\nSymbols in the body "
                        "of a function can be divided into three classes.\n"},
         "What does eps default to in area()?", "1.0e-06", None),
+    # a switch statement's "default:" in an example states no default: the option's "Default: '> '." does
+    "switch-default-is-no-default": (
+        {"readline.md": "# Readline\n\n## readline.createInterface(options)\n\nprompt {string} The prompt string to use. "
+                        "Default: '> '.\n\ncrlfDelay {number} Delay between \\r and \\n. Default: 100.\n\n## Example: Tiny CLI\n\n"
+                        "The following example illustrates the use of the readline interface class to implement a small command-line "
+                        "interface with a prompt text:\n\n```\nconst rl = createInterface({ input: stdin, output: stdout, prompt: "
+                        "'OHAI> ' });\nrl.prompt();\nrl.on('line', (line) => { switch (line.trim()) { case 'hello': "
+                        "console.log('world!'); break; default: console.log(`Say what? ${line.trim()}`); break; } rl.prompt(); });\n```\n"},
+        "What's the default prompt text of a readline interface?", "Default: '> '", None),
     # "Why ...?" answered by the sentence after the one matching the question's words: it leads in, the next gives the cause
     "cause-after-lead-in": (
         {"r-models.md": "# Statistical models in R\n\n## Formulae for statistical models\n\nThe operator ~ is used to define a "
