@@ -249,8 +249,8 @@ def _counted_amount(tokens: list[str], i: int) -> bool:
 
 
 # "one" and "zero" count only as the value a clause ends on ("... the exit status is one.", "defaults to zero;"), not as
-# words of other uses ("one of", "at least one way", "zero-based")
-_ONE_OR_ZERO_VALUE = re.compile(r"(\b(?:is|are|was|were|be|to|equals)\s+)(one|zero)(?=\s*(?:[.;,)]|$))", re.I)
+# words of other uses ("one of", "at least one way", "zero-based"), nor "one" standing for a thing ("if there is one,")
+_ONE_OR_ZERO_VALUE = re.compile(r"(\b(?<!there )(?<!there's )(?:is|are|was|were|be|to|equals)\s+)(one|zero)(?=\s*(?:[.;,)]|$))", re.I)
 
 
 def numbers(sentence: str) -> list[Value]:

@@ -1080,6 +1080,8 @@ def test_numbers_with_k_and_counts_of_listed_items_are_checked_as_written():
     # "one" and "zero" as the value a clause ends on, not as words of other uses
     assert [v.value for v in numbers("if it is None, the exit status is zero; otherwise the exit status is one.")] == [(0.0,), (1.0,)]
     assert numbers("It is one of the ways; at least one option is zero-based.") == []
+    # ... nor "one" standing for a thing: "... to the nodejs.rejection method if there is one, or to ..."
+    assert numbers("It routes the exception to the rejection method if there is one, or to the 'error' handler.") == []
     assert listed_counts("one of five storage classes: NULL, INTEGER, REAL, TEXT or BLOB.") == {5.0}
     assert listed_counts("one of six storage classes: NULL, INTEGER, REAL, TEXT or BLOB.") == set()
     page = ("Each value stored in the database has one of the following storage classes: NULL, INTEGER, REAL, TEXT, BLOB. "
