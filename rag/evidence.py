@@ -548,7 +548,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
 # A default stated, not a mention of one ("To change the default for all instances, ..."): "The default is 5",
 # "defaults to", "Default: 5", "(default 5)", "by default", "5 is the default", "the default port is 5432"
 _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (?:is|are|was)|:|=|\(|\d|[\"'“‘`])|\bby default\b|\(default\b"
-                             r"|\b(?:is|are|was|remains?) (?:also |now |still )?the default\b|\(the default\)|\bthe default (?:[\w.-]+ ){1,3}(?:is|are|was)\b"
+                             r"|\b(?:is|are|was|remains?) (?:also |now |still )?the default\b|\(the default\)|\bthe default (?:[\w.-]+ ){1,3}(?:(?:for|of) (?:the |a |an )?[\w.-]+ )?(?:is|are|was)\b"
                              r"|\bdefault (?:setting|value) of\b"
                              r"|\b(?:use|uses|used)\b[^.;]{1,60}?\bas (?:the )?default\b"  # "Use (',', ': ') as default if ..."
                              # "a default fillfactor of 90", "a bigger default buffer size (1 MiB ...)", "Default five seconds."

@@ -1854,7 +1854,8 @@ def test_a_default_stated_not_a_default_mentioned():
                    "B-trees use a default fillfactor of 90, but any value from 10 to 100 can be selected.",
                    "timeout: How many seconds the connection should wait. Default five seconds.",
                    "The default port is 5432.", "width (default: 70)", "Default: 1024 * 1024.",
-                   'If "warn" is zero (the default), a variable last.warning is created.'):
+                   'If "warn" is zero (the default), a variable last.warning is created.',
+                   "The default start value for the product is 1."):
         assert has_type(stated, "default", q), stated
 
 
