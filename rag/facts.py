@@ -57,7 +57,8 @@ def core_question(question: str) -> str:
     ("PRAGMA table_info doesn't list them. Which pragma does?"), a follow-up's leading "And" left off."""
     question = expand_contractions(question.strip())
     # a statement before a semicolon or colon is context too: "PEP 324 proposed the module; who is its author?"
-    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])|(?<=[;:])\s+(?=(?i:who|whom|whose|what|which|where|when|why|how)\b)", question) if p]
+    # (not after an ellipsis standing for words left out: "ALTER TABLE ... DETACH PARTITION")
+    parts = [p for p in re.split(r"(?<=[.!?])(?<!\.\.\.)\s+(?=[A-Z])|(?<=[;:])\s+(?=(?i:who|whom|whose|what|which|where|when|why|how)\b)", question) if p]
     asking = [p for p in parts if p.endswith("?")]
     if len(parts) > 1 and len(asking) == 1:
         question = asking[0]

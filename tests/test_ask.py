@@ -483,6 +483,8 @@ def test_the_kind_of_amount_asked_is_the_kind_a_sentence_must_hold():
     assert not has_type("Default: 500.", "number", "How long does readline wait for the next character?")
     assert question_type("Which older Git versions had the garbage-collection problem?") == "version"
     assert question_type("Which version introduced it?") == "version"
+    # an ellipsis standing for words of a command ends no sentence: the question is still "In which release ...?"
+    assert question_type("In which PostgreSQL release did ALTER TABLE ... DETACH PARTITION gain the CONCURRENTLY option?") == "version"
 
 
 def test_a_question_a_clause_embeds_is_not_the_one_asked():
