@@ -144,6 +144,8 @@ def question_type(question: str) -> str:
         return "other"
     if re.search(r"\bhow (?:often|frequently)\b(?!,? in numbers\b)|\bat what (?:interval|frequency)\b|\bhow many times (?:a|an|per|each)\b", q):
         return "frequency"  # "How often is tzdata updated?": every week, daily, twice a year; not any number  # "Why are default values shared ...?" asks for a reason, not a default (or a number, a date)
+    if re.search(r"\b(?:up to|until|till|through) (?:which|what) (?:date|day|month|year)\b", q):
+        return "date"  # "How long do they aim to maintain it - up to which year?": a year, not a duration
     term_nouns = r"(?:" + "|".join(sorted(THING_NOUNS)) + r")s?\b"
     # "Which autovacuum setting decides how many inserted rows ...?" asks for a setting: a "which <thing>" opening
     # the question asks for the thing; what it decides comes after

@@ -485,6 +485,8 @@ def test_the_kind_of_amount_asked_is_the_kind_a_sentence_must_hold():
     assert question_type("Which version introduced it?") == "version"
     # an ellipsis standing for words of a command ends no sentence: the question is still "In which release ...?"
     assert question_type("In which PostgreSQL release did ALTER TABLE ... DETACH PARTITION gain the CONCURRENTLY option?") == "version"
+    # "how long ... up to which year?" asks a year, not a duration
+    assert question_type("How long do the developers aim to maintain the library - up to which year?") == "date"
 
 
 def test_a_question_a_clause_embeds_is_not_the_one_asked():
