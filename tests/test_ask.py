@@ -560,6 +560,29 @@ def test_a_source_naming_the_person_another_way_still_shows_its_disagreement():
     assert find_conflict(best, [other], "date", scoring.model_copy(update={"conflict_named_ratio": 0.6}), question) is None
 
 
+def test_a_name_disagreement_needs_a_person_named_on_both_sides():
+    """"Who maintains the pspg pager?": a release note credits two people for the \\watch pager option; the psql page's
+    sentence about the pager names no person (only capitalised words: Unix, PostgreSQL): no disagreement to show."""
+    from rag.answerers.extractive import find_conflict
+    from rag.evidence import Evidence
+    from rag.lexical import build_lexical_index
+    from rag.settings import ScoringSettings
+    from rag.types import Passage
+
+    credit = "Add a pager option for the watch command (Pavel Stehule, Thomas Munro)."
+    pager = "The pspg pager, not part of PostgreSQL, can display the watch output on Unix systems."
+    person = "The pspg pager for the watch output on Unix systems is maintained by Okbob Smith."
+    index = build_lexical_index(["a", "b", "c"], [credit, pager, person], [{}, {}, {}])
+    covered = frozenset({"pager", "watch"})
+    best = Evidence(credit, Passage(id="a", text=credit, source="release-15.html"), 0, 0.4, 0.5, True, 0.5, covered)
+    untyped = Evidence(pager, Passage(id="b", text=pager, source="app-psql.html"), 1, 0.4, 0.5, False, 0.45, covered)
+    typed = Evidence(person, Passage(id="c", text=person, source="pspg.html"), 2, 0.4, 0.5, True, 0.45, covered)
+    question = "Which person maintains the pspg pager for the watch command?"
+    scoring = ScoringSettings()
+    assert find_conflict(best, [untyped], "person", scoring, question, index) is None
+    assert find_conflict(best, [typed], "person", scoring, question, index) is typed
+
+
 def test_a_page_opening_sentence_joins_a_summary_without_raising_the_bar():
     """An overview question weighs up the page's first sentence; the summary still takes the other strong
     sentences, judged against the best of them, not against the weighed-up lead."""

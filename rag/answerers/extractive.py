@@ -474,6 +474,8 @@ def _name_conflict(best: Evidence, others: list[Evidence], qtype: str, scoring: 
     for e in others:
         if e.passage.source == best.passage.source or e.covered != best.covered:
             continue
+        if best.typed and not e.typed:  # the other side names no person (a place, an organisation) as the asked one is named
+            continue
         if e.score < scoring.conflict_score_ratio * best.score or e.lexical < scoring.conflict_lexical_ratio * best.lexical:
             continue
         theirs = names(e)
