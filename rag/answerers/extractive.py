@@ -156,7 +156,7 @@ class ExtractiveAnswerer:
         if len(compared) >= 2:
             # "How does the speed of json.loads() compare with pickle.loads()?": a sentence naming both compares them
             checks.append((lambda e: compared <= e.covered | sentence_terms(e.sentence, ctx.index), True))
-        gives_cause = None
+        gives_cause = None  # the cause check, when the question asks why (its sentence may follow a lead-in, below)
         if qtype == "other" and scoring.cause_required and asks_why(question):
             # ... a cause of the asked thing: "Why can the number of attached databases not exceed 125?" is not answered
             # by "... limit the size of a file to prevent it from growing too large": the code names the corpus uses
@@ -165,7 +165,8 @@ class ExtractiveAnswerer:
                 | set(re.findall(r"(?<![\w.])\d{2,}(?![\w.]\d)", question))
             # ... or the sentences before it in its paragraph ("SQLite does not support joins containing more than 64 tables.
             # This limit arises from ...")
-            gives_cause = lambda e: e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {_lead_up(e, ctx.passages)}", ctx.index)  # noqa: E731
+            def gives_cause(e: Evidence) -> bool:
+                return e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {_lead_up(e, ctx.passages)}", ctx.index)
             checks.append((gives_cause, True))
         elif qtype == "other" and asks_definition(question):
             # "What is WAL mode?": preferred, not required: a sentence saying what it is ("In WAL mode, changes go into a
