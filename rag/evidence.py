@@ -1333,6 +1333,8 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|as a result|the reason|for this reason|that is why|this is why|(?<!\w )otherwise|to (?:avoid|prevent|ensure|make sure|allow|keep)"
                     r"|(?<!can )(?<!could )prevent(?:s|ed|ing)?|(?<!can )(?<!could )avoid(?:s|ed|ing)?|ensur(?:es|ed|ing)|caus(?:es|ed|ing)|leads? to|would (?:otherwise )?(?:be|make|cause|require|lead)"
                     r"|obstacles?|stems? from|results? from|thanks to"
+                    # the circumstances that bring it about: "This is likely to happen when running a new process in a shell"
+                    r"|\bthis (?:is (?:likely|known|expected) to |(?:can|may|might|will|would|could|tends to) (?:also )?|(?:usually|typically|often|mostly) )?(?:happens?|occurs?) (?:when|if|whenever)\b"
                     # what not doing it costs: "... move in sync with Russia, where possible, or risk punishment ..."
                     r"|(?<=, )or (?:else )?(?:risks?|face|suffer)\b"
                     # "The fact that the event is triggered before adding the listener has a subtle but important side effect: ..."

@@ -536,6 +536,9 @@ def test_a_consequence_a_sentence_draws_explains_what_follows_it():
     assert not gives_cause(limited, asked, index)
     assert gives_cause(explained, asked, index)
     assert gives_cause("Names are cleared because they would form a reference cycle.", asked, index)  # any other cause
+    # ... or the circumstances that bring it about ("Why does the script keep running after kill()?")
+    assert gives_cause("Grandchildren are not terminated. This is likely to happen when running a new process in a shell.", asked, index)
+    assert not gives_cause("This is a shell. It happens to be fast.", asked, index)
 
 
 def test_a_source_naming_the_person_another_way_still_shows_its_disagreement():
