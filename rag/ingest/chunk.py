@@ -12,6 +12,9 @@ A chunk never crosses a top-level section boundary (no overlap is carried
 across one either), so a passage never mixes two sections' subjects. Heading
 lines stay in the chunk text: they are visible words of the document, and the
 answerer reads "exception KeyError" above "Raised when ..." to name the subject.
+A chunk that starts inside a table (one paragraph per row, cells joined by
+" | ") opens with the table's first row, so its rows are still read under
+their column names.
 
 A chunk id is ``<hash of source path>-<hash of chunk text>``: re-chunking an
 unchanged file gives the same ids, and an edit to one paragraph only changes
