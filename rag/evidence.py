@@ -834,6 +834,27 @@ def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DE
     return out
 
 
+def joined_names(question: str, index: LexicalIndex) -> dict[str, frozenset[str]]:
+    """The options and constants a question writes joined by "-" or "_" ("--update-refs", "SQLITE_LIMIT_ATTACHED")
+    that the corpus writes too, each with its terms: their words apart ("fetching to update refs/tags/*") do not name
+    them. Folded, leading dashes dropped, "_" as "-" (``written_form``: "--upgrade-deps" is the "upgrade_deps"
+    parameter); not hyphenated words ("non-default", "top-level") nor lower-case identifiers ("pg_dump", written
+    apart in prose and headings: "pg_dump" is the page of "the dump")."""
+    out: dict[str, frozenset[str]] = {}
+    for raw in question.split():
+        bare = re.sub(r"(?<=\w)\(.*$", "", raw.strip(".,;:!?\"'“”‘’`()"))
+        option = re.fullmatch(r"--?[A-Za-z][\w-]*-[\w-]*[A-Za-z0-9]", bare)
+        constant = re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", bare)
+        if (option or constant) and index.writes(bare.lstrip("-")):
+            out[written_form(bare.lstrip("-"))] = frozenset(query_terms(bare.lstrip("-"), index))
+    return out
+
+
+def written_form(text: str) -> str:
+    """Text folded for finding a joined code name in it (``joined_names``): lower case, "_" as "-"."""
+    return text.lower().replace("_", "-")
+
+
 _PLACE_ENDING = re.compile(r"(?<=l)and$|(?:ia|a|y|e)$")
 _DEMONYM_ENDING = re.compile(r"(?:ish|ian|an|ese|i|ic|)$")
 

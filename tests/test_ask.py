@@ -737,6 +737,35 @@ def test_a_version_about_another_function_does_not_answer_when_a_function_was_ad
     assert ask_q("Since which version does the engine provide the TRUE keyword?", [keywords, iif]).answered
 
 
+def test_a_joined_code_name_is_named_only_as_written():
+    """"In which version was the --update-refs option of rebase added?": "Since version 2.20, fetching to update
+    refs/tags/* works ..." has the option's words apart, not the option; the question is refused unless a passage
+    writes "--update-refs" with a version."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.embedders.fake import FakeEmbedder
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    def ask(question: str, texts: list[str]):
+        passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading="Options") for i, t in enumerate(texts)]
+        index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
+        embedder = FakeEmbedder()
+        ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
+        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+
+    fetch = "Since version 2.20, fetching to update refs/tags/* works the same way as pushing."
+    option = "The --update-refs option of rebase moves any branches that point to commits being rebased."
+    question = "In which version was the --update-refs option of rebase added?"
+    assert not ask(question, [fetch, option]).answered
+    answer = ask(question, [fetch, option + " It was added in version 2.38."])
+    assert answer.answered and "2.38" in answer.text and "2.20" not in answer.text, answer.text
+    from rag.evidence import joined_names
+    index = build_lexical_index(["a"], [option], [{"source": "a.html"}])
+    assert set(joined_names("Which version added --update-refs and SQLITE_MAX_VARIABLE_NUMBER?", index)) == {"update-refs"}
+
+
 def test_the_last_one_is_the_last_item_the_conversation_listed():
     """"BEGIN can start a DEFERRED, IMMEDIATE or EXCLUSIVE transaction." ... "And how is the last one different from
     IMMEDIATE?": the last one is EXCLUSIVE, and a "how is X different" follow-up gets a composed answer."""

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, listed_kind, lists_items_of, named_values,
+from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, written_form, listed_kind, lists_items_of, named_values,
                         paragraphs, query_terms, rank_evidence, says_negated, sentence_terms)
 from ..text import fold, split_sentences
 from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
@@ -87,14 +87,20 @@ class ExtractiveAnswerer:
         qtype = question_type(ctx.original_question or ctx.question)
         scoring = self.settings.scoring
 
-        def names_it(e: Evidence, named: set[str]) -> bool:  # the sentence or its passage names these code names
-            return named <= e.covered | sentence_terms(f"{e.passage.heading}\n{e.passage.text}", ctx.index)
+        # code names joined by "-" or "_" the corpus writes: named only as written ("--update-refs" is not named by
+        # "fetching to update refs/tags/*", whose words the topic's pages all use)
+        joined = set(joined_names(ctx.original_question or ctx.question, ctx.index))
+
+        def names_it(e: Evidence, named: set[str], written: set[str] = frozenset()) -> bool:
+            """Does the sentence or its passage name these code names (terms), and these joined ones as written?"""
+            text = f"{e.passage.heading}\n{e.passage.text}"
+            return named <= e.covered | sentence_terms(text, ctx.index) and all(name in written_form(text) for name in written)
         if qtype in scoring.required_types and best.typed:
             # "Since which version does SQLite provide iif()?": a version stated about TRUE and FALSE is no answer
             named = code_names(ctx.original_question or ctx.question, ctx.index, scoring)
-            if named and not names_it(best, named):
+            if (named or joined) and not names_it(best, named, joined):
                 floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-                best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named)), None)
+                best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named, joined)), None)
                 if best is None:
                     return refusal(ctx, self.name)
                 ranked = [best] + [e for e in ranked if e is not best]
@@ -126,12 +132,13 @@ class ExtractiveAnswerer:
             # ... and a value about another thing is no answer: a code name the question states and the best
             # sentence matched ("the iif() function ..."), the typed one's passage must name too
             named &= best.covered
+            written = {name for name in joined if name in written_form(best.sentence)}
             # ... nor a value in a sentence sharing few of the question's words ("By what percentage did PostgreSQL 15
             # speed up in-memory sorting?": not the 40 % of RAM a shared_buffers sentence advises)
             lexical_floor = scoring.typed_lexical_ratio * best.lexical
             # (a value in the item the question names by its code name is about it, in few words: "-M[<num>]: The default
             # value is 20." for "... the -M option ... What's its default threshold?")
-            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named)
+            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named, written)
                          and (e.lexical >= lexical_floor or item_asked(e.sentence[:max(0, e.sentence.find(e.quote))], ctx.question))), None)
             if best is None and qtype == "date" and not dates(ctx.original_question or ctx.question):
                 # "What date does the page give ...?" when the pages give a month and year only ("as of March 2018"):
