@@ -809,6 +809,20 @@ def constraint_terms(question: str, index: LexicalIndex, scoring: ScoringSetting
     return out
 
 
+_QUOTED_LITERAL = re.compile(r"(?<![\w'])['`\"“‘]([^'`\"”’\s]{2,40})['`\"”’](?![\w'])")
+
+
+def quoted_literals(question: str) -> list[str]:
+    """The values a question quotes as one token ("such as '.index'", "`--porcelain=v2`"), that a sentence writing them
+    quoted answers about (``writes_literal``)."""
+    return [v for v in _QUOTED_LITERAL.findall(question) if not v.isalpha() or len(v) > 2]
+
+
+def writes_literal(sentence: str, literals: list[str]) -> bool:
+    """Does the sentence write one of the literals in quotes ("path.extname('.index')")?"""
+    return any(re.search(r"['`\"“‘]" + re.escape(v) + r"['`\"”’]", sentence) for v in literals)
+
+
 def _quoted_spans(question: str) -> set[str]:
     """The words of the question's quoted code of several words ("'except SomeError as e'", "`git log -p`")."""
     spans = re.findall(r"(?<!\w)['`\"“‘]([^'`\"”’]{3,80}?)['`\"”’](?!\w)", question)
@@ -1840,6 +1854,11 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         typed = [t or bool(_CONDITION.search(c[0])) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
+    if qtype == "other" and (literals := quoted_literals(focus or question)) and any(held := [t and writes_literal(c[3], literals) for t, c in zip(typed, candidates)]):
+        # "What does path.extname() return for a name such as '.index'?": the sentence writing the quoted value
+        # ("path.extname('.index'); // Returns: ''"), over the rule stated for any name; not when a name is asked
+        # ("Which property holds the text typed before the 'line' event fires?": the event is the context)
+        typed = held
     kind = asked_kind(focus or question) if qtype == "other" and scoring.kind_required else ""
     kind_terms = query_terms(kind, index) if kind else []
     labels = [False] * len(candidates)

@@ -98,10 +98,11 @@ _CONTRAST = re.compile(r",?\s*\b(?:unlike|rather than|as opposed to|other than|i
                        r"(?=\s+(?:if|when|whenever|so|because|while|and|but|to|for|in order)\b|\s*[,?;]|\s*$)", re.I)  # to the clause's end
 
 
-# "What does the default commit-msg hook check for?", "How does the default scheduler work?": the default thing's
-# behaviour is asked, not a default value ("What did the default of X change to?" asks one)
-_DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which \w+)\s+(?:does|do|did|can|will|would|should)\s+(?:the|a|its|their)\s+default\s+"
-                                 r"(?!values?\b|settings?\b|of\b|for\b)[\w.-]+", re.I)
+# "What does the default commit-msg hook check for?", "How does the default scheduler work?", "What p-value does the
+# default (Welch) t.test(A, B) give?": the default thing's behaviour is asked, not a default value ("What did the
+# default of X change to?" asks one)
+_DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which)(?:\s+[\w-]+)?\s+(?:does|do|did|can|will|would|should)\s+(?:the|a|its|their)\s+default\s+"
+                                 r"(?:\([^)]{1,30}\)\s+)?(?!values?\b|settings?\b|of\b|for\b)[\w.-]+", re.I)
 
 
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said

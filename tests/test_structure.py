@@ -1866,6 +1866,8 @@ def test_what_the_default_thing_does_is_not_a_default_value():
 
     assert question_type("What does the default commit-msg hook check for when it is enabled?") != "default"
     assert question_type("How does the default scheduler pick a task?") != "default"
+    # ... also asked as "what <noun> does", with the default thing's name in brackets
+    assert question_type("In the ice example, what p-value does the default (Welch) t.test(A, B) give?") != "default"
     assert question_type("What is the default port?") == "default"
     assert question_type("What does the default value of maxsize mean?") == "default"
 
@@ -2180,6 +2182,17 @@ _SMALL_PAGE_CASES = {
                       "const { setInterval } = require('node:timers/promises');\n```\n\n"
                       "Returns an async iterator that generates values in an interval of delay ms.\n"},
         "In node:timers/promises, what does setInterval() give back?", "async iterator", None),
+    # "What does extname() return for a name such as '.index'?": the example writing the quoted value, not the rule for
+    # any name (whose words match as well) with the next example
+    "the-quoted-value-example": (
+        {"path.md": "# Path\n\n## path.extname(path)\n\nThe path.extname() method returns the extension of the path, from "
+                    "the last occurrence of the . (period) character to end of string in the last portion of the path. If "
+                    "there is no . in the last portion of the path, or if there are no . characters other than the first "
+                    "character of the basename of path, an empty string is returned.\n\n```\npath.extname('index.html');\n"
+                    "// Returns: '.html'\n\npath.extname('index.');\n// Returns: '.'\n\npath.extname('.index');\n"
+                    "// Returns: ''\n```\n\n## path.format(pathObject)\n\nThe path.format() method returns a path string "
+                    "from an object.\n"},
+        "What does path.extname() return for '.index'?", "path.extname('.index')", "last occurrence"),
     # a definition's parameter list gives a parameter its default ("eps = 1.0e-06"), though no word says "default"
     "signature-gives-default": (
         {"r-intro.md": "# An Introduction to R\n\n## Recursive numerical integration\n\nThe example below shows a naive way of "
