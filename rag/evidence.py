@@ -1504,6 +1504,8 @@ def asks_yes_no(question: str) -> bool:
     """"Does git clean keep a backup?", "Can a reader see uncommitted data?": whether the subject has some property.
     Not a request ("Can you explain ...?"), a how-to ("Can I ... / Is there a way ...?") or an overview."""
     core = core_question(question)
+    if not _YES_NO.match(core):
+        core = main_clause(question)  # after a condition: "When REPLACE deletes rows, do my DELETE triggers fire?"
     return bool(_YES_NO.match(core)) and not asks_procedure(core) and not asks_overview(core) \
         and not re.match(r"^\s*(?:can|could|may) (?:i|we)\b", core, re.I)
 

@@ -83,9 +83,12 @@ def main_clause(question: str) -> str:
     """The question folded, without a leading condition: "When a mapping lacks the key, which exception is raised?",
     "When dispatching with getattr, why ...?",
     "On Windows, which variable ...?" ask "which exception", "which variable"; "If so, and which ...?" asks "which";
+    "When REPLACE deletes rows, do my triggers fire?" asks whether they fire;
     "Apart from Putin, which leader ...?" asks "which leader" (what the answer is not, said first);
     nor, in a "which / what" question, a contrast ("..., unlike sys.call?", "... rather than making a copy?")."""
-    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without|apart from|aside from|besides|other than|except for)\b[^,?]*,\s*(?=(?:(?:in|on|at|for|from|by|with|to|under|into)\s+)?(?:which|what|who|whom|whose|where|when|how|why)\b)", "",
+    q = re.sub(r"^\s*(?:when|if|after|before|once|while|since|on|in|under|for|with|without|apart from|aside from|besides|other than|except for)\b[^,?]*,\s*(?=(?:(?:in|on|at|for|from|by|with|to|under|into)\s+)?(?:which|what|who|whom|whose|where|when|how|why)\b"
+               # ... or a yes/no question: "When REPLACE deletes rows, do my DELETE triggers fire?"
+               r"|(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have|must|may)\s+(?!you\b)\w)", "",
                fold(core_question(question)))
     q = _LEADING_CONJUNCTION.sub("", q)
     if re.match(r"\s*(?:which|what)\b", q, re.I):

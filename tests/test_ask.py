@@ -1113,6 +1113,11 @@ def test_which_questions_are_yes_no_questions():
 
     assert asks_yes_no("Does git clean move the files to a trash folder?")
     assert asks_yes_no("Is there an upper limit on savepoints per transaction?")
+    # ... after a condition, which is no "When?" question
+    from rag.facts import question_type
+    conditional = "When INSERT OR REPLACE deletes existing rows to resolve a UNIQUE conflict, do my DELETE triggers fire?"
+    assert asks_yes_no(conditional) and question_type(conditional) == "other"
+    assert question_type("When was the REPLACE algorithm added?") == "date"
     for other in ("Can you explain what VACUUM does?", "Is there a way to stage part of a file?", "Can I put some edits in a commit?",
                   "What does git clean do?"):
         assert not asks_yes_no(other), other
