@@ -606,6 +606,27 @@ def test_a_page_opening_sentence_joins_a_summary_without_raising_the_bar():
     assert chosen == ["Lead sentence here.", "Archiving keeps WAL files.", "Replay restores them."], chosen
 
 
+def test_a_window_going_on_from_a_chosen_sentence_takes_its_place():
+    """"R has a special environment called .AutoloadEnv." is chosen; the window of it and the next sentence (which says
+    how autoload() uses it) shares most of its words: it replaces the sentence instead of being skipped as a repeat."""
+    from rag.answerers.extractive import compose
+    from rag.evidence import Evidence
+    from rag.settings import ScoringSettings
+    from rag.types import Passage
+
+    first, then = "R has a special environment called .AutoloadEnv.", "Using autoload(name, pkg) stores some information in this environment."
+    page = Passage(id="p", text=f"Autoloading is rarely used. {first} {then}", source="faq.pdf")
+
+    def ev(sentence, score):
+        return Evidence(sentence, page, 0, 0.5, 0.5, False, score, frozenset(), sentence)
+
+    chosen = [e.sentence for e in compose([ev(first, 0.64), ev(f"{first} {then}", 0.62), ev("Autoloading is rarely used.", 0.58)], ScoringSettings())]
+    assert chosen == ["Autoloading is rarely used.", f"{first} {then}"], chosen
+    # a repeat that says nothing more is still skipped
+    chosen = [e.sentence for e in compose([ev(f"{first} {then}", 0.64), ev(first, 0.62)], ScoringSettings())]
+    assert chosen == [f"{first} {then}"], chosen
+
+
 def test_questions_for_several_things_get_a_composed_answer():
     from rag.answerers.extractive import wants_composed_answer
 

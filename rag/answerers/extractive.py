@@ -417,7 +417,13 @@ def compose(ranked: list[Evidence], scoring: ScoringSettings) -> list[Evidence]:
         if e.score < max(scoring.min_evidence, scoring.compose_ratio * bar):
             break
         words = set((e.quote or e.sentence).lower().split())
-        if any(len(words & other) > 0.7 * min(len(words), len(other)) for other in seen):
+        near = [k for k, other in enumerate(seen) if len(words & other) > 0.7 * min(len(words), len(other))]
+        if near:
+            # a window holding a chosen sentence and going on ("R has a special environment called .AutoloadEnv. Using
+            # autoload(name, pkg) ... stores some information in this environment.") takes its place: it says more
+            k = near[0]
+            if len(near) == 1 and (chosen[k].quote or chosen[k].sentence) in (e.quote or e.sentence) and len(words) > len(seen[k]):
+                chosen[k], seen[k] = e, words
             continue
         chosen.append(e)
         seen.append(words)
