@@ -627,6 +627,51 @@ def test_a_window_going_on_from_a_chosen_sentence_takes_its_place():
     assert chosen == [f"{first} {then}"], chosen
 
 
+def test_a_value_the_next_chunk_repeats_follows_the_sentence_before_it():
+    """Chunks overlap: ranking may keep the next chunk's copy of "The default is 60 days.", which still follows the
+    item's first sentence in the chunk that has both; the twin item's default does not."""
+    from rag.answerers.extractive import _follows
+    from rag.evidence import Evidence
+    from rag.types import Passage
+
+    item = "Records of merges you resolved earlier are kept for this many days."
+    rest = "You can also use \"1.month.ago\", etc. The default is 60 days."
+    twin = "Records of merges you have not resolved are kept for this many days. You can also use \"1.month.ago\", etc. The default is 15 days."
+    first = Passage(id="c15", text=f"gc.rerereResolved\n\n{item} {rest} See git-rerere(1).", source="git-gc.html", metadata={"chunk_index": 15})
+    second = Passage(id="c16", text=f"{rest} See git-rerere(1).\n\ngc.rerereUnresolved\n\n{twin}", source="git-gc.html", metadata={"chunk_index": 16})
+
+    def ev(sentence, passage):
+        return Evidence(sentence, passage, 0, 0.5, 0.5, True, 0.5, frozenset(), sentence)
+    assert _follows(ev(item, first), ev(rest, second), within=99, across_chunks=True)
+    assert not _follows(ev(item, first), ev("You can also use \"1.month.ago\", etc. The default is 15 days.", second), within=99, across_chunks=True)
+
+
+def test_the_item_said_not_to_is_chosen_before_its_value_is_looked_for():
+    """"How many days are records of merges that were never resolved kept, by default?": the twin item said to
+    ("... you resolved earlier ...") ranks a little higher; the one said not to is chosen first, so its own default
+    (15 days) answers, not the twin's (60)."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.evidence import Evidence
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    resolved = Passage(id="r", text="Records of merges you resolved earlier are kept for this many days. The default is 60 days.", source="gc.html")
+    unresolved = Passage(id="u", text="Records of merges you have not resolved are kept for this many days. The default is 15 days.", source="gc.html")
+    index = build_lexical_index(["r", "u"], [resolved.text, unresolved.text], [{"source": "gc.html"}] * 2)
+    question = "How many days are records of merges that were never resolved kept, by default?"
+    ctx = AnswerContext(question=question, passages=[resolved, unresolved], query_vector=None, index=index, embedder=None)
+
+    def ev(passage, sentence, score, typed=False):
+        return Evidence(sentence, passage, 0, score, score, typed, score, frozenset(), sentence)
+    ranked = [ev(resolved, "Records of merges you resolved earlier are kept for this many days.", 0.666),
+              ev(unresolved, "Records of merges you have not resolved are kept for this many days.", 0.663),
+              ev(resolved, "The default is 60 days.", 0.49, typed=True), ev(unresolved, "The default is 15 days.", 0.45, typed=True)]
+    answer = ExtractiveAnswerer(Settings())._answer(ctx, question, ranked)
+    assert answer.answered and "15 days" in answer.text and "60" not in answer.text, answer.text
+
+
 def test_questions_for_several_things_get_a_composed_answer():
     from rag.answerers.extractive import wants_composed_answer
 

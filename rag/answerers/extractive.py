@@ -86,6 +86,16 @@ class ExtractiveAnswerer:
         best = ranked[0]
         qtype = question_type(ctx.original_question or ctx.question)
         scoring = self.settings.scoring
+        asked = ctx.original_question or ctx.question
+        if asks_negated(asked) and not asks_why(asked) and not asks_yes_no(asked) and not says_negated(best.sentence):
+            # "... records of conflicts that were never resolved, by default?": the item said not to ("gc.rerereUnresolved:
+            # Records ... you have not resolved ..."), over its twin ("... you resolved earlier ..."), if close enough in
+            # score, before its value is looked for (as the checks below prefer it for any question)
+            floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
+            negated = next((e for e in ranked if says_negated(e.sentence) and e.score >= floor and (e.typed or not best.typed)), None)
+            if negated is not None:
+                best = negated
+                ranked = [best] + [e for e in ranked if e is not best]
 
         # code names joined by "-" or "_" the corpus writes: named only as written ("--update-refs" is not named by
         # "fetching to update refs/tags/*", whose words the topic's pages all use)
@@ -304,6 +314,16 @@ def _follows(first: Evidence, then: Evidence, within: int = 2, across_chunks: bo
     mine, theirs = first.quote or first.sentence, then.quote or then.sentence
     blocks = [split_sentences(paragraph) for paragraph in paragraphs(first.passage.text)]
     if then.passage.id != first.passage.id:
+        # chunks overlap: the sentences may be ones ``first``'s own passage has after it (ranking kept the copy of the
+        # next chunk: "gc.rerereResolved: ... The default is 60 days.")
+        said = split_sentences(theirs)
+        for sentences in blocks:
+            quoted = [i for i, s in enumerate(sentences) if len(s) > 10 and s in mine]
+            if quoted and said:
+                a = max(quoted)
+                at = next((b for b in range(a + 1, len(sentences) - len(said) + 1) if sentences[b:b + len(said)] == said), None)
+                if at is not None:
+                    return at + len(said) - 1 - a <= within
         if not across_chunks or not blocks:
             return False
         rest = _paragraph_goes_on(first.passage, then.passage)
