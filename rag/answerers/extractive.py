@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, written_form, listed_kind, lists_items_of, named_values,
-                        paragraphs, query_terms, rank_evidence, says_negated, sentence_terms)
+from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, named_values,
+                        paragraphs, query_terms, rank_evidence, says_negated, sentence_terms, written_form)
 from ..text import fold, split_sentences
 from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -99,7 +99,7 @@ class ExtractiveAnswerer:
 
         # code names joined by "-" or "_" the corpus writes: named only as written ("--update-refs" is not named by
         # "fetching to update refs/tags/*", whose words the topic's pages all use)
-        joined = set(joined_names(ctx.original_question or ctx.question, ctx.index))
+        joined = set(joined_names(asked, ctx.index))
 
         def names_it(e: Evidence, named: set[str], written: set[str] = frozenset()) -> bool:
             """Does the sentence or its passage name these code names (terms), and these joined ones as written?"""
