@@ -494,7 +494,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         # ("release" too: "In which QNX release was the bug fixed?", "Which release of the IANA database ...?")
         # (not a preposition or an article: "In release 15, ... which Unicode version?")
         of = re.search(r"\b(?:versions?|releases?) of (?:the )?([\w.+-]+)", question, re.I) or next(
-            (m for m in re.finditer(r"\b(?!(?:which|what|minimum|maximum|earliest|latest|first|last|oldest|newest|required|supported|current)\b)"
+            (m for m in re.finditer(r"\b(?!(?:which|what|minimum|maximum|earliest|latest|first|last|oldest|newest|required|supported|current|future|next|upcoming|later|coming)\b)"
                                     r"([A-Za-z][\w.+-]*)(?: kernel| server| client| library)? (?:versions?|releases?)\b", question, re.I)
              if fold(m.group(1)) not in STOPWORDS), None)
         if of and re.search(r"(?<![\w.-])" + re.escape(of.group(1)) + r" v?\d+(?:\.\d+)+\b", sentence, re.I):
@@ -1495,6 +1495,24 @@ def asks_negated(question: str) -> bool:
     """"Which operator class doesn't support ...?": the asking clause says "not"; a negation in its condition or purpose
     ("Which mode do I get if I don't give one?", "What should I call so that it doesn't block?") is not asked."""
     return says_negated(re.split(r"\b(?:if|when|whenever|unless|so|because|since|while|without|in order)\b", main_clause(question))[0])
+
+
+#: A time to come asked ("In which future release ...?", "When will X start ...?", "... is expected to ...") or told
+_FUTURE = re.compile(r"\b(?:future|upcoming|planned|plans? to|expected to|going to|eventually|someday|not yet|roadmap)\b"
+                     # "will" of a change to come, not of what always happens ("Which version will I need?")
+                     r"|\b(?:will|won't)\s+(?:\w+\s+){0,6}?(?:start|begin|stop|become|be\s+(?:added|removed|introduced|supported|dropped"
+                     r"|released|fixed|changed|deprecated|available)|support|ship|add|remove|drop|change|deprecate)\b", re.I)
+
+
+def asks_future(question: str) -> bool:
+    """"In which future SQLite release is UPSERT expected to work on virtual tables?", "In which release will the VFSes
+    start detecting ...?": a time to come, which a version the software already had ("UPSERT syntax was added with
+    version 3.24.0") does not answer; only a sentence speaking of the future (``says_future``) may."""
+    return bool(_FUTURE.search(main_clause(question)))
+
+
+def says_future(sentence: str) -> bool:
+    return bool(_FUTURE.search(sentence))
 
 
 _YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have|must|may)\s+(?!you\b)", re.I)

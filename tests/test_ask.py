@@ -832,6 +832,34 @@ def test_a_joined_code_name_is_named_only_as_written():
     assert set(joined_names("Which version added --update-refs and SQLITE_MAX_VARIABLE_NUMBER?", index)) == {"update-refs"}
 
 
+def test_a_release_to_come_is_not_answered_by_one_that_was():
+    """"In which future release is UPSERT expected to work for virtual tables?": the version UPSERT came in answers
+    another question; a sentence giving a version for the time to come does answer."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.embedders.fake import FakeEmbedder
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    def ask(question: str, texts: list[str]):
+        passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading="UPSERT") for i, t in enumerate(texts)]
+        index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
+        embedder = FakeEmbedder()
+        ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
+        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+
+    came = "UPSERT syntax was added to the engine with version 3.24.0 for ordinary tables."
+    limit = "UPSERT does not currently work for virtual tables."
+    question = "In which future release is UPSERT expected to work for virtual tables?"
+    assert not ask(question, [came, limit]).answered
+    answer = ask(question, [came, limit + " Support for virtual tables will be added in version 3.50.0."])
+    assert answer.answered and "3.50.0" in answer.text, answer.text
+    assert ask("In which release was UPSERT syntax added for ordinary tables?", [came, limit]).answered
+    from rag.evidence import asks_future
+    assert not asks_future("Which version will I need?")  # a "will" of what always happens
+
+
 def test_the_last_one_is_the_last_item_the_conversation_listed():
     """"BEGIN can start a DEFERRED, IMMEDIATE or EXCLUSIVE transaction." ... "And how is the last one different from
     IMMEDIATE?": the last one is EXCLUSIVE, and a "how is X different" follow-up gets a composed answer."""

@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, named_values,
-                        paragraphs, query_terms, rank_evidence, says_negated, sentence_terms, written_form)
+from ..evidence import (Evidence, asks_definition, asks_future, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, named_values,
+                        paragraphs, query_terms, rank_evidence, says_future, says_negated, sentence_terms, written_form)
 from ..text import fold, split_sentences
 from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -189,6 +189,10 @@ class ExtractiveAnswerer:
             # "What is WAL mode?": preferred, not required: a sentence saying what it is ("In WAL mode, changes go into a
             # separate "write-ahead log" ...") over one that mentions it
             checks.append((lambda e: e.typed, False))
+        if qtype in {"version", "date"} and asks_future(question):
+            # "In which future release is UPSERT expected to work on virtual tables?": a version or date the sentence gives
+            # for a time to come ("... will be removed in version 4"), not the one UPSERT came in
+            checks.append((lambda e: says_future(e.sentence), True))
         if asks_negated(question) and not asks_why(question) and not asks_yes_no(question):
             # "Which operator class doesn't support the key-exists operators?": one said not to ("jsonb_path_ops does not
             # support ..."), over one said to ("The default class supports ..."), if close enough in score; preferred
