@@ -1512,6 +1512,8 @@ def asks_future(question: str) -> bool:
 
 
 def says_future(sentence: str) -> bool:
+    """Does the sentence speak of a time to come ("... will be removed in version 4", "in a future release")? Its
+    "will" counts only before a change (``_FUTURE``): "The feature will appear in 3.50" is not read as one."""
     return bool(_FUTURE.search(sentence))
 
 

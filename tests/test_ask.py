@@ -766,6 +766,23 @@ def test_a_default_closes_the_named_item_ranked_below_its_context():
     assert not answer.answered, answer.text
 
 
+def _answer_on_pages(question: str, texts: list[str], heading: str):
+    """The extractive answer to ``question`` over one small page per text (fake embedder, index of these pages only;
+    the hashed-word fake embedder scores low, so the refusal floor is lowered and only the rules under test refuse)."""
+    from rag.answerers.base import AnswerContext
+    from rag.answerers.extractive import ExtractiveAnswerer
+    from rag.embedders.fake import FakeEmbedder
+    from rag.lexical import build_lexical_index
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading=heading) for i, t in enumerate(texts)]
+    index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
+    embedder = FakeEmbedder()
+    ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
+    return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+
+
 def test_a_version_about_another_function_does_not_answer_when_a_function_was_added():
     """"In which release was iif() added?" when the pages say what iif() does and when *substring()* came: the
     version belongs to another function, so the question is refused. When iif()'s own passage gives a version
@@ -792,34 +809,19 @@ def test_a_version_about_another_function_does_not_answer_when_a_function_was_ad
     assert answer.answered and "3.32" in answer.text and "3.34" not in answer.text, answer.text
 
     # ... also when the sentence with a version is the best match of all
-    def ask_q(question: str, texts: list[str]):
-        passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading="Functions") for i, t in enumerate(texts)]
-        index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
-        embedder = FakeEmbedder()
-        ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
-        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
     keywords = "Beginning with version 3.23.0, the engine provides the TRUE and FALSE keywords."
-    assert not ask_q("Since which version does the engine provide iif()?", [keywords, iif]).answered
-    assert ask_q("Since which version does the engine provide the TRUE keyword?", [keywords, iif]).answered
+    assert not _answer_on_pages("Since which version does the engine provide iif()?", [keywords, iif], "Functions").answered
+    assert _answer_on_pages("Since which version does the engine provide the TRUE keyword?", [keywords, iif], "Functions").answered
 
 
 def test_a_joined_code_name_is_named_only_as_written():
     """"In which version was the --update-refs option of rebase added?": "Since version 2.20, fetching to update
     refs/tags/* works ..." has the option's words apart, not the option; the question is refused unless a passage
     writes "--update-refs" with a version."""
-    from rag.answerers.base import AnswerContext
-    from rag.answerers.extractive import ExtractiveAnswerer
-    from rag.embedders.fake import FakeEmbedder
     from rag.lexical import build_lexical_index
-    from rag.settings import Settings
-    from rag.types import Passage
 
     def ask(question: str, texts: list[str]):
-        passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading="Options") for i, t in enumerate(texts)]
-        index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
-        embedder = FakeEmbedder()
-        ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
-        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+        return _answer_on_pages(question, texts, "Options")
 
     fetch = "Since version 2.20, fetching to update refs/tags/* works the same way as pushing."
     option = "The --update-refs option of rebase moves any branches that point to commits being rebased."
@@ -835,19 +837,8 @@ def test_a_joined_code_name_is_named_only_as_written():
 def test_a_release_to_come_is_not_answered_by_one_that_was():
     """"In which future release is UPSERT expected to work for virtual tables?": the version UPSERT came in answers
     another question; a sentence giving a version for the time to come does answer."""
-    from rag.answerers.base import AnswerContext
-    from rag.answerers.extractive import ExtractiveAnswerer
-    from rag.embedders.fake import FakeEmbedder
-    from rag.lexical import build_lexical_index
-    from rag.settings import Settings
-    from rag.types import Passage
-
     def ask(question: str, texts: list[str]):
-        passages = [Passage(id=f"p{i}", text=t, source=f"f{i}.html", heading="UPSERT") for i, t in enumerate(texts)]
-        index = build_lexical_index([p.id for p in passages], texts, [{"source": p.source} for p in passages])
-        embedder = FakeEmbedder()
-        ctx = AnswerContext(question=question, passages=passages, query_vector=embedder.encode([question])[0], index=index, embedder=embedder)
-        return ExtractiveAnswerer(Settings().replace(**{"scoring.min_evidence": 0.1})).answer(ctx)
+        return _answer_on_pages(question, texts, "UPSERT")
 
     came = "UPSERT syntax was added to the engine with version 3.24.0 for ordinary tables."
     limit = "UPSERT does not currently work for virtual tables."
