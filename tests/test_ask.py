@@ -818,11 +818,11 @@ def test_a_joined_code_name_is_named_only_as_written():
     """"In which version was the --update-refs option of rebase added?": "Since version 2.20, fetching to update
     refs/tags/* works ..." has the option's words apart, not the option; the question is refused unless a passage
     writes "--update-refs" with a version."""
+    import functools
+
     from rag.lexical import build_lexical_index
 
-    def ask(question: str, texts: list[str]):
-        return _answer_on_pages(question, texts, "Options")
-
+    ask = functools.partial(_answer_on_pages, heading="Options")
     fetch = "Since version 2.20, fetching to update refs/tags/* works the same way as pushing."
     option = "The --update-refs option of rebase moves any branches that point to commits being rebased."
     question = "In which version was the --update-refs option of rebase added?"
@@ -837,9 +837,9 @@ def test_a_joined_code_name_is_named_only_as_written():
 def test_a_release_to_come_is_not_answered_by_one_that_was():
     """"In which future release is UPSERT expected to work for virtual tables?": the version UPSERT came in answers
     another question; a sentence giving a version for the time to come does answer."""
-    def ask(question: str, texts: list[str]):
-        return _answer_on_pages(question, texts, "UPSERT")
+    import functools
 
+    ask = functools.partial(_answer_on_pages, heading="UPSERT")
     came = "UPSERT syntax was added to the engine with version 3.24.0 for ordinary tables."
     limit = "UPSERT does not currently work for virtual tables."
     question = "In which future release is UPSERT expected to work for virtual tables?"
