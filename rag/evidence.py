@@ -550,6 +550,7 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
 _STATES_DEFAULT = re.compile(r"\bdefaults?\s*(?:is|are|was|were|to|value(?:s)? (?:is|are|was)|:|=|\(|\d|[\"'“‘`])|\bby default\b|\(default\b"
                              r"|\b(?:is|are|was|remains?) (?:also |now |still )?the default\b|\(the default\)|\bthe default (?:[\w.-]+ ){1,3}(?:(?:for|of) (?:the |a |an )?[\w.-]+ )?(?:is|are|was)\b"
                              r"|\bdefault (?:setting|value) of\b"
+                             r"|\b(?:is|are) (?:normally|usually|ordinarily) set to\b"  # a compile-time limit: "which is normally set to 1073741823"
                              r"|\b(?:use|uses|used)\b[^.;]{1,60}?\bas (?:the )?default\b"  # "Use (',', ': ') as default if ..."
                              # "a default fillfactor of 90", "a bigger default buffer size (1 MiB ...)", "Default five seconds."
                              r"|\bdefault (?:[\w-]+ ){0,3}(?:of|\()\s*[\d\"'“‘`(]|\bdefaults?:? (?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
@@ -1036,14 +1037,19 @@ _OPENS_ON_THIS = re.compile(r"(?:this|these)\s+(?!(?:is|was|are|were|means|meant
                             r"|has|have|had|does|did|also|only|not)\b)[a-z]+\b", re.I)
 
 
-def name_subject(subject: str, sentence: str, always: bool = False, kind: str = "") -> str:
+# a definition that opens on what the thing is, with no subject: "A plain file .git at ...", "Synonym for repository."
+_DEFINES_HEADING = re.compile(r"(?:an?|synonym for|short for|abbreviation for|alias for|another (?:name|word) for)\s", re.I)
+
+
+def name_subject(subject: str, sentence: str, always: bool = False, kind: str = "", defines: bool = False) -> str:
     """Prefix the heading a sentence sits under when the sentence does not name it itself.
 
     Reference documentation often names the subject only in a heading
     ("exception KeyError" above "Raised when a mapping key is not found..."):
     quoted alone, the sentence would answer "which exception?" anonymously. ``always``: any heading, not only
     one that names a thing (a bare note: "tomllib — Parse TOML files: New in version 3.11."). ``kind``: the heading
-    above it, when it names what its sections are ("HOOKS" above "post-checkout")."""
+    above it, when it names what its sections are ("HOOKS" above "post-checkout"). ``defines``: the sentence opens its
+    section (a glossary's definition under its term)."""
     if not subject:
         return sentence
     title = SECTION_LABEL.sub("", subject, count=1).strip() if SECTION_LABEL.match(subject) else subject.strip()  # no "13.2.2."
@@ -1062,6 +1068,11 @@ def name_subject(subject: str, sentence: str, always: bool = False, kind: str = 
         if _OPENS_ON_THIS.match(sentence) and len(title.split()) == 1 and not is_standard_section(title) \
                 and fold(title) not in fold(sentence):
             # "This hook is called by git-push(1) ..." in the "pre-push" section: the hook is the one the heading names
+            return f"{title}: {sentence}"
+        if defines and _DEFINES_HEADING.match(sentence) and len(title.split()) <= 4 and not is_standard_section(title) \
+                and fold(title) not in fold(sentence):
+            # a glossary's entry: "gitfile" above "A plain file .git at the root of a working tree that points at ...":
+            # the definition, a phrase with no subject of its own, is the heading's
             return f"{title}: {sentence}"
         kinds = {stem(fold(w)) for w in words(kind)}
         if kinds and len(title.split()) == 1 and not is_standard_section(title) and fold(title) not in fold(sentence) \
@@ -1359,7 +1370,7 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 named = f"{label}: {sentence}" if label else name_subject(
                     subject if subject and not is_standard_section(subject) else parts[0], sentence, always=True)
             else:
-                named = name_subject(subject, sentence, kind=parts[-2] if len(parts) > 2 else "")
+                named = name_subject(subject, sentence, kind=parts[-2] if len(parts) > 2 else "", defines=i > 0 and sentences[i - 1] in heads)
             out.append((named, passage, rank, row if cells else sentence, subject))
     return out
 
@@ -1375,7 +1386,9 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     # "The fact that the event is triggered before adding the listener has a subtle but important side effect: ..."
                     r"|^(?:the fact that\b[^.;]{3,150}?\bhas (?:an?|the|one|some) (?:[\w-]+ ){0,3}?(?:side[- ])?(?:effects?|consequences?))"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
-                    r"|[,;] (?:making|meaning|which means|which makes|hence|therefore|thus|so(?! far| on| to speak)|and so|in that)"
+                    r"|[,;] (?:making|meaning|which means|which makes|allowing|enabling|letting|hence|therefore|thus|so(?! far| on| to speak)|and so|in that)"
+                    # what it makes possible: "This allows the child process to exit normally without ..."
+                    r"|(?:^|(?<=[.!?:]\s))(?:this|which|that) (?:allows|lets|enables|makes it possible)\b"
                     # ... or a sentence drawing it from the one before: "Therefore, it's not safe for ...", "Hence, ..."
                     r"|(?:^|(?<=[.!?:]\s))(?:therefore|thus|hence|consequently)\b"
                     r"|^\s*given (?:that|the|this|these|such)\b"  # "Given the situation, he may have been reluctant ..."
@@ -1402,6 +1415,18 @@ _IS_THE_DEFAULT = re.compile(r"\b(?:this|that|which|it) is (?:also |now )?the de
 _KIND_OF = re.compile(r"\b(?:(?:kind|type|sort|form)s? of|call|name for)\s+(?:an? |the )?([\w-]+)", re.I)
 _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics overview introduction example examples usage "
                   "notes description details parameters options reference".split()}
+
+
+def asking_headings(candidates, asks: Callable[[str], bool], query_vector, embedder, scoring: ScoringSettings) -> set[str]:
+    """The candidates' headings whose last part is a question of the same kind (``asks``: why, yes/no) as close in
+    meaning to the asked one as ``scoring.faq_heading_similarity`` (a FAQ's "7.42 Why is R apparently not releasing
+    memory?" for "... Why doesn't the memory go back to the OS?")."""
+    asking = {h: re.sub(r"^[\d.\s]+", "", h.split(" › ")[-1].strip()) for h in {c[1].heading for c in candidates}}
+    asking = {h: q for h, q in asking.items() if q.endswith("?") and asks(q)}
+    if not asking:
+        return set()
+    similar = embedder.encode_cached(list(asking.values())) @ query_vector
+    return {h for h, sim in zip(asking, similar) if sim >= scoring.faq_heading_similarity}
 
 
 def listed_kind(question: str, index: LexicalIndex) -> set[str]:
@@ -1489,6 +1514,64 @@ _NEGATED = re.compile(r"\b(?:not|never|cannot|no longer|neither|nor)\b|n't\b", r
 
 def says_negated(sentence: str) -> bool:
     return bool(_NEGATED.search(sentence))
+
+
+# a condition a question or sentence states: "if the paths end up pointing at the same location", "If key is specified,";
+# not the wh-word "when" of "When is X raised?"
+_STATED_CONDITION = re.compile(r"(?:^|[,;:(]\s?|\b(?:is|are|was|were|be|returned|raised|thrown|used|called|ignored)\s)"
+                               r"(?:if|when|whenever|unless)\b(?!\s+(?:so|not|is|are|does|do|did|was|were|should|can|could|will|would|might|must|may)\b)"
+                               r"\s+([^,;:?!]{3,200})", re.I)
+
+
+_ASKED_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b(?!\s+(?:so|not|is|are|does|do|did|was|were|should|can|could|will|would|might|must|may)\b)"
+                              r"\s+([^,;:?!]{3,200})", re.I)
+
+
+def stemmed_words(text: str) -> set[str]:
+    return {stem(fold(w)) for w in words(text)}
+
+
+# words a condition's meaning does not rest on (its quantifiers do: "no", "same", "both", "empty", "not" stay)
+_CONDITION_FILLER = frozenset("a an the i you we he she it they my your our its their this that these those is are was were be "
+                              "been being am do does did have has had to of in on at by for with from into and or up out as "
+                              "some any given specified provided passed supplied set used called".split())
+
+
+def condition_terms(text: str) -> set[str]:
+    """The words (stemmed) of the conditions a text states ("... if from and to resolve to the same path" -> resolve, same,
+    path), quantifiers included, as a clause of its own (at the start, after a comma, after "is returned"), not a
+    question's object ("It describes when the files are created")."""
+    return _condition_words(_STATED_CONDITION, text)
+
+
+def asked_condition(question: str) -> set[str]:
+    """The words of the condition a question states and asks under ("What does path.relative() give back if the paths
+    end up pointing at the same location?"). Not a leading condition that sets the scene for a question of its own
+    ("When archiving WAL, how many characters can a file name be?"), unless the clause after it asks nothing itself
+    ("When I call rl.write() with both a data string and a key object, which one is used?"); not code ("`if key in
+    mapping`"), nor a why-question's (the cause is asked)."""
+    if asks_why(question):
+        return set()
+    question = re.sub(r"`[^`]*`", " ", question)
+    asking = main_clause(question)
+    if len({fold(w) for w in words(asking)} - STOPWORDS - QUESTION_WORDS - _CONDITION_FILLER) > 2:
+        question = asking
+    return _condition_words(_ASKED_CONDITION, question)
+
+
+def _condition_words(pattern: re.Pattern, text: str) -> set[str]:
+    return {stem(fold(w)) for m in pattern.finditer(text) for w in words(m.group(1)) if fold(w) not in _CONDITION_FILLER}
+
+
+def meets_condition(sentence: str, asked: set[str], beyond: set[str] = frozenset()) -> bool:
+    """Does the sentence state a condition sharing a term with the condition the question states ("What does
+    path.relative() give back if the paths point at the same location?": "If from and to each resolve to the same path
+    ..., a zero-length string is returned.")? ``beyond``: with a word of it these terms (another sentence's) lack."""
+    stated = condition_terms(sentence)
+    # (most of it about what the question's condition says: "If the InterfaceConstructor was created with output set to
+    # null the data and key are not written" shares "data" and "key" with "... with both a data string and a key
+    # object", but its condition is another)
+    return len(asked & stated) >= max(1.0, len(stated) / 3) and bool(asked & stated - beyond)
 
 
 def asks_negated(question: str) -> bool:
@@ -1866,11 +1949,8 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         typed = [t or gives_cause(c[0], asked, index) for t, c in zip(typed, candidates)]
         # ... or a sentence of a section whose heading asks the same why ("7.42 Why is R apparently not releasing
         # memory?"): a FAQ's answer need not say "because"
-        asking = {h: re.sub(r"^[\d.\s]+", "", h.split(" › ")[-1].strip()) for h in {c[1].heading for c in candidates}}
-        asking = {h: q for h, q in asking.items() if q.endswith("?") and asks_why(q)}
-        if asking:  # (as close in meaning as ``faq_heading_similarity``: "... Why doesn't the memory go back to the OS?")
-            near = dict(zip(asking, (embedder.encode_cached(list(asking.values())) @ query_vector) >= scoring.faq_heading_similarity))
-            typed = [t or bool(near.get(c[1].heading)) for t, c in zip(typed, candidates)]
+        near = asking_headings(candidates, asks_why, query_vector, embedder, scoring)
+        typed = [t or c[1].heading in near for t, c in zip(typed, candidates)]
     if qtype == "other" and scoring.cause_type and ASKS_CONDITION.search(core_question(focus or question)):
         # "When is ValueError raised?": a sentence stating a condition ("Raised when ...", "If ..."); preferred, not required
         typed = [t or bool(_CONDITION.search(c[0])) for t, c in zip(typed, candidates)]
@@ -1896,6 +1976,11 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         asked_terms = focus_terms or qterms
         heads = {id(c[1]): set(query_terms(c[1].heading, index)) for c in candidates}
         predicate = [coverage([t for t in asked_terms if t not in heads[id(c[1])]], t_, index, s_) for c, t_, s_ in zip(candidates, term_sets, soft)]
+        # ... or said by a section whose heading asks the same in other words (a FAQ's "Is there an equivalent to Perl's
+        # chomp() for removing trailing newlines from strings?" for "Is there something like chomp() for chopping
+        # line endings off?")
+        near = asking_headings(candidates, asks_yes_no, query_vector, embedder, scoring)
+        predicate = [1.0 if c[1].heading in near else p for p, c in zip(predicate, candidates)]
     else:
         predicate = [1.0] * len(candidates)
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]

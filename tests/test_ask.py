@@ -1507,3 +1507,28 @@ def test_the_name_of_a_warning_is_written_like_its_class():
     assert has_type("Its `name` property is set to `'MaxListenersExceededWarning'`.", "term", q)
     assert not has_type("events.defaultMaxListeners: the emitter.setMaxListeners() method can be used to avoid this warning.", "term", q)
     assert has_type("A TypeError with code ERR_INVALID_ARG_TYPE is thrown.", "term", "Which error does it throw for a bad argument?")
+
+
+def test_the_condition_a_question_asks_under():
+    """A condition after the asking clause is asked under ("... if the paths end up at the same location?"); a leading
+    one sets the scene unless the clause after it asks nothing itself; a why-question's, or one in code, is not."""
+    from rag.evidence import asked_condition, meets_condition, stemmed_words
+
+    same = asked_condition("What does path.relative() give back if the 'from' and 'to' paths end up pointing at the same location?")
+    assert {"same", "point"} <= same
+    assert {"both", "key"} <= asked_condition("When I call rl.write() with both a data string and a key object, which one is used?")
+    assert not asked_condition("When archiving WAL, how many characters can a file name passed as %f be at most?")
+    assert not asked_condition("Why does the child exit when the channel is closed?")
+    assert not asked_condition("What's the risk of using checks like `if key in mapping`?")
+    rule = "The path.relative() method returns the relative path from from to to based on the current working directory."
+    assert meets_condition("If from and to each resolve to the same path, a zero-length string is returned.", same, stemmed_words(rule))
+    # a condition sharing only words the best sentence says adds nothing; nor does an embedded "when" ("describes when")
+    assert not meets_condition("If the path is relative, it is resolved first.", same, stemmed_words(rule))
+    assert not meets_condition("It describes when the same path is pointed at.", same, stemmed_words(rule))
+    # ... and answering: the sentence stating that condition leads, over the rule for any input that matches more words
+    page = ("The copy() function copies the data of the file src to the file or directory dst and returns the path of "
+            "the new file that copy() wrote. If dst is a directory, the file is copied into it under the base name of src. "
+            "If src and dst name the same file, SameFileError is raised.")
+    answer = _answer_on_pages("What does the copy() function of the file module do with src and dst if they turn out to be the same file?",
+                              [page], "File operations › copy(src, dst)")
+    assert answer.answered and answer.text.startswith("copy(src, dst): If src and dst name the same file, SameFileError is raised"), answer.text

@@ -2220,6 +2220,32 @@ _SMALL_PAGE_CASES = {
                         "name character in R.\n\n## Contrasts\n\nThe default contrasts are treatment contrasts.\n"},
         "Why do R model formulae use ':' for interaction terms when the Wilkinson-Rogers notation used by Glim and Genstat uses '.'?",
         "valid name character", None),
+    # a glossary: the term is the heading, its definition a phrase with no subject; quoted, it names the term
+    "glossary-definition-names-its-term": (
+        {"glossary.md": "# Glossary\n\n## bare repository\n\nA repository that has no working tree, usually with a .git "
+                        "suffix.\n\n## gitfile\n\nA plain file .git at the root of a working tree that points at the "
+                        "directory that is the real repository.\n\n## grafts\n\nGrafts join two lines of development by recording "
+                        "fake ancestry for commits.\n"},
+        "In Git's terminology, what is a gitfile?", "gitfile: A plain file", None),
+    # "This allows ..." gives what the sentence before makes possible: a purpose, so the why-question is answered
+    "purpose-this-allows": (
+        {"workers.md": "# Worker processes\n\n## fork(module)\n\nA forked worker is started with its message channel "
+                       "unreferenced until it registers a handler for the 'message' event. This allows the worker to exit "
+                       "normally while the channel is still open.\n\n## kill(signal)\n\nSends a signal to the worker.\n"},
+        "Why doesn't the open message channel keep a forked worker from exiting?", "unreferenced", None),
+    # a compile-time limit "normally set to" a value states its default
+    "normally-set-to-is-a-default": (
+        {"limits.md": "# Limits\n\n## Maximum number of pages\n\nThe MAX_PAGE_COUNT parameter, which is normally set to "
+                      "1073741823, is the maximum number of pages allowed in one database file. An insert that would grow the "
+                      "file beyond this limit returns an error.\n\nThe largest possible setting for MAX_PAGE_COUNT is 4294967294.\n"},
+        "What is the usual default for MAX_PAGE_COUNT, the cap on pages in a database file?", "1073741823", None),
+    # a FAQ's heading asks the same yes/no question in other words: its answer says what is asked
+    "faq-heading-asks-the-yes-no-question": (
+        {"faq.md": "# Programming FAQ\n\n## Is there an equivalent to Perl's chomp() for removing trailing newlines from "
+                   "strings?\n\nYou can use S.rstrip(\"\\r\\n\") to remove all occurrences of any line terminator from the "
+                   "end of the string S without removing other trailing whitespace.\n\n## How do I convert a string to a "
+                   "number?\n\nFor integers, use the built-in int() type constructor.\n"},
+        "Is there a Python equivalent of chomp() from Perl for trailing newlines?", "rstrip", None),
 }
 
 

@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_future, asks_negated, asks_overview, asks_procedure, asks_why, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, named_values,
-                        paragraphs, query_terms, rank_evidence, says_future, says_negated, sentence_terms, written_form)
+from ..evidence import (Evidence, asks_definition, asks_future, asks_negated, asks_overview, asks_procedure, asks_why, asked_condition, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, meets_condition, named_values,
+                        paragraphs, query_terms, rank_evidence, says_future, says_negated, sentence_terms, stemmed_words, written_form)
 from ..text import fold, split_sentences
 from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
 from ..settings import ScoringSettings, Settings
@@ -193,6 +193,17 @@ class ExtractiveAnswerer:
             # "In which future release is UPSERT expected to work on virtual tables?": a version or date the sentence gives
             # for a time to come ("... will be removed in version 4"), not the one UPSERT came in
             checks.append((lambda e: says_future(e.sentence), True))
+        condition = asked_condition(question) if scoring.condition_preferred else set()
+        if condition:
+            # "What does path.relative() give back if the paths end up pointing at the same location?": a sentence
+            # stating the same condition ("If from and to each resolve to the same path ..., a zero-length string is
+            # returned."), over the rule for any paths, if close enough in score; preferred
+            # (not when the best sentence says all the condition's words: "pop: Applying the state can fail with conflicts;
+            # in this case, it is not removed ..." for "What happens to the entry if that fails with conflicts?"; nor for
+            # a condition that shares only words the best sentence says: "If this value is specified, ..." for "...
+            # when no interval is specified?" over "Wait the specified number of seconds (default 2) ...")
+            checks.append((lambda e: condition <= stemmed_words(e.sentence)
+                           or meets_condition(e.quote or e.sentence, condition, beyond=stemmed_words(best.sentence)), False))
         if asks_negated(question) and not asks_why(question) and not asks_yes_no(question):
             # "Which operator class doesn't support the key-exists operators?": one said not to ("jsonb_path_ops does not
             # support ..."), over one said to ("The default class supports ..."), if close enough in score; preferred
