@@ -1518,16 +1518,15 @@ def says_negated(sentence: str) -> bool:
 
 # a condition a question or sentence states: "if the paths end up pointing at the same location", "If key is specified,";
 # not the wh-word "when" of "When is X raised?"
-_STATED_CONDITION = re.compile(r"(?:^|[,;:(]\s?|\b(?:is|are|was|were|be|returned|raised|thrown|used|called|ignored)\s)"
-                               r"(?:if|when|whenever|unless)\b(?!\s+(?:so|not|is|are|does|do|did|was|were|should|can|could|will|would|might|must|may)\b)"
-                               r"\s+([^,;:?!]{3,200})", re.I)
-
-
-_ASKED_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b(?!\s+(?:so|not|is|are|does|do|did|was|were|should|can|could|will|would|might|must|may)\b)"
-                              r"\s+([^,;:?!]{3,200})", re.I)
+_CONDITION_CLAUSE = (r"(?:if|when|whenever|unless)\b(?!\s+(?:so|not|is|are|does|do|did|was|were|should|can|could|will|would|might|must|may)\b)"
+                     r"\s+([^,;:?!]{3,200})")
+_ASKED_CONDITION = re.compile(r"\b" + _CONDITION_CLAUSE, re.I)
+# ... in a sentence, as a clause of its own (at its start, after a comma, after "is returned")
+_STATED_CONDITION = re.compile(r"(?:^|[,;:(]\s?|\b(?:is|are|was|were|be|returned|raised|thrown|used|called|ignored)\s)" + _CONDITION_CLAUSE, re.I)
 
 
 def stemmed_words(text: str) -> set[str]:
+    """Every word of the text, folded and stemmed (stop words too: a condition's "same", "both", "no" count)."""
     return {stem(fold(w)) for w in words(text)}
 
 
