@@ -874,6 +874,7 @@ _PLACE_ENDING = re.compile(r"(?<=l)and$|(?:ia|a|y|e)$")
 _DEMONYM_ENDING = re.compile(r"(?:ish|ian|an|ese|i|ic|)$")
 
 
+@lru_cache(maxsize=65536)  # asked for every name of every candidate sentence: the same pairs again and again
 def demonym_of(place: str, word: str) -> bool:
     """Is ``word`` the adjective of a place name ("~poland" / "~polish", "~ukraine" / "~ukrainian", "~china" /
     "chines")? Terms as query_terms gives them (names prefixed "~", other words stemmed)."""
