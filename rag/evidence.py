@@ -386,6 +386,10 @@ _RELATIVE_TIME = re.compile(r"\b(?:an?|\w+|\d+(?:\.\d+)?)\s+(?:seconds?|minutes?
                             r"(?:later|earlier|ago|afterwards?|before|after|prior|on|since)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
 _QUANTITY = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half|several|a few|dozens|hundreds|thousands|millions)\b", re.I)
+# ... of which a share of a group answers how many *of* it there are ("How many of the 123 ...?": "the majority"), not
+# a count ("How many packages does Bioconductor distribute?" is not answered by "most of the Bioconductor packages ...")
+_PROPORTION = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half)\b", re.I)
+_ASKS_PART = re.compile(r"\bhow (?:many|much) of\b|\bwhat (?:share|part|portion|proportion|fraction|percentage)\b", re.I)
 _CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
 
 
@@ -472,6 +476,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
             # "Which magic number identifies .pyc files?" asks for a number's value, not "two circumstances"
             return False
         counted = counted_nouns(question)
+        if not _ASKS_PART.search(question):
+            prose = _PROPORTION.sub(" ", prose)
         if counted:
             return _counts(prose, counted)
         return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
@@ -720,6 +726,10 @@ _TIMES = re.compile(r"\b(?:once|twice|thrice)\b", re.I)
 _MEASURE_WORDS = {"long", "wide", "high", "tall", "deep", "thick", "big", "large", "old", "heavy", "far", "away", "ago"}
 
 
+_NUMBER_OF_IS = re.compile(r"\bnumber of (?:[\w-]+ ){0,2}?([\w-]+)\b(?:\s+(?:in|on|of|per|for) (?:an? |the )?[\w-]+)?"
+                           r"\s+(?:is|are|was|were|equals)\s+(?:about |approximately |roughly |around |only |just )?(\d+(?:\.\d+)?|[a-z]+)\b", re.I)
+
+
 def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
     """A number (or a quantity word) with one of the counted nouns in the few words after it, in the same clause:
     "123 political prisoners", "up to 128 most recent calls", "several threads"; not "threadsafety: 1; ... Threads"."""
@@ -730,6 +740,10 @@ def _counts(prose: str, counted: list[str], window: int = 2) -> bool:
         clause = _QUANTITY.sub(" 2 ", clause)  # "the majority of the prisoners": a quantity, as a number would be
         # past articles and adjectives ("52 more political prisoners" counts prisoners)
         # ... or right after it, adjective and all ("Three Polish citizens" counts "Polish nationals")
+        # ... or the number of them stated ("The theoretical maximum number of rows in a table is 264")
+        for m in _NUMBER_OF_IS.finditer(clause):
+            if stem(fold(m.group(1))) in wanted and (re.fullmatch(r"\d+(?:\.\d+)?", m.group(2)) or fold(m.group(2)) in NUMBER_WORDS):
+                return True
         plain = [w for w in NUMBER_TOKEN.findall(clause) if fold(w) not in {"of", "the", "a", "an", "more", "other"}]
         for raw in ([w for w in plain if not ADJECTIVE.search(fold(w))], plain):
             stems = [stem(fold(w)) for w in raw]
@@ -1397,6 +1411,9 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|(?:^|(?<=[.!?]\s))without\b[^.;]{3,150}?\b(?:would|could|might)\b"
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be unable|lose|fail|break|corrupt|cause|result))\b", re.I)
+# a why-question about a difference, and a sentence stating one
+_ASKS_WHY_DIFFERENT = re.compile(r"\b(?:differ(?:s|ent|ently|ence|ences)?|not the same|mismatch(?:es|ed)?|inconsistent)\b", re.I)
+_STATES_DIFFERENCE = re.compile(r"\b(?:differs? from|(?:is|are) different from|unlike|whereas|in contrast(?: to)?|as opposed to)\b", re.I)
 # a consequence drawn inside the sentence: what follows it is explained ("..., so setting it higher has no effect")
 _CONSEQUENCE_AFTER = re.compile(r"^[,;] |^(?:leads? to|caus(?:es|ed|ing)|as a result)$", re.I)
 
@@ -1947,6 +1964,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "Why is the name deleted ...?": a sentence giving a cause or a purpose ("... are cleared because ..."); preferred, not required
         asked = set(query_terms(focus or question, index))
         typed = [t or gives_cause(c[0], asked, index) for t, c in zip(typed, candidates)]
+        if _ASKS_WHY_DIFFERENT.search(focus or question):
+            # "Why can os.homedir() and os.userInfo().homedir give different results?": a sentence saying how they differ
+            # ("This differs from the result of os.homedir(), which queries environment variables ...") explains it
+            typed = [t or bool(_STATES_DIFFERENCE.search(c[0])) for t, c in zip(typed, candidates)]
         # ... or a sentence of a section whose heading asks the same why ("7.42 Why is R apparently not releasing
         # memory?"): a FAQ's answer need not say "because"
         near = asking_headings(candidates, asks_why, query_vector, embedder, scoring)

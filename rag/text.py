@@ -45,7 +45,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
 #: A token written like code: a call "abs(", snake_case, camelCase, an ALL_CAPS constant, an option "--x", "\\watch", a dotted name.
-TERM_TOKEN = re.compile(r"[A-Za-z_]\w*\(|\w_\w|[a-z][A-Z]|^[A-Z][A-Z_]{1,}$|^--?[A-Za-z]|^\\\w|[A-Za-z_]\.[A-Za-z_]")
+#: (Not a quantity's unit: "16kB", "2GiB" are amounts, not camelCase.)
+TERM_TOKEN = re.compile(r"[A-Za-z_]\w*\(|\w_\w|(?<!\d)(?<!\d[A-Z])[a-z][A-Z]|^[A-Z][A-Z_]{1,}$|^--?[A-Za-z]|^\\\w|[A-Za-z_]\.[A-Za-z_]")
 #: A section's number or label before its title: "26.3.1.", "26.3.1", "IV.", "A.2", "Chapter".
 SECTION_LABEL = re.compile(r"(?:\d+|[IVXLC]+|[A-Z])(?:\.\d+)*\.|\d+(?:\.\d+)+|(?:Chapter|Section|Part|Appendix)\b")
 

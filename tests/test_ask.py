@@ -489,6 +489,33 @@ def test_the_kind_of_amount_asked_is_the_kind_a_sentence_must_hold():
     assert question_type("How long do the developers aim to maintain the library - up to which year?") == "date"
 
 
+def test_a_count_stated_as_the_number_of_things_a_unit_and_a_share():
+    """Failures of questions written apart from the project: "What's the theoretical maximum number of rows ...?" is
+    answered by "The maximum number of rows in a table is 264" (the count after the noun it counts); "16kB", "32kB" are
+    amounts, not camelCase code names (a value the user gives is no name a passage must repeat, and the one a sentence
+    gives is not dropped as code); "most of the packages" tells how many *of* a group, not how many there are."""
+    from rag.evidence import code_names, has_type
+    from rag.lexical import build_lexical_index
+    from rag.text import TERM_TOKEN
+
+    rows = "What's the theoretical maximum number of rows an SQLite table can have?"
+    assert has_type("The theoretical maximum number of rows in a table is 264 (18446744073709551616 or about 1.8e+19).", "number", rows)
+    assert has_type("The maximum number of rows in a table is 2000.", "number", rows)
+    assert not has_type("The maximum number of columns in a table is 2000.", "number", rows)
+    assert not has_type("The number of rows is limited by the page size.", "number", rows)
+    tiny = "If I set wal_buffers by hand to a tiny value like 16kB, how much does the server actually use?"
+    assert has_type("Any positive value less than 32kB will be treated as 32kB.", "number", tiny)
+    assert not any(TERM_TOKEN.search(t) for t in ("16kB", "2GiB", "500ms")) and TERM_TOKEN.search("getCursorPos")
+    texts = ["wal_buffers sets the size of the WAL buffers, 16kB or more.", "Other settings of the server."]
+    index = build_lexical_index(["0", "1"], texts, [{"source": "a.html"}, {"source": "b.html"}])
+    assert code_names(tiny, index) == code_names("If I set wal_buffers by hand, how much does the server use?", index)
+    packages = "How many software packages does the Bioconductor project currently distribute?"
+    assert not has_type("Initially most of the Bioconductor software packages focused on microarray data.", "number", packages)
+    assert has_type("It distributes over 2000 software packages.", "number", packages)
+    part = "How many of the 123 prisoners were deported to Ukraine?"
+    assert has_type("The majority of the political prisoners were deported to Ukraine.", "number", part)
+
+
 def test_a_question_a_clause_embeds_is_not_the_one_asked():
     """Failures of questions written apart from the project: "How can I find out how many seconds ...?" asks for a
     way to learn the number (os.uptime()), not a number; "Which autovacuum setting decides how many inserted rows

@@ -294,7 +294,10 @@ def test_a_count_needs_its_counted_noun_next_to_a_number():
     assert has_type("The module is about 1500 lines of Python.", "number", q)
     q = "How many prisoners were deported?"
     assert has_type("In December, 52 more political prisoners were deported.", "number", q)  # past "more" and adjectives
-    assert has_type("The majority of the political prisoners were deported to Ukraine.", "number", q)
+    assert has_type("Dozens of political prisoners were deported to Ukraine.", "number", q)
+    # a share of a group ("the majority") tells how many *of* it, not how many there are
+    assert not has_type("The majority of the political prisoners were deported to Ukraine.", "number", q)
+    assert has_type("The majority of the political prisoners were deported to Ukraine.", "number", "How many of the prisoners were deported?")
     assert not has_type("Threads: 2; prisoners were deported.", "number", q)  # the number counts something else
     assert has_type("stored with a fixed precision (typically 53 bits)", "number", "A float has how many bits?")  # brackets are prose
     q = "What number of Polish nationals were among those released?"  # the word after the number may be the adjective
@@ -2246,6 +2249,14 @@ _SMALL_PAGE_CASES = {
                    "end of the string S without removing other trailing whitespace.\n\n## How do I convert a string to a "
                    "number?\n\nFor integers, use the built-in int() type constructor.\n"},
         "Is there a Python equivalent of chomp() from Perl for trailing newlines?", "rstrip", None),
+    # "why ... different?": the sentence saying how the two differ explains it, without a "because"
+    "why-different-is-how-they-differ": (
+        {"os.md": "# OS\n\n## os.homedir()\n\nReturns the string path of the current user's home directory.\n\n"
+                  "## os.userInfo([options])\n\nReturns information about the currently effective user. The value of "
+                  "homedir returned by os.userInfo() is provided by the operating system. This differs from the result of "
+                  "os.homedir(), which queries environment variables for the home directory before falling back to the "
+                  "operating system response.\n\n## os.uptime()\n\nReturns the system uptime in number of seconds.\n"},
+        "Why can os.homedir() and the homedir field from os.userInfo() give different results?", "environment variables", None),
 }
 
 
