@@ -1632,8 +1632,9 @@ def asks_yes_no(question: str) -> bool:
 
 def asks_procedure(question: str) -> bool:
     """"How do I ...?", "Is there a way to ...?", "What do I run ...?": a user asking how to do something, which a
-    manual answers by naming a command, option or function (a code token) beside what it does."""
-    return bool(_PROCEDURE.search(core_question(question)))
+    manual answers by naming a command, option or function (a code token) beside what it does; also after a leading
+    condition ("When I merge a branch that could be fast-forwarded, how do I make Git create a merge commit anyway?")."""
+    return bool(_PROCEDURE.search(core_question(question)) or _PROCEDURE.search(main_clause(question)))
 
 
 def asks_overview(question: str) -> bool:

@@ -1278,6 +1278,9 @@ def test_several_named_people_or_places_ask_for_a_list_by_a_general_rule():
     ("How do I shrink a table file?", True),
     ("Is there a way to stage just part of a file?", True),
     ("I wrecked a file. What do I run to get it back?", True),
+    # ... after a leading condition
+    ("When I merge a branch that could be fast-forwarded, how do I make Git create a merge commit anyway?", True),
+    ("When the merge could be fast-forwarded, how does Git record it?", False),
     ("How does write-ahead logging reduce disk writes?", False),  # an explanation, not a user's task
     ("How many rows can a table hold?", False),
 ])
