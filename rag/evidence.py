@@ -676,7 +676,8 @@ def defaulted_attribute(question: str) -> set[str]:
     return out
 
 
-_COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimum |largest |smallest |total )?number of ((?:[\w-]+ ){0,1}[\w-]+)"
+# (a qualifier first does not take a word's place: "how many extra non-ASCII letters" counts letters)
+_COUNTED = re.compile(r"\bhow many ((?:(?:extra|additional|more|other|distinct|different|separate|new|free|spare|unique|individual) )?(?:[\w-]+ ){0,1}[\w-]+)|\b(?:maximum |minimum |largest |smallest |total )?number of ((?:[\w-]+ ){0,1}[\w-]+)"
                       r"|,\s*in (\w+s)\s*\??\s*$|\bin ((?:(?:kilo|mega|giga)?bytes|bits|(?:milli)?seconds|minutes|hours|days|characters|lines|pages|rows))\s*\??\s*$", re.I)
 
 

@@ -138,7 +138,9 @@ ASKS_REASON = re.compile(r"\s*(?:why\b|how come\b|for what (?:reason|purpose)\b"
 # "How can I find out how many seconds the computer has been running?", "How do I tell which version ...?": a way to
 # learn the value is asked (a function, a command), not the value itself
 _HOW_TO_FIND_OUT = re.compile(r"\s*how (?:can|do|could|would|should|might) (?:i|you|we|one) (?:\w+ )?(?:find out|tell|know|check|determine"
-                              r"|learn|discover|work out|figure out|look up|see|query|get) (?:how|which|what|when|where|whether|who|if)\b")
+                              r"|learn|discover|work out|figure out|look up|see|query|get)"
+                              # ... past where ("How can I check from inside an R session which version ...?")
+                              r"(?: (?:from|in|inside|within|at|on|using|with|via|through) [^,?.;]{1,40}?)? (?:how|which|what|when|where|whether|who|if)\b")
 
 
 def question_type(question: str) -> str:

@@ -524,6 +524,8 @@ def test_a_question_a_clause_embeds_is_not_the_one_asked():
 
     assert question_type("How can I find out how many seconds the computer has been running?") == "other"
     assert question_type("How do I tell which version is installed?") == "other"
+    # ... past where to look ("... from inside an R session which version ...?": extSoftVersion())
+    assert question_type("How can I check from inside an R session which version of readline, if any, my R is using?") == "other"
     assert question_type("How many seconds has the computer been running?") == "number"
     assert question_type("Which autovacuum setting decides how many inserted rows it takes to trigger a VACUUM?") == "term"
     assert question_type("Which parameter sets how long a session waits on a lock?") == "term"

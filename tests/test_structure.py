@@ -287,6 +287,10 @@ def test_a_count_needs_its_counted_noun_next_to_a_number():
     from rag.facts import question_type
 
     assert counted_nouns("What is the maximum number of threads a program can create?") == ["thread"]
+    # a qualifier does not take the counted noun's place
+    extra = "With IGNORECASE, how many extra non-ASCII letters can [a-z] match besides the ASCII ones?"
+    assert "letter" in counted_nouns(extra)
+    assert has_type("They match the 52 ASCII letters and 4 additional non-ASCII letters.", "number", extra)
     assert question_type("What is the per-item memory footprint of a deque, in bytes?") == "number"
     assert counted_nouns("What is the per-item memory footprint of a deque, in bytes?") == ["byte"]
     q = "How many lines of code is the pathlib module?"
