@@ -385,10 +385,11 @@ _DURATION = re.compile(r"\b(?:an? (?:hour|minute|day|week|month|year|decade)|hal
 _RELATIVE_TIME = re.compile(r"\b(?:an?|\w+|\d+(?:\.\d+)?)\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+"
                             r"(?:later|earlier|ago|afterwards?|before|after|prior|on|since)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b")
-_QUANTITY = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half|several|a few|dozens|hundreds|thousands|millions)\b", re.I)
-# ... of which a share of a group answers how many *of* it there are ("How many of the 123 ...?": "the majority"), not
-# a count ("How many packages does Bioconductor distribute?" is not answered by "most of the Bioconductor packages ...")
-_PROPORTION = re.compile(r"\b(?:the (?:majority|minority)|most of|(?:about |over |nearly )?half)\b", re.I)
+# a share of a group answers how many *of* it there are ("How many of the 123 ...?": "the majority"), not a count
+# ("How many packages does Bioconductor distribute?" is not answered by "most of the Bioconductor packages ...")
+_PROPORTION_WORDS = r"the (?:majority|minority)|most of|(?:about |over |nearly )?half"
+_PROPORTION = re.compile(rf"\b(?:{_PROPORTION_WORDS})\b", re.I)
+_QUANTITY = re.compile(rf"\b(?:{_PROPORTION_WORDS}|several|a few|dozens|hundreds|thousands|millions)\b", re.I)
 _ASKS_PART = re.compile(r"\bhow (?:many|much) of\b|\bwhat (?:share|part|portion|proportion|fraction|percentage)\b", re.I)
 _CODE_TOKEN = re.compile(r"[()\[\]{}'\"=/<>$|\\]|^>>>")
 
