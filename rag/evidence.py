@@ -247,8 +247,9 @@ _VALUE_TOKEN = re.compile(r"\d|^[\"'“‘`]")  # a number, a version, a quoted 
 
 
 def _code_key(token: str) -> str:
-    """A code name as compared with the question's: "@functools.total_ordering:" -> functools.total_ordering."""
-    return fold(token.strip(".,:;()?'\"`@").removesuffix("()"))
+    """A code name as compared with the question's: "@functools.total_ordering:" -> functools.total_ordering; a call
+    names its function ("load_extension(X,Y)", "load_extension('mylib')" -> load_extension)."""
+    return fold(re.sub(r"(?<=\w)\(.*$", "", token.strip(".,:;()?'\"`@")))
 
 
 def _named_in(question: str) -> set[str]:
@@ -288,6 +289,15 @@ _WHO_DID = re.compile(r"\s*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|has|have|had
                       r"|became|becomes|remains|remained|seems|seemed)\b)([a-z]+)\b(?! as\b)", re.I)  # "who serves as ...": who is
 
 
+# A platform or system a question or a sentence opens with, as its scope: "On Unix, ...", "Under Windows, ...", "On unix-like systems, ..."
+_SCOPE = re.compile(r"\s*(?:[Oo]n|[Uu]nder)\s+((?:[A-Za-z][\w-]*\s+){0,2}?(?:[A-Z][\w-]*|[\w-]+-like)(?:\s+(?:systems?|platforms?|machines?|hosts?))?)\s*,")
+
+
+# "Who wrote ...?" asks the maker of a work, whom a sentence may name after it: "The original zlib implementation by ..."
+_MAKING = re.compile(r"(?:wr[io]te|written|writes|creat\w*|design\w*|develop\w*|invent\w*|implement\w*|authored|built|builds|made|makes|founded)", re.I)
+_MADE_BY = re.compile(r"\b([A-Za-z][\w-]*)\s+by\s+(?=[A-Z])")
+
+
 # "Which prominent opposition figure was released ...?": the person a sentence names for being released
 _WHICH_WAS_DONE = re.compile(r"\s*(?:which|what)\b(?:\s+[\w.-]+){1,3}?\s+(?:was|were)\s+(?:\w+ly\s+)?([a-z]+(?:ed|en|wn))\b", re.I)
 
@@ -306,6 +316,8 @@ def asked_thing(folded_question: str) -> str:
 _KIND_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?!(?:does|do|did|is|are|was|were|can|could|should|will|would|has|have|must|might|of|if|about)\b)((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
                             r"(?:does|do|did|is|are|was|were|can|could|should|will|would|has|have|must|might)\b", re.I)
 _THE_X_OF = re.compile(r"^\s*what(?:'s| is| are)\s+the\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)\s+of\b", re.I)
+# "Is there a method that tells me ...?" asks for a method
+_IS_THERE_A = re.compile(r"^\s*(?:is|are) there (?:an?|any|some) ((?:[a-z][\w-]*\s+)??[a-z][\w-]*)\s+(?:that|which|to|for|i|you|we)\b", re.I)
 _VAGUE_KINDS = frozenset("part thing way kind type sort one ones step steps happen happens effect effects difference reason purpose "
                          "name names value values problem problems issue issues information detail details role point term word phrase expression "
                          "label title".split())
@@ -315,7 +327,7 @@ def kind_phrase(question: str) -> list[str]:
     """The words naming the asked kind, modifiers included: "What stability level is X marked with?" -> stability,
     level; [] when the question names none."""
     core = core_question(question)
-    m = _KIND_QUESTION.match(core) or _THE_X_OF.match(core)
+    m = _KIND_QUESTION.match(core) or _THE_X_OF.match(core) or _IS_THERE_A.match(core)
     return m.group(1).split() if m else []
 
 
@@ -405,6 +417,9 @@ _TERM_KINDS = (
     # an operator is written in symbols: "<<-", "|>", "%in%", "::" (not a dash: "--")
     (re.compile(r"\boperators?\b"), re.compile(r"^(?!--$)[<>=!&|^~*+/:@$-]{2,3}$|^%\w*%$")),
 )
+_ERROR_NOUN = re.compile(r"\b(?:warnings?|errors?|messages?)\b")
+# an error or a message quoted: '... a "malformed database schema" error', 'fails with the message "database is locked"'
+_QUOTED_MESSAGE = re.compile(r"[\"“][^\"”]{3,80}[\"”]\s+(?:error|warning|message|exception)\b|\b(?:error|warning|message)s?\s*:?\s+[\"“][^\"”]{3,80}[\"”]", re.I)
 _KEYWORD_NOUN = re.compile(r"\b(?:commands?|keywords?|statements?|clauses?|options?|settings?|parameters?|switch(?:es)?|flags?|modes?|variables?)\b")
 
 
@@ -519,11 +534,14 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         q = main_clause(question)  # "On Windows, which environment variable ...?" asks for a variable, not a directory
         terms = _terms(sentence, question, keywords=bool(_KEYWORD_NOUN.search(q)))
         asked_noun = asked_thing(q)  # "Which attribute replaces $Id$ when files are checked out?" asks for an attribute
+        if _ERROR_NOUN.search(asked_noun or q) and _QUOTED_MESSAGE.search(sentence):
+            return True  # "What error will it report?": '... will result in a "malformed database schema" error'
         for noun, shape in _TERM_KINDS:
             if noun.search(asked_noun or q):
                 asked = _named_in(question)
+                # (a call as written keeps its parentheses: "it is faster to use list() instead of tee()")
                 return any(shape.search(t) for t in terms + [t.strip(".,:;()") for t in sentence.split()]
-                           if not _asked_name(t, asked))
+                           + [t.strip(".,:;") for t in sentence.split() if re.search(r"\w\(\)", t)] if not _asked_name(t, asked))
         return bool(terms) or _named_by_its_noun(sentence, q)
     if qtype == "default":  # "what is the default ...": a sentence stating a default, with its value
         # ... other than one the question states ("B-tree indexes default to a fillfactor of 90; what is the default
@@ -541,7 +559,8 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "place":  # a place the question names is not the one asked ("... deported to instead of Lithuania?")
         named = {fold(w) for w in words(question)}
         return any(fold(m.group(1)) not in named
-                   for m in re.finditer(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?([A-Z][a-z]+)", sentence))
+                   for m in re.finditer(r"\b(?:to|in|from|into|at)\s+(?:the\s+)?(?:neighbou?ring\s+)?([A-Z][a-z]+)", sentence)) \
+            or any(m.group(1) not in question for m in _IN_PATH.finditer(sentence))
     if qtype == "organisation":
         return any(_names_organisation(sentence, name) for name in named_values(sentence, qtype, question, is_name, is_topic))
     if qtype == "person":
@@ -550,6 +569,10 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
     if qtype == "list":
         return bool(named_values(sentence, qtype, question, is_name, is_topic))
     return False
+
+
+# "Where does Git keep the index on disk?": a file or folder a thing is in ("... stored in .git/index", "under $GIT_DIR/hooks")
+_IN_PATH = re.compile(r"\b(?:in|at|under|inside|into)\s+(?:the\s+)?(?:(?:file|directory|folder)\s+)?[`'\"“‘]?((?:\$\w+|~|\.{1,2})?/?[\w.$-]+/[\w.$/-]*\w)")
 
 
 # A default stated, not a mention of one ("To change the default for all instances, ..."): "The default is 5",
@@ -685,7 +708,9 @@ _COUNTED = re.compile(r"\bhow many ((?:(?:extra|additional|more|other|distinct|d
 _EXTREME = re.compile(r"\b(?:(maximum|max|largest|highest|longest|biggest|most|upper limit|up to (?=which|what|how)\b)|(minimum|min|smallest|lowest|shortest|fewest|least))\b"
                       r"(?! (?:recent|recently|common|commonly|important|likely|often|popular|used)\b)", re.I)
 # ... a range states both: "The valid range is from 0 through 1,114,111", "between 1 and 65535"
-_RANGE = r"|(?:valid|allowed|permitted|legal) range|range (?:is|of)\b|from [-+]?[\d.,]*\d\w* (?:through|to|up to)\b|between [-+]?[\d.,]*\d\w* and"
+# ("The allowed bases are 0 and 2–36": a span of two numbers, not a date's "2013-12-06")
+_RANGE = r"|(?:valid|allowed|permitted|legal) range|range (?:is|of)\b|from [-+]?[\d.,]*\d\w* (?:through|to|up to)\b|between [-+]?[\d.,]*\d\w* and" \
+    r"|(?<![\w.–-])\d+ ?[–—-] ?\d+(?![\w–-]|\.\d)|(?<![\w.])\d+ (?:to|through) \d+(?!\w|\.\d)"
 _UPPER_BOUND = re.compile(r"\b(?:maximum|max|largest|highest|longest|biggest|most|up to|cannot exceed|can't exceed|not exceed|must not exceed"
                           r"|exceeding|no more than|not more than|limit(?:ed)?|upper|at the most|less than|below|under|ceiling"
                           r"|only\b[^.;]{0,40}?\bfirst \d+" + _RANGE + r")\b", re.I)  # "can only be used to match one of the first 99 groups"
@@ -940,9 +965,20 @@ def heading_named(question: str, heading: str, index: LexicalIndex) -> set[str]:
     return named
 
 
+def context_terms(question: str, index: LexicalIndex) -> frozenset[str]:
+    """The terms of the words only a statement before the asking sentence writes: the user's own situation ("On Linux
+    I ran os.path.splitext() on a dotfile. Does it treat '.cshrc' as the extension?" -> linux)."""
+    told = set(words(question)) - set(words(core_question(question)))
+    asked = set(query_terms(core_question(question), index))
+    # (not a number: "B-tree indexes default to a fillfactor of 90; what is the default for a hash index?" states the
+    # value the answer is not, which a passage saying it is about)
+    return frozenset(t for w in told if not w.isdigit() for t in query_terms(w, index) if t not in asked)
+
+
 def constraints_met(constraints: list[str], passage: Passage, index: LexicalIndex,
                     described: list[tuple[frozenset[str], frozenset[str]]] = (), question: str = "",
-                    document: frozenset[str] = frozenset(), document_credit: float = 0.0, terms: set[str] | None = None) -> float:
+                    document: frozenset[str] = frozenset(), document_credit: float = 0.0, terms: set[str] | None = None,
+                    context: frozenset[str] = frozenset(), context_credit: float = 0.0) -> float:
     """IDF-weighted share of the question's constraint terms a passage contains. A year is met by a passage of a
     document dated that year (its dateline or published-time tag, ``Passage.date``): a 2025 article says "in June",
     not "in June 2025"; a year the document mentions in passing ("in 2019") must be in the passage. An acronym is met
@@ -950,7 +986,9 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
     Words of the passage's heading path the question names as a phrase are met (``heading_named``). A term only
     ``document`` has (the words of the other retrieved passages of the same document) earns ``document_credit``: "When
     Belarus freed 123 prisoners, where were most deported?" is answered by a later paragraph of the article that
-    gave the 123, which need not repeat it. ``terms``: the passage's own, when the caller has them."""
+    gave the 123, which need not repeat it. ``terms``: the passage's own, when the caller has them. A term only the
+    user's own context states (``context``, ``context_terms``: "My account name differs from my Linux login. Which
+    environment variable ...?") earns ``context_credit`` when the passage lacks it."""
     here = (sentence_terms(passage.text, index) if terms is None else terms) | heading_named(question, passage.heading, index)
     here = here.union(*(d for d, name in described if name & here))  # "opposition figure X": the passage names X
     total = sum(index.term_weight(t) for t in constraints)
@@ -971,8 +1009,8 @@ def constraints_met(constraints: list[str], passage: Passage, index: LexicalInde
         if term.startswith("~") and any(demonym_of(term, w) for w in here):
             return 0.5  # "... citizens of Poland?": "Three Polish citizens ..." (but "the Belarusian issue" is not Belarus)
         if term in document:
-            return document_credit
-        return 0.0
+            return max(document_credit, context_credit if term in context else 0.0)
+        return context_credit if term in context else 0.0
     return sum(index.term_weight(t) * met(t) for t in constraints) / total
 
 
@@ -1438,15 +1476,21 @@ _GENERIC_TITLE = {stem(w) for w in "type types kind kinds form forms sort basics
 
 
 def asking_headings(candidates, asks: Callable[[str], bool], query_vector, embedder, scoring: ScoringSettings) -> set[str]:
-    """The candidates' headings whose last part is a question of the same kind (``asks``: why, yes/no) as close in
-    meaning to the asked one as ``scoring.faq_heading_similarity`` (a FAQ's "7.42 Why is R apparently not releasing
-    memory?" for "... Why doesn't the memory go back to the OS?")."""
-    asking = {h: re.sub(r"^[\d.\s]+", "", h.split(" › ")[-1].strip()) for h in {c[1].heading for c in candidates}}
+    """The sections (``section_of``) the candidates are under whose heading is a question of the same kind (``asks``:
+    why, yes/no, any) as close in meaning to the asked one as ``scoring.faq_heading_similarity`` (a FAQ's "7.42 Why is
+    R apparently not releasing memory?" for "... Why doesn't the memory go back to the OS?")."""
+    asking = {h: re.sub(r"^[\d.\s]+", "", h.strip()) for h in {section_of(c) for c in candidates}}
     asking = {h: q for h, q in asking.items() if q.endswith("?") and asks(q)}
     if not asking:
         return set()
     similar = embedder.encode_cached(list(asking.values())) @ query_vector
     return {h for h, sim in zip(asking, similar) if sim >= scoring.faq_heading_similarity}
+
+
+def section_of(candidate) -> str:
+    """The heading a candidate sentence is under: the last one before it in its passage (a chunk of short FAQ entries
+    spans several: "7.31 Why doesn't R think ...?", then "7.32 How can I capture ...?"), else the passage's own."""
+    return candidate[4] or candidate[1].heading.split(" › ")[-1]
 
 
 def listed_kind(question: str, index: LexicalIndex) -> set[str]:
@@ -1824,6 +1868,11 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     term_sets = [sentence_terms(c[0], index) for c in candidates]
     asked_text = " ".join(re.findall(r"[a-z0-9]+", f"{question} {focus}".lower()))
     term_sets = [t - inside_other_compounds(c[4], c[0], asked_text, index) if c[4] else t for t, c in zip(term_sets, candidates)]
+    faq = asking_headings(candidates, lambda q: True, query_vector, embedder, scoring)
+    if faq:
+        # a FAQ entry whose heading asks what the user asks in other words ("7.32 How can I capture or ignore errors in
+        # a long simulation?"): its sentences answer that heading ("Use try(), which returns ..."), so its words are theirs
+        term_sets = [t | sentence_terms(section_of(c), index) if section_of(c) in faq else t for t, c in zip(term_sets, candidates)]
     places = [q for q in dict.fromkeys(qterms + focus_terms) if q.startswith("~")]
     if places:  # "... citizens of Poland?": "Three Polish citizens ..." names the place by its adjective
         term_sets = [t | {q for q in places if q not in t and any(demonym_of(q, w) for w in t if w.startswith("~"))} for t in term_sets]
@@ -1861,13 +1910,14 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if constraints:
         constraint_list = sorted(constraints)
         penalty = scoring.constraint_penalty
+        context = context_terms(focus or question, index) if scoring.context_constraint else frozenset()
         own = {p.id: sentence_terms(p.text, index) for p in passages}
         by_source: dict[str, set[str]] = {}
         if scoring.document_constraint:
             for p in passages:
                 by_source.setdefault(p.source, set()).update(own[p.id])
         met = {p.id: constraints_met(constraint_list, p, index, described, focus or question, frozenset(by_source.get(p.source, ())),
-                                     scoring.document_constraint, own[p.id]) for p in passages}
+                                     scoring.document_constraint, own[p.id], context, scoring.context_constraint) for p in passages}
         factor = [penalty + (1 - penalty) * met[c[1].id] for c in candidates]
     else:
         factor = [1.0] * len(candidates)
@@ -1878,6 +1928,13 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         said = {p.id: all(re.search(r"(?<![\w-])" + re.escape(o) + r"(?![A-Za-z-])", f"{p.heading}\n{p.text}") for o in options)
                 for p in passages}
         factor = [f * (1.0 if said[c[1].id] else scoring.constraint_penalty) for f, c in zip(factor, candidates)]
+    scope = _SCOPE.match(focus or question)
+    if scope:
+        # "On Unix, which locations does SQLite try?": a sentence scoped to another platform ("On Windows systems, folders
+        # are searched in the following order: ...") is about that one
+        asked_scope = set(query_terms(scope.group(1), index))
+        other = [bool(m) and not asked_scope & set(query_terms(m.group(1), index)) for m in (_SCOPE.match(c[3]) for c in candidates)]
+        factor = [f * (scoring.constraint_penalty if o else 1.0) for f, o in zip(factor, other)]
     # Words the corpus never uses ("population", "prime") mean the question is likely about something it doesn't cover.
     asked = query_terms(answer_content(focus or question), index)
     if asked:
@@ -1912,7 +1969,11 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # "Who invented write-ahead logging?": a person named for doing that (said exactly or in a close word,
         # "written" for "wrote"), not anyone a sentence about it credits ("... (Nitin Jadhav, Robert Haas)")
         did = query_terms(verb.group(1), index)
-        typed = [t and all(d in terms_ or d in soft_ for d in did) for t, terms_, soft_ in zip(typed, term_sets, soft)]
+        # ... or, for a work, named as its maker ("Who wrote the original zlib implementation?": "The original zlib
+        # implementation by Jean-loup Gailly and Mark Adler.")
+        made = set(query_terms(core_question(focus or question)[verb.end():], index)) if _MAKING.fullmatch(verb.group(1)) else set()
+        typed = [t and (all(d in terms_ or d in soft_ for d in did) or any(set(query_terms(w, index)) & made for w in _MADE_BY.findall(c[0])))
+                 for t, terms_, soft_, c in zip(typed, term_sets, soft, candidates)]
     # a default (or a number, a version, a name ...) stated under the item the question names as written
     # ("cursor_tuple_fraction (floating point): The default is 0.1."; "\number: ... one of the first 99 groups"), not
     # another item's
@@ -1924,9 +1985,14 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if (qtype == "default" or asks_default_number) and (attribute := defaulted_attribute(focus or question)):
         # "the default timeout of connect()": the default of the asked thing, named by the sentence or its heading
         # ... or by its paragraph ("This setting allows to define the minimum number of files ... The default is 100.")
-        named = [t and (_names_attribute(attribute, f"{c[4]} {c[0]}")
-                        or _names_attribute(attribute, next((p for p in paragraphs(c[1].text) if c[3] in p), "")))
-                 for t, c in zip(typed, candidates)]
+        own = [next((p for p in paragraphs(c[1].text) if c[3] in p), "") for c in candidates]
+        named = [t and (_names_attribute(attribute, f"{c[4]} {c[0]}") or _names_attribute(attribute, p))
+                 for t, c, p in zip(typed, candidates, own)]
+        # ... the item that opens with it over one mentioning it in passing ("compact {boolean|integer} ... Default: 3."
+        # over "breakLength ... (in combination with compact set to true ...) Default: 80.")
+        opens = [t and _names_attribute(attribute, " ".join(p.split()[:1])) for t, p in zip(named, own)]
+        if any(opens):
+            named = opens
         # ... when no default stated names it, any default of the named item; in a follow-up ("What's its default
         # threshold?" after "what does the -M option do?"), of the item the earlier turn named ("-M[<num>]: The default
         # value is 20."); else "the default threshold of loose objects" may be the default of a setting described in
@@ -1974,7 +2040,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         # ... or a sentence of a section whose heading asks the same why ("7.42 Why is R apparently not releasing
         # memory?"): a FAQ's answer need not say "because"
         near = asking_headings(candidates, asks_why, query_vector, embedder, scoring)
-        typed = [t or c[1].heading in near for t, c in zip(typed, candidates)]
+        typed = [t or section_of(c) in near for t, c in zip(typed, candidates)]
     if qtype == "other" and scoring.cause_type and ASKS_CONDITION.search(core_question(focus or question)):
         # "When is ValueError raised?": a sentence stating a condition ("Raised when ...", "If ..."); preferred, not required
         typed = [t or bool(_CONDITION.search(c[0])) for t, c in zip(typed, candidates)]
@@ -1997,14 +2063,18 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if scoring.min_predicate > 0 and asks_yes_no(focus or question):
         # "Does git clean move the files to a trash folder?": what is asked of git clean (trash, folder, restore) must be
         # said, not only git clean; the subject is what the passage's headings name
-        asked_terms = focus_terms or qterms
         heads = {id(c[1]): set(query_terms(c[1].heading, index)) for c in candidates}
-        predicate = [coverage([t for t in asked_terms if t not in heads[id(c[1])]], t_, index, s_) for c, t_, s_ in zip(candidates, term_sets, soft)]
+        # ... by the asking sentence's words or the whole question's: "On Linux I ran os.path.splitext() on a dotfile.
+        # Does it treat '.cshrc' as the extension?" asks of '.cshrc', not of Linux; "Will that actually help?", of the story
+        told = not focus and context_terms(question, index)
+        asked_sets = [focus_terms or qterms] + ([query_terms(answer_content(core_question(question)), index)] if told else [])
+        predicate = [max(coverage([t for t in asked_terms if t not in heads[id(c[1])]], t_, index, s_) for asked_terms in asked_sets)
+                     for c, t_, s_ in zip(candidates, term_sets, soft)]
         # ... or said by a section whose heading asks the same in other words (a FAQ's "Is there an equivalent to Perl's
         # chomp() for removing trailing newlines from strings?" for "Is there something like chomp() for chopping
         # line endings off?")
         near = asking_headings(candidates, asks_yes_no, query_vector, embedder, scoring)
-        predicate = [1.0 if c[1].heading in near else p for p, c in zip(predicate, candidates)]
+        predicate = [1.0 if section_of(c) in near else p for p, c in zip(predicate, candidates)]
     else:
         predicate = [1.0] * len(candidates)
     prior = [lexical[i] + scoring.rank_prior / (1 + c[2]) + scoring.w_type * typed[i] for i, c in enumerate(candidates)]

@@ -109,6 +109,7 @@ _DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which)(?:\s+[\w-]+)?\s+(?:does
 
 
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
+_WHAT_HAPPENS = re.compile(r"\bwhat (?:happens|will happen|would happen|happened)\b", re.I)
 ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                           r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name"
                           r"|change|touch|configure)\b"
@@ -167,7 +168,7 @@ def question_type(question: str) -> str:
                  r"|^\s*(?:the )?(?:(?:exact|precise|total|approximate) )?(?:number|count) of\b"
                  r"|\b(?:which|what) (?:[\w-]+ )?(?:number|integer)\b|\bwhat (?:length|duration|size|amount) of\b"
                  r"|\b(?:which|what) (?:exit|return) (?:code|status|value)\b|\bnumer(?:ic|ical) value\b"  # "What is the numeric value of TIMEOUT_MAX?"
-                 r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|smallest|highest|lowest|longest|shortest)\b"
+                 r"|\bwhat (?:is|are|was|were) the (?:maximum|minimum|largest|biggest|smallest|highest|lowest|longest|shortest)\b"
                  # "Is there an upper limit on savepoints, and what is it?", "the size cap on a file", "how big can it get"
                  r"|\bis there an? (?:hard |upper |lower |maximum |minimum |fixed |size )*(?:limit|maximum|minimum|cap|bound)\b"
                  r"|\b(?:size|length|upper|lower|hard) (?:limit|cap|bound)s? (?:of|on|for)\b|\bhow (?:big|large|small|wide|deep|fast|slow)\b"
@@ -179,7 +180,8 @@ def question_type(question: str) -> str:
     if ASKS_RATIO.search(q):
         return "number"
     # ("What date was the release reported?" asks a date: no verb between)
-    if re.search(r"\b(?:which|what|since which|since what)(?: (?:is|was|are|were) the)? (?:(?!(?:is|was|are|were|did|does|do|has|have|had)\b)[\w.+-]+ ){0,3}"
+    if re.search(r"\b(?:which|what|since which|since what)(?: (?:is|was|are|were) the)? (?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|must|may|might|my|his|her|your|their|our|its)\b)[\w.+-]+ ){0,3}"
+                 # ("What error will his version report?" asks an error: the version is who reports it)
                  r"(?:release|version)s?\b(?! notes?\b)", q):  # "which upcoming SQLite release", "what minimum Linux kernel version"
         return "version"
     if re.search(r"\b(?:which|what) (?:kind|type|sort|form)s? of\b|\bwhat do (?:you|we|i) call\b|\bwhat is the name for\b"
@@ -193,8 +195,9 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:exact |precise |specific |particular )?(date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
                  r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (?:exact |precise |specific |particular )?(date|day)\b", q):
         return "date"
-    if ASKS_DEFAULT.search(f"{fold(question)} {q}") and not _DEFAULT_THING_DOES.match(q):
-        # (the condition counts here: "If I leave out the mode, which one applies?")
+    if ASKS_DEFAULT.search(f"{fold(question)} {q}") and not _DEFAULT_THING_DOES.match(q) and not _WHAT_HAPPENS.search(q):
+        # (the condition counts here: "If I leave out the mode, which one applies?"; but "If I create one without passing
+        # any factory, what happens when I look up a missing key?" asks what happens, not a default value)
         return "default"
     people = r"(?:" + "|".join(sorted(PERSON_NOUNS)) + r")s?\b"
     # ... a role, after words describing it ("Which prominent opposition figure was released ...?", "the name of the U.S.
@@ -227,8 +230,9 @@ _ITEMS = re.compile(
 
 def asks_for_items(question: str) -> bool:
     """Does the question ask for several things of a kind ("Which container datatypes does collections provide?",
-    "What output formats can pg_dump produce?", "List the ...")?"""
-    return bool(_ITEMS.search(core_question(question)))
+    "What output formats can pg_dump produce?", "List the ...")? Also after a leading condition ("When read.table has
+    to decide by itself, which types does it try?")."""
+    return bool(_ITEMS.search(core_question(question)) or _ITEMS.search(main_clause(question)))
 
 
 NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?[eE][-+]?\d+\b|\d+\.\d+|\d+(?=[A-Za-z]{2,5}\b)|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)  # 7200RPM: 7200, RPM; 1e-09
@@ -367,9 +371,17 @@ _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:in|on|at|for|from|since|by|w
 _ONLY_ASKS_IT = re.compile(r"(?:what|which|how (?:much|many|long|big|large))(?: \w+)? (?:is|are|was|were) (?:it|they|that|those|this)\s*\??\s*$", re.I)
 
 
+# "..., which types does it try, and in what order?": the second half asks how the first's answer is arranged
+_ONLY_QUALIFIES = re.compile(r"(?:in|by|with|to|under) (?:what|which) (?:order|sequence|way|manner|form|format|units?)\s*\??\s*$", re.I)
+
+
 def split_compound(question: str) -> list[str]:
     """Two questions joined by "and": "Who visited in June, and who in December?" -> both halves."""
     pieces = _SECOND_QUESTION.split(question.strip(), maxsplit=1)
-    if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 2 or _ONLY_ASKS_IT.match(pieces[1]):
+    if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 2 or _ONLY_ASKS_IT.match(pieces[1]) or _ONLY_QUALIFIES.match(pieces[1]):
         return []  # "Is there an upper limit on savepoints, and what is it?": one question, asking the limit
-    return [pieces[0].rstrip(" ,?") + "?", pieces[1][:1].upper() + pieces[1][1:]]
+    second = pieces[1][:1].upper() + pieces[1][1:]
+    # the story told before the first asks the second too: "I put two statements into one execute() call. What
+    # happens, and what should I use instead?"
+    told = re.split(r"(?<=[.!?])\s+(?=[A-Z])", pieces[0].strip())[:-1]
+    return [pieces[0].rstrip(" ,?") + "?", " ".join([*told, second])]

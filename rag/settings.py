@@ -145,6 +145,7 @@ class ScoringSettings(Section):
     sentence_runtime: str = Field("", description="embedding runtime that scores candidate sentences ('' = the store's; 'onnx-int8' = the same model's int8 graph, faster)")
     dense_words: int = Field(48, ge=1, description="words of a sentence embedded for its dense score")
     constraint_penalty: float = Field(0.3, description="score factor of a passage lacking every name/number the question states")
+    context_constraint: float = Field(0.5, ge=0, le=1, description="... a name only the user's own story before the asking sentence states ('My scripts run on Windows. Which ...?') counts this share as met when a passage lacks it")
     document_constraint: float = Field(0.7, ge=0, le=1, description="... a name/number another retrieved passage of the same document states counts this share of one the passage states")
     topic_share: float = Field(0.6, ge=0, le=1, description="a name used by at least this share of the documents is the corpus's topic, not a constraint on the passage")
     topic_min_documents: int = Field(20, ge=1, description="... judged only in a corpus of at least this many documents")

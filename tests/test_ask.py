@@ -83,6 +83,12 @@ def test_compound_split_keeps_single_questions_whole():
     # "..., and what is it?" asks the first question's value: one question (a number, here), not two
     assert split_compound("Is there an upper limit on savepoints per transaction, and what is it?") == []
     assert split_compound("What is WAL mode, and what does it do?") == ["What is WAL mode?", "What does it do?"]
+    # "..., and in what order?" asks how the first question's answer is arranged: one question
+    assert split_compound("Which types does read.table try, and in what order?") == []
+    # the story told before the first question asks the second too
+    assert split_compound("I put two statements into one execute() call. What happens, and what should I use instead?") == [
+        "I put two statements into one execute() call. What happens?",
+        "I put two statements into one execute() call. What should I use instead?"]
 
 
 def test_a_question_for_a_limit_or_a_size_asks_a_number():
@@ -94,6 +100,40 @@ def test_a_question_for_a_limit_or_a_size_asks_a_number():
                      "What speed-up does parallel vacuum deliver?", "What is the size in bytes of the WAL header?"):
         assert question_type(question) == "number", question
     assert question_type("Is there a way to limit it?") != "number"
+    assert question_type("What's the biggest base I can pass to int()?") == "number"
+
+
+def test_asked_shapes_after_a_story_or_a_condition():
+    """The asked kind of value, read past the user's story and a leading condition; the values that answer it."""
+    from rag.evidence import asked_kind, has_type
+    from rag.facts import asks_for_items, question_type
+
+    # "What error will his version report?" asks an error (the version is who reports it)
+    assert question_type("A coworker can't open my database. What error will his version report?") == "term"
+    assert question_type("Which SQLite version added iif()?") == "version"
+    error = "A coworker can't open my database. What error will his version report?"
+    assert has_type('Opening it with an earlier version will result in a "malformed database schema" error.', "term", error)
+    assert not has_type("SQLite version 3.8.2 or later is necessary in order to use it.", "term", error)
+    # a span of two numbers bounds the asked maximum ("2–36"); a date is no span
+    biggest = "What's the biggest base I can pass to int()?"
+    assert has_type("The allowed bases are 0 and 2–36.", "number", biggest)
+    assert has_type("The allowed bases are 0 and 2 to 36.", "number", biggest)
+    assert not has_type("Released on 2013-12-06 with 3 fixes.", "number", biggest)
+    # a file or folder answers "where ... on disk?"
+    where = "Where does Git keep the index on disk?"
+    assert has_type("The index is a binary file (generally kept in .git/index) with a sorted list of paths.", "place", where)
+    assert not has_type("It is stored in the Git directory.", "place", where)
+    # a list asked after a leading condition; "Is there a method that ...?" asks for a method
+    assert asks_for_items("When read.table has to decide by itself, which types does it try?")
+    assert asked_kind("I'm building a CLI. Is there a method that tells me the current prompt?") == "method"
+    assert asked_kind("Is there a way to do it?") == ""
+    # "..., what happens when ...?" asks what happens, though a default is implied by "without passing any factory"
+    assert question_type("And if I create one without passing any factory, what happens when I look up a missing key?") == "other"
+    assert question_type("If I leave out the mode, which one applies?") == "default"
+    # a call names its function whatever its arguments: "load_extension(X,Y)" is the function the question names
+    called = "When I call load_extension('mylib') without the second argument, which function does it look for?"
+    assert not has_type("The load_extension(X,Y) function loads extensions out of the file named X.", "term", called)
+    assert has_type("It looks for the function sqlite3_extension_init().", "term", called)
 
 
 @pytest.mark.parametrize("question", ["What is the population of Belarus?", "What is Lukashenko's date of birth?",

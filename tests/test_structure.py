@@ -598,6 +598,31 @@ def test_the_corpus_topic_name_does_not_constrain_passages():
     assert any("widget" in t for t in constraint_terms("My Widget broke. Why does Acme fail?", index(30)))
 
 
+def test_a_name_only_the_users_story_states_is_half_a_constraint():
+    """"My scripts run on Windows. Which option sets the Widget size?": a passage that never says Windows is not about
+    something else; it meets that name halfway (``scoring.context_constraint``), one it lacks in the asking sentence not at all."""
+    from rag.evidence import constraint_terms, constraints_met, context_terms
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    docs = [f"Acme stores rows in tables. Page {i} explains the Widget option." if i % 5 == 1 else
+            f"On Windows, page {i} keeps a log of checkpoints." if i % 5 == 2 else f"Acme keeps page {i} in memory." for i in range(30)]
+    index = build_lexical_index([f"c{i}" for i in range(30)], docs, [{"source": f"p{i}.html"} for i in range(30)])
+    question = "My scripts run on Windows. Which option sets the Widget size?"
+    context = context_terms(question, index)
+    assert any("windows" in t for t in context) and not any("widget" in t for t in context), context
+    assert not context_terms("Which option sets the Widget size on Windows?", index)
+    assert not any(t.isdigit() for t in context_terms("B-trees default to 90. What is the Widget default?", index))
+    constraints = sorted(constraint_terms(question, index))
+    widget = Passage(id="c1", text="The Widget option sets the size.", source="p1.html", title="", heading="")
+    soft = constraints_met(constraints, widget, index, context=context, context_credit=0.5)
+    hard = constraints_met(constraints, widget, index)
+    assert 0 < hard < soft < 1, (hard, soft)
+    asked = sorted(constraint_terms("Which Windows option sets the Widget size?", index))
+    assert constraints_met(asked, widget, index, context=context_terms("Which Windows option sets the Widget size?", index),
+                           context_credit=0.5) == hard
+
+
 def test_a_product_name_written_like_code_is_the_topic_of_a_few_of_its_own_pages():
     """Seven Node.js API pages all say "Node.js": "When does a Node.js EventEmitter print a warning?" must not pass
     over "By default EventEmitters will print a warning if more than 10 listeners ..." for not repeating it. A code
@@ -768,6 +793,73 @@ def test_the_default_named_by_a_heading_is_a_default_with_its_value():
     typed = [e for e in ranked if e.typed]
     assert typed and typed[0].sentence.startswith("PRESERVE ROWS: "), [(e.sentence, e.typed) for e in ranked]
     assert not any(e.sentence.startswith("DELETE ROWS") for e in typed)
+
+
+def test_a_yes_no_question_asks_what_its_own_sentence_says():
+    """"On Linux I ran splitext() on a dotfile. Does it treat '.cshrc' as the extension?": what is asked (the predicate
+    check of yes/no questions) is the asking sentence's, not the words of the user's story before it; a story's
+    "Will that help?" still asks of the story."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    text = ("Split the pathname path into a pair (root, ext). Leading periods of the last component of the path are "
+            "considered to be part of the root: splitext('.cshrc') returns ('.cshrc', '').")
+    p = Passage(id="a", text=text, source="os.path.html", heading="os.path › os.path.splitext(path)")
+    index = build_lexical_index(["a"], [text], [{"source": "os.path.html"}])
+    embedder = FakeEmbedder()
+    story = "Yesterday my deployment script crashed while copying configuration dotfiles between Linux servers. "
+    q = story + "Does splitext treat '.cshrc' as the extension?"
+    ranked = rank_evidence(q, [p], embedder.encode([q])[0], index, embedder)
+    told = max(e.predicate for e in ranked if "'.cshrc'" in e.sentence)
+    alone = "Does splitext treat '.cshrc' as the extension?"
+    plain = max(e.predicate for e in rank_evidence(alone, [p], embedder.encode([alone])[0], index, embedder) if "'.cshrc'" in e.sentence)
+    assert told == plain > 0, (told, plain)
+
+
+def test_a_sentence_scoped_to_another_platform_is_about_that_one():
+    """"On Unix, which folders does SQLite search for temporary files?": "On Windows systems, folders are searched ..."
+    is scoped to another platform and scores as a passage lacking an asked name would; the unix-like one does not."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    text = ("On Windows systems, folders are searched in the following order: the temp_store_directory folder, the folder "
+            "returned by GetTempPath(). On unix-like systems, directories are searched in the following order: the "
+            "temp_store_directory directory, /var/tmp, /usr/tmp, /tmp.")
+    p = Passage(id="a", text=text, source="tempfiles.html", heading="Temporary files › Location")
+    index = build_lexical_index(["a"], [text], [{"source": "tempfiles.html"}])
+    embedder = FakeEmbedder()
+    q = "On Unix, which folders are searched for temporary files, in order?"
+    ranked = rank_evidence(q, [p], embedder.encode([q])[0], index, embedder)
+    windows = next(e for e in ranked if e.sentence.startswith("On Windows"))
+    unix = next(e for e in ranked if e.sentence.startswith("On unix-like"))
+    assert unix.score > windows.score, (unix.score, windows.score)
+    plain = "Which folders are searched for temporary files, in order?"
+    unscoped = next(e for e in rank_evidence(plain, [p], embedder.encode([plain])[0], index, embedder) if e.sentence.startswith("On Windows"))
+    assert windows.score < unscoped.score
+
+
+def test_a_default_closes_the_item_that_opens_with_the_asked_name():
+    """"What is the default value of the compact option?": the item opening with compact states it ("compact
+    {boolean|integer} ... Default: 3."), not the one mentioning compact in passing ("breakLength ... Default: 80.")."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    text = ("breakLength {integer} The length at which input values are split across multiple lines, in combination "
+            "with compact set to true. Default: 80.\n\ncompact {boolean|integer} Setting this to false causes each "
+            "object key to be displayed on a new line. Default: 3.\n\nsorted {boolean} If set to true, all properties "
+            "are sorted. Default: false.")
+    p = Passage(id="a", text=text, source="util.md", heading="util › util.inspect(object[, options])")
+    index = build_lexical_index(["a"], [text], [{"source": "util.md"}])
+    embedder = FakeEmbedder()
+    q = "What is the default value of the compact option in util.inspect()?"
+    typed = [e.sentence for e in rank_evidence(q, [p], embedder.encode([q])[0], index, embedder) if e.typed]
+    assert typed and all("3" in t for t in typed), typed
 
 
 def test_this_level_is_named_by_the_section_it_sits_in():
@@ -2264,6 +2356,45 @@ _SMALL_PAGE_CASES = {
                   "os.homedir(), which queries environment variables for the home directory before falling back to the "
                   "operating system response.\n\n## os.uptime()\n\nReturns the system uptime in number of seconds.\n"},
         "Why can os.homedir() and the homedir field from os.userInfo() give different results?", "environment variables", None),
+    # a FAQ entry whose heading asks the question in other words answers it, in a chunk holding several short entries
+    # (the chunk's heading is the first entry's): its sentences carry the heading's words
+    "faq-heading-of-a-later-entry-in-the-chunk": (
+        {"faq.md": "# R FAQ\n\n## 7 R Miscellanea\n\n### 7.31 Why doesn't R think these numbers are equal?\n\nThe only numbers "
+                   "that can be represented exactly in R's numeric type are integers and fractions whose denominator is a "
+                   "power of 2.\n\n### 7.32 How can I capture or ignore errors in a long simulation?\n\nUse try(), which "
+                   "returns an object of class try-error instead of an error, or preferably tryCatch(), where the return "
+                   "value can be configured more flexibly.\n\n### 7.33 Why are powers of negative numbers wrong?\n\nYou are "
+                   "probably seeing -2^2 evaluated as -(2^2).\n\n## 8 R Programming\n\n### 8.1 How should I write "
+                   "summary methods?\n\nSummary methods should return an object of a summary class.\n",
+         "intro.md": "# An Introduction to R\n\n## Loops\n\nA for loop runs its body once for each element of a vector. "
+                     "Functions such as lm() fit models; the whole run of a script stops at the first error unless "
+                     "options(error=) says otherwise.\n"},
+        "I'm running a long simulation loop and now and then lm() throws an error that kills the whole run. How can I "
+        "capture or ignore those errors?", "tryCatch", None),
+    # "Who wrote X?": the maker of a work named after it ("X by Name"), no "wrote" needed
+    "maker-named-after-the-work": (
+        {"deployed.md": "# Most widely deployed\n\n## Other libraries\n\nOther libraries with similar reach include: The "
+                        "original zlib implementation by Jean-loup Gailly and Mark Adler. The original reference "
+                        "implementation for libpng. Libjpeg from the Independent JPEG Group.\n\n## Devices\n\nEvery "
+                        "smartphone contains several copies of the library.\n"},
+        "Who wrote the original zlib implementation that the page mentions?", "Mark Adler", None),
+    # a list question after a leading condition; its best sentence leads in to the next one, which lists the items
+    "list-after-a-lead-in": (
+        {"data.md": "# Data Import\n\n## Classes for the variables\n\nUnless you take any special action, read.table reads "
+                    "all the columns as character vectors and then tries to select a suitable class for each variable in "
+                    "the data frame. It tries in turn logical, integer, numeric and complex, moving on if any entry is not "
+                    "missing and cannot be converted. If all of these fail, the variable is converted to a factor.\n\n"
+                    "## Databases\n\nRows in database tables are best thought of as unordered; use ORDER BY to sort.\n"},
+        "When read.table has to decide the class of each column by itself, which types does it try, and in what order?",
+        "logical, integer", None),
+    # "What error will his version report?" asks an error, quoted by the sentence, not a version
+    "quoted-error-not-a-version": (
+        {"norowid.md": "# WITHOUT ROWID tables\n\n## Compatibility\n\nSQLite version 3.8.2 (2013-12-06) or later is "
+                       "necessary in order to use a WITHOUT ROWID table. An attempt to open a database that contains one or "
+                       "more WITHOUT ROWID tables using an earlier version of SQLite will result in a \"malformed database "
+                       "schema\" error.\n"},
+        "A coworker running an old SQLite build can't open my database, which uses WITHOUT ROWID tables. What error will "
+        "his version report?", "malformed database schema", None),
 }
 
 

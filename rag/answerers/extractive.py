@@ -243,6 +243,10 @@ class ExtractiveAnswerer:
                 listing = next((e for e in ranked if e.score >= floor and lists_kind(e)), None)
                 if listing is not None:
                     ranked = [listing] + [e for e in ranked if e is not listing]
+                elif (after := next((e for e in ranked if _follows(best, e, within=1) and lists_kind(e)), None)) is not None:
+                    # "... then tries to select a suitable class for each variable." leads in to the next sentence,
+                    # which lists them ("It tries in turn logical, integer, numeric and complex, ...")
+                    return self._compose(ctx, [best, after], conflict=False)
             return self._compose(ctx, compose(ranked, self.settings.scoring), conflict=False)
         chosen = [best]
         extra = complement(ctx, best, ranked[1:], self.settings.scoring) or close_second(best, ranked[1:], self.settings.scoring)
