@@ -289,6 +289,13 @@ _WHO_DID = re.compile(r"\s*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|has|have|had
                       r"|became|becomes|remains|remained|seems|seemed)\b)([a-z]+)\b(?! as\b)", re.I)  # "who serves as ...": who is
 
 
+# A sentence about the document itself: "This section describes ...", "Section 4 describes ...", "The next chapter covers ..."
+_ABOUT_THE_DOCUMENT = re.compile(r"\s*(?:(?:this|the following|the next|the previous|the rest of this) (?:section|chapter|document|page|article|"
+                                 r"subsection|appendix|part|tutorial|manual)|(?:sections?|chapters?|appendix) [\dA-Z][\d.]*)"
+                                 r"(?: (?:briefly|also|then|further))? (?:describes?|explains?|covers?|discusses?|shows?|introduces?|"
+                                 r"presents?|outlines?|summari[sz]es?|documents?|details?|deals? with|is about|looks at)\b", re.I)
+
+
 # A platform or system a question or a sentence opens with, as its scope: "On Unix, ...", "Under Windows, ...", "On unix-like systems, ..."
 _SCOPE = re.compile(r"\s*(?:[Oo]n|[Uu]nder)\s+((?:[A-Za-z][\w-]*\s+){0,2}?(?:[A-Z][\w-]*|[\w-]+-like)(?:\s+(?:systems?|platforms?|machines?|hosts?))?)\s*,")
 
@@ -1310,6 +1317,12 @@ _NAME_LINE = re.compile(r"[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}")  # a pers
 _ROLE_LINE = re.compile(r"(?:(?:Senior|Deputy|Executive|Associate|Assistant|Managing|Chief) )?([A-Z][a-z]+)(?:,| of| at)\s")
 
 
+# a line of code as examples write it: a statement, a shell or REPL prompt, a declaration
+_CODE_LINE = re.compile(r"(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH|VACUUM|\$|git) \S")
+# a caption says what the example does ("Compute the date of ..."), not a rule ("If nbytes is None, a default is used.")
+_STATES_RULE = re.compile(r"\b(?:is|are|was|were|will|would|can|cannot|must|may|should|has|have)\b", re.I)
+
+
 def candidate_sentences(passages: list[Passage], continuation: Continuation | None = None,
                         items: bool = False, outline: Outline | None = None) -> list[tuple[str, Passage, int, str, str]]:
     """(sentence to quote, passage, rank, the passage's own words, the section heading it is under) for sentences worth quoting.
@@ -1401,6 +1414,12 @@ def candidate_sentences(passages: list[Passage], continuation: Continuation | No
                 sentence, joined = f"{sentence} {sentences[i + 1]}", 1
             else:
                 joined = 0
+            if not joined and i + 1 < len(sentences) and paragraph[i] != paragraph[i + 1] and sentences[i + 1] not in heads \
+                    and len(sentence.split()) < 25 and _CODE_LINE.match(sentences[i + 1]) and not sentence.rstrip().endswith(":") \
+                    and not _STATES_RULE.search(sentence):
+                # an example's caption ending its paragraph brings the code under it: "Compute the date of the first Tuesday
+                # in October for the current year." + "SELECT date('now','start of year','+9 months','weekday 2');"
+                sentence = f"{sentence} {sentences[i + 1]}"
             if sentence.rstrip().endswith(":") and not listed:  # a lead-in ("... the following forms:") brings what it introduces
                 following, following_heads = sentences[i + 1 + joined:], heads
                 if continuation is not None:  # the list may run on into the next chunk
@@ -1928,6 +1947,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
         said = {p.id: all(re.search(r"(?<![\w-])" + re.escape(o) + r"(?![A-Za-z-])", f"{p.heading}\n{p.text}") for o in options)
                 for p in passages}
         factor = [f * (1.0 if said[c[1].id] else scoring.constraint_penalty) for f, c in zip(factor, candidates)]
+    if not asks_overview(focus or question):
+        # "This section describes the way the CREATE TABLE, ALTER TABLE, and DROP TABLE commands interact with foreign
+        # keys.": a sentence about the document itself says where the answer is, not what it is
+        factor = [f * (scoring.constraint_penalty if _ABOUT_THE_DOCUMENT.match(c[3]) else 1.0) for f, c in zip(factor, candidates)]
     scope = _SCOPE.match(focus or question)
     if scope:
         # "On Unix, which locations does SQLite try?": a sentence scoped to another platform ("On Windows systems, folders

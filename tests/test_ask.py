@@ -134,6 +134,9 @@ def test_asked_shapes_after_a_story_or_a_condition():
     called = "When I call load_extension('mylib') without the second argument, which function does it look for?"
     assert not has_type("The load_extension(X,Y) function loads extensions out of the file named X.", "term", called)
     assert has_type("It looks for the function sqlite3_extension_init().", "term", called)
+    faster = "Which function is faster than tee() when one iterator uses most of the data first?"
+    assert has_type("In that case it is faster to use list() instead of tee().", "term", faster)
+    assert not has_type("In that case tee() is slower.", "term", faster)
 
 
 @pytest.mark.parametrize("question", ["What is the population of Belarus?", "What is Lukashenko's date of birth?",
@@ -1601,3 +1604,23 @@ def test_the_condition_a_question_asks_under():
     answer = _answer_on_pages("What does the copy() function of the file module do with src and dst if they turn out to be the same file?",
                               [page], "File operations › copy(src, dst)")
     assert answer.answered and answer.text.startswith("copy(src, dst): If src and dst name the same file, SameFileError is raised"), answer.text
+
+
+def test_a_clear_lead_answers_a_little_under_the_threshold():
+    """A best sentence far above every other one answers down to ``clear_lead_floor`` of the threshold; its own longer
+    window is not another sentence; a close runner-up, or a score further down, still refuses."""
+    from rag.answerers.extractive import clear_lead
+    from rag.evidence import Evidence
+    from rag.settings import ScoringSettings
+    from rag.types import Passage
+
+    p = Passage(id="a", text="x", source="os.md")
+    scoring = ScoringSettings(min_evidence=0.29, clear_lead=1.5, clear_lead_floor=0.8)
+
+    def ev(sentence, score):
+        return Evidence(sentence, p, 0, 0.2, 0.5, False, score)
+    uptime = "os.uptime(): Returns the system uptime in number of seconds."
+    assert clear_lead([ev(uptime, 0.278), ev(uptime + " More.", 0.27), ev("Constant: WSAETIMEDOUT.", 0.169)], scoring)
+    assert not clear_lead([ev(uptime, 0.278), ev("Constant: WSAETIMEDOUT.", 0.25)], scoring)
+    assert not clear_lead([ev(uptime, 0.22), ev("Constant: WSAETIMEDOUT.", 0.05)], scoring)
+    assert not clear_lead([ev(uptime, 0.278), ev("Constant: WSAETIMEDOUT.", 0.1)], ScoringSettings(clear_lead=0))

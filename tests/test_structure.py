@@ -862,6 +862,40 @@ def test_a_default_closes_the_item_that_opens_with_the_asked_name():
     assert typed and all("3" in t for t in typed), typed
 
 
+def test_an_example_caption_brings_the_code_under_it():
+    """"Compute the date of the first Tuesday in October for the current year." captions the statement under it: quoted
+    with it; a sentence followed by prose, or a lead-in (":"), is not."""
+    from rag.evidence import candidate_sentences
+    from rag.types import Passage
+
+    text = ("Compute the date of the first Tuesday in October for the current year.\n\n"
+            "SELECT date('now','start of year','+9 months','weekday 2');\n\n"
+            "The weekday modifier advances the date to the next matching weekday.\n\nIt never moves backwards.")
+    p = Passage(id="a", text=text, source="lang_datefunc.html", heading="Date And Time Functions › Examples")
+    quoted = [c[0] for c in candidate_sentences([p])]
+    caption = next(q for q in quoted if q.startswith("Compute"))
+    assert "weekday 2" in caption, quoted
+    assert next(q for q in quoted if q.startswith("The weekday")) == "The weekday modifier advances the date to the next matching weekday."
+
+
+def test_a_sentence_about_the_document_is_not_an_answer():
+    """"This section describes the way the DROP TABLE command interacts with foreign keys." says where the answer is:
+    it scores as a passage lacking an asked name would, unless an overview is asked."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.evidence import rank_evidence
+    from rag.lexical import build_lexical_index
+    from rag.types import Passage
+
+    text = ("This section describes what the DROP TABLE command does when foreign keys are enabled. If foreign key "
+            "constraints are on, it performs an implicit DELETE of all rows before dropping the table.")
+    p = Passage(id="a", text=text, source="foreignkeys.html", heading="Foreign keys › DROP TABLE")
+    index = build_lexical_index(["a"], [text], [{"source": "foreignkeys.html"}])
+    embedder = FakeEmbedder()
+    q = "What does the DROP TABLE command do with foreign keys enabled?"
+    ranked = rank_evidence(q, [p], embedder.encode([q])[0], index, embedder)
+    assert ranked[0].sentence.startswith("If foreign key"), [(e.sentence, e.score) for e in ranked]
+
+
 def test_this_level_is_named_by_the_section_it_sits_in():
     """"Applications using this level must ..." under "13.2.2. Repeatable Read Isolation Level" says which level only
     through its section title: the quote names it. A sentence that names it, or a title the demonstrative is not about,

@@ -76,7 +76,7 @@ class ExtractiveAnswerer:
         return replace(self._answer(ctx, focus, ranked), confidence=round(ranked[0].score, 4) if ranked else 0.0)
 
     def _answer(self, ctx: AnswerContext, focus: str, ranked: list[Evidence]) -> Answer:
-        if not ranked or ranked[0].score < self.settings.scoring.min_evidence:
+        if not ranked or ranked[0].score < self.settings.scoring.min_evidence and not clear_lead(ranked, self.settings.scoring):
             return refusal(ctx, self.name)
         parts = [] if focus else split_compound(ctx.question)
         if parts:
@@ -321,6 +321,17 @@ _COMPARATIVE = re.compile(r"\b(?:" + _COMPARATIVE_WORDS + r")\b", re.I)
 # ("more" / "less" compare with a "than": "See X for more information" does not)
 _COMPARING = re.compile(r"\b(?:than|better|worse|faster|slower|(?:more|less|fewer)(?=(?:\s+[\w-]+){0,3}\s+than\b)|higher|lower|larger|smaller|greater|superior|inferior"
                         r"|outperforms?|compared|comparison|whereas|unlike|same as|as (?:\w+ )?as)\b", re.I)
+
+
+def clear_lead(ranked: list[Evidence], scoring: ScoringSettings) -> bool:
+    """Does the best sentence stand far above every other one ("os.uptime(): Returns the system uptime in number of
+    seconds." for "How can I find out how many seconds the computer has been running?"), so a score a little under the
+    threshold still answers? Its own longer or shorter windows are not other sentences."""
+    if not scoring.clear_lead or not ranked or ranked[0].score < scoring.min_evidence * scoring.clear_lead_floor:
+        return False
+    best = ranked[0].sentence
+    other = next((e for e in ranked[1:] if e.sentence not in best and best not in e.sentence), None)
+    return other is None or ranked[0].score >= scoring.clear_lead * other.score
 
 
 def _follows(first: Evidence, then: Evidence, within: int = 2, across_chunks: bool = False) -> bool:
