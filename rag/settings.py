@@ -152,7 +152,7 @@ class ScoringSettings(Section):
     topic_min_documents_code: int = Field(5, ge=1, description="... or this many, for a name written like code ('Node.js', 'PostgreSQL'): a product's docs name it everywhere")
     oov_penalty: float = Field(0.5, description="score reduction at 100 % of question weight on words the corpus never uses")
     min_evidence: float = Field(0.29, description="refusal threshold of the extractive answerer (below: 'the documents don't say')")
-    clear_lead: float = Field(0.0, ge=0, description="... a best sentence scoring at least this many times the best other one answers down to min_evidence × clear_lead_floor (0: off)")
+    clear_lead: float = Field(1.5, ge=0, description="... a best sentence scoring at least this many times the best other one answers down to min_evidence × clear_lead_floor (0: off)")
     clear_lead_floor: float = Field(0.8, ge=0, le=1, description="... the share of min_evidence a clear lead (clear_lead) may answer down to")
     required_types: tuple[str, ...] = Field(("number", "date", "version", "person", "organisation", "term", "default", "frequency"),
                                       description="question types whose answer must hold the kind of value asked: else the best sentence "
