@@ -108,8 +108,9 @@ _DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which)(?:\s+[\w-]+)?\s+(?:does
                                  r"(?:\([^)]{1,30}\)\s+)?(?!values?\b|settings?\b|of\b|for\b)[\w.-]+", re.I)
 
 
-# "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
+# "..., what happens when I look up a missing key?" asks what happens, even when a default is implied
 _WHAT_HAPPENS = re.compile(r"\bwhat (?:happens|will happen|would happen|happened)\b", re.I)
+# "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
 ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                           r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name"
                           r"|change|touch|configure)\b"
