@@ -795,70 +795,57 @@ def test_the_default_named_by_a_heading_is_a_default_with_its_value():
     assert not any(e.sentence.startswith("DELETE ROWS") for e in typed)
 
 
-def test_a_yes_no_question_asks_what_its_own_sentence_says():
-    """"On Linux I ran splitext() on a dotfile. Does it treat '.cshrc' as the extension?": what is asked (the predicate
-    check of yes/no questions) is the asking sentence's, not the words of the user's story before it; a story's
-    "Will that help?" still asks of the story."""
+def _ranked_on_one_page(text: str, source: str, heading: str, question: str):
+    """rank_evidence over one passage, with its own lexical index and the deterministic fake embedder."""
     from rag.embedders.fake import FakeEmbedder
     from rag.evidence import rank_evidence
     from rag.lexical import build_lexical_index
     from rag.types import Passage
 
+    passage = Passage(id="a", text=text, source=source, heading=heading)
+    index, embedder = build_lexical_index(["a"], [text], [{"source": source}]), FakeEmbedder()
+    return rank_evidence(question, [passage], embedder.encode([question])[0], index, embedder)
+
+
+def test_a_yes_no_question_asks_what_its_own_sentence_says():
+    """"On Linux I ran splitext() on a dotfile. Does it treat '.cshrc' as the extension?": what is asked (the predicate
+    check of yes/no questions) may be the asking sentence's alone, not diluted by the words of the user's story."""
     text = ("Split the pathname path into a pair (root, ext). Leading periods of the last component of the path are "
             "considered to be part of the root: splitext('.cshrc') returns ('.cshrc', '').")
-    p = Passage(id="a", text=text, source="os.path.html", heading="os.path › os.path.splitext(path)")
-    index = build_lexical_index(["a"], [text], [{"source": "os.path.html"}])
-    embedder = FakeEmbedder()
     story = "Yesterday my deployment script crashed while copying configuration dotfiles between Linux servers. "
     q = story + "Does splitext treat '.cshrc' as the extension?"
-    ranked = rank_evidence(q, [p], embedder.encode([q])[0], index, embedder)
-    told = max(e.predicate for e in ranked if "'.cshrc'" in e.sentence)
+    page = (text, "os.path.html", "os.path › os.path.splitext(path)")
+    told = max(e.predicate for e in _ranked_on_one_page(*page, q) if "'.cshrc'" in e.sentence)
     alone = "Does splitext treat '.cshrc' as the extension?"
-    plain = max(e.predicate for e in rank_evidence(alone, [p], embedder.encode([alone])[0], index, embedder) if "'.cshrc'" in e.sentence)
+    plain = max(e.predicate for e in _ranked_on_one_page(*page, alone) if "'.cshrc'" in e.sentence)
     assert told == plain > 0, (told, plain)
 
 
 def test_a_sentence_scoped_to_another_platform_is_about_that_one():
     """"On Unix, which folders does SQLite search for temporary files?": "On Windows systems, folders are searched ..."
     is scoped to another platform and scores as a passage lacking an asked name would; the unix-like one does not."""
-    from rag.embedders.fake import FakeEmbedder
-    from rag.evidence import rank_evidence
-    from rag.lexical import build_lexical_index
-    from rag.types import Passage
-
     text = ("On Windows systems, folders are searched in the following order: the temp_store_directory folder, the folder "
             "returned by GetTempPath(). On unix-like systems, directories are searched in the following order: the "
             "temp_store_directory directory, /var/tmp, /usr/tmp, /tmp.")
-    p = Passage(id="a", text=text, source="tempfiles.html", heading="Temporary files › Location")
-    index = build_lexical_index(["a"], [text], [{"source": "tempfiles.html"}])
-    embedder = FakeEmbedder()
-    q = "On Unix, which folders are searched for temporary files, in order?"
-    ranked = rank_evidence(q, [p], embedder.encode([q])[0], index, embedder)
+    page = (text, "tempfiles.html", "Temporary files › Location")
+    ranked = _ranked_on_one_page(*page, "On Unix, which folders are searched for temporary files, in order?")
     windows = next(e for e in ranked if e.sentence.startswith("On Windows"))
     unix = next(e for e in ranked if e.sentence.startswith("On unix-like"))
     assert unix.score > windows.score, (unix.score, windows.score)
-    plain = "Which folders are searched for temporary files, in order?"
-    unscoped = next(e for e in rank_evidence(plain, [p], embedder.encode([plain])[0], index, embedder) if e.sentence.startswith("On Windows"))
+    unscoped = next(e for e in _ranked_on_one_page(*page, "Which folders are searched for temporary files, in order?")
+                    if e.sentence.startswith("On Windows"))
     assert windows.score < unscoped.score
 
 
 def test_a_default_closes_the_item_that_opens_with_the_asked_name():
     """"What is the default value of the compact option?": the item opening with compact states it ("compact
     {boolean|integer} ... Default: 3."), not the one mentioning compact in passing ("breakLength ... Default: 80.")."""
-    from rag.embedders.fake import FakeEmbedder
-    from rag.evidence import rank_evidence
-    from rag.lexical import build_lexical_index
-    from rag.types import Passage
-
     text = ("breakLength {integer} The length at which input values are split across multiple lines, in combination "
             "with compact set to true. Default: 80.\n\ncompact {boolean|integer} Setting this to false causes each "
             "object key to be displayed on a new line. Default: 3.\n\nsorted {boolean} If set to true, all properties "
             "are sorted. Default: false.")
-    p = Passage(id="a", text=text, source="util.md", heading="util › util.inspect(object[, options])")
-    index = build_lexical_index(["a"], [text], [{"source": "util.md"}])
-    embedder = FakeEmbedder()
     q = "What is the default value of the compact option in util.inspect()?"
-    typed = [e.sentence for e in rank_evidence(q, [p], embedder.encode([q])[0], index, embedder) if e.typed]
+    typed = [e.sentence for e in _ranked_on_one_page(text, "util.md", "util › util.inspect(object[, options])", q) if e.typed]
     assert typed and all("3" in t for t in typed), typed
 
 
@@ -881,18 +868,10 @@ def test_an_example_caption_brings_the_code_under_it():
 def test_a_sentence_about_the_document_is_not_an_answer():
     """"This section describes the way the DROP TABLE command interacts with foreign keys." says where the answer is:
     it scores as a passage lacking an asked name would, unless an overview is asked."""
-    from rag.embedders.fake import FakeEmbedder
-    from rag.evidence import rank_evidence
-    from rag.lexical import build_lexical_index
-    from rag.types import Passage
-
     text = ("This section describes what the DROP TABLE command does when foreign keys are enabled. If foreign key "
             "constraints are on, it performs an implicit DELETE of all rows before dropping the table.")
-    p = Passage(id="a", text=text, source="foreignkeys.html", heading="Foreign keys › DROP TABLE")
-    index = build_lexical_index(["a"], [text], [{"source": "foreignkeys.html"}])
-    embedder = FakeEmbedder()
     q = "What does the DROP TABLE command do with foreign keys enabled?"
-    ranked = rank_evidence(q, [p], embedder.encode([q])[0], index, embedder)
+    ranked = _ranked_on_one_page(text, "foreignkeys.html", "Foreign keys › DROP TABLE", q)
     assert ranked[0].sentence.startswith("If foreign key"), [(e.sentence, e.score) for e in ranked]
 
 
