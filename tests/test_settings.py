@@ -108,3 +108,13 @@ def test_readme_settings_table_is_generated_from_the_descriptions():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- settings-table:start -->\n", 1)[1].split("\n<!-- settings-table:end -->", 1)[0]
     assert block == markdown_table(), "README settings table is stale: regenerate it with rag.settings.markdown_table()"
+
+
+def test_the_default_cache_folder_is_under_the_home_folder_not_a_folder_named_tilde():
+    """The default ``embedding.cache_dir`` ("~/.cache/rag-cited") is expanded like a configured one: code reading it
+    from fresh settings (the eval's corpus copies, the ONNX export) must not write into a folder named "~"."""
+    from pathlib import Path
+
+    cache = Settings.load(env={}).embedding.cache_dir
+    assert "~" not in cache.parts and cache == Path("~/.cache/rag-cited").expanduser(), cache
+    assert Settings.load(env={"RAG_CACHE_DIR": "~/elsewhere"}).embedding.cache_dir == Path("~/elsewhere").expanduser()
