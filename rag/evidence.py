@@ -451,6 +451,41 @@ def says_year(sentence: str) -> bool:
     return False
 
 
+# a version note dating a change, a deprecation or a removal (Sphinx's "Changed in version 3.8", "Deprecated since
+# version 3.12"), not the thing's first appearance
+_CHANGE_NOTE = re.compile(r"\b(?:changed|deprecated|removed|modified|updated)\s+(?:in|since)\s+(?:version|release)\s+\d+(?:\.\d+)*",
+                          re.I)
+_ASKS_ORIGIN = re.compile(r"\b(?:first|added|introduced|new|appeared|became available|since (?:which|what))\b", re.I)
+_ASKS_CHANGE = re.compile(r"\b(?:chang\w*|deprecat\w*|remov\w*|modif\w*|updat\w*|improv\w*|extend\w*|gain\w*)\b", re.I)
+
+
+def _drop_change_notes(sentence: str, question: str) -> str:
+    """The sentence without its change notes about something the question does not ask: "Changed in version 3.8: Added
+    support for n-dimensional points" does not date math.hypot() itself, but "Changed in version 3.10: Added the strict
+    argument" dates the strict argument of "When was the strict argument added to zip()?"."""
+    asked = {stem(fold(w)) for w in words(question)} - _NOTE_WORDS
+
+    def unasked(m: re.Match) -> str:
+        said = {stem(fold(w)) for w in words(sentence[m.end():].split(". ")[0])} - _NOTE_WORDS
+        return m.group(0) if said & asked else " "
+    return _CHANGE_NOTE.sub(unasked, sentence)
+
+
+_NOTE_WORDS = {stem(w) for w in "added add adds new first introduced introduce support supported version release python now also "
+               "changed".split()} | {stem(w) for w in STOPWORDS} | set(STOPWORDS)
+
+
+# an author-year citation ("Ihaka & Gentleman (1996)", "Chambers et al. (1992)", "(Becker, Chambers and Wilks, 1988)")
+_CITATION = re.compile(r"\b[A-Z][\w’'-]+(?:,? (?:&|and) [A-Z][\w’'-]+| et al\.?)? \(\d{4}[a-z]?\)"
+                       r"|\([A-Z][\w’'-]+(?:(?:,| and| &) [A-Z][\w’'-]+)*(?: et al\.?)?,? \d{4}[a-z]?\)")
+_ASKS_PUBLICATION = re.compile(r"\b(?:publish\w*|paper|article|book|journal|cit\w+|reference)\b", re.I)
+# "What happens if/when ...?" asks for an outcome: an error raised, a failure, something dropped or refused
+_ASKS_OUTCOME = re.compile(r"\bwhat (?:happens|will happen|would happen|happened)\b", re.I)
+_STATES_OUTCOME = re.compile(r"\b(?:raises?|throws?|fails?|results? in|(?:is|are|will be|gets?|get) (?:raised|thrown|ignored|discarded|lost|"
+                             r"truncated|rejected|refused|aborted)|\b(?:will|would|may|might|can|could) (?:\w+ )?(?:abort|fail|stop|terminate|crash|hang|exit|"
+                             r"raise|throw)|\w*(?:Error|Exception)|an? (?:\w+ )?(?:error|exception))(?!\w)", re.I)
+
+
 def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,
              is_topic: Callable[[str], bool] | None = None) -> bool:
     """Does the sentence hold a value of the kind asked (facts.question_type)?
@@ -498,7 +533,9 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         if _NUMBER_VALUE_ASKED.search(question) and not re.search(r"\d", prose):
             # "Which magic number identifies .pyc files?" asks for a number's value, not "two circumstances"
             return False
-        counted = counted_nouns(question)
+        # ("Which number can I pass to say an emitter may have an unlimited number of listeners?" asks for a value, not
+        # a count of listeners)
+        counted = [] if _NUMBER_VALUE_ASKED.search(question) else counted_nouns(question)
         if not _ASKS_PART.search(question):
             prose = _PROPORTION.sub(" ", prose)
         if counted:
@@ -506,6 +543,10 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         return bool(numbers(prose)) or bool(_QUANTITY.search(prose))
     if qtype == "frequency":
         return bool(_FREQUENCY.search(sentence))
+    if qtype in ("date", "version") and _ASKS_ORIGIN.search(question) and not _ASKS_CHANGE.search(question):
+        # "In which version was math.hypot() first added?": "Changed in version 3.8: Added support for n-dimensional
+        # points" dates a change to it, not its start
+        sentence = _drop_change_notes(sentence, question)
     if qtype == "date":
         if re.search(r"\b(?:what|which|on what|exact) (?:day|date)\b", question, re.I):  # a day, not "since February 2020"
             # ... of the month the question states ("On which day in February 2020 ...?" is not answered by "21 June")
@@ -515,6 +556,10 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         # a manual answers "In which year was the csv module added?" with "New in version 2.3." (the closest it says)
         # (a standard's year is its name: "SQL:1999-style inheritance is not yet supported" says no date)
         unnamed = _NAMED_DIGITS.sub(" ", sentence)
+        if not _ASKS_PUBLICATION.search(question):
+            # (a cited work's year is when it came out: "... is described in Ihaka & Gentleman (1996), ..." does not say
+            # when they started writing R)
+            unnamed = _CITATION.sub(" ", unnamed)
         return bool(dates(unnamed)) or says_year(unnamed) or bool(_VERSION.search(sentence))
     if qtype == "version":
         # "Which version of the Unicode standard ...?": "... redundant in Python 3" is the corpus's own version
@@ -956,6 +1001,9 @@ def _pairs(terms: list[str]) -> set[tuple[str, str]]:
     return set(zip(terms, terms[1:]))
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def heading_named(question: str, heading: str, index: LexicalIndex) -> set[str]:
     """The words of a heading path the question names as a phrase, two or more in a row ("... does the Data
     Import/Export manual list?", "according to the Pond Guide"): the question names the document or section, so a
@@ -964,8 +1012,9 @@ def heading_named(question: str, heading: str, index: LexicalIndex) -> set[str]:
         return set()
     asked = _pairs(query_terms(question, index))
     named = {t for pair in _pairs(query_terms(heading, index)) if pair in asked for t in pair}
-    # ... or a heading of several words, written out whole ("In the least-squares example in An Introduction to R, ...")
-    folded = f" {' '.join(words(fold(question)))} "
+    # ... or a heading of several words, written out whole ("In the least-squares example in An Introduction to R, ...",
+    # "In An Introduction to R's ice example, ...")
+    folded = " " + " ".join(_POSSESSIVE.sub("", w) for w in words(fold(question))) + " "
     for part in heading.split(" › "):
         if len(words(part)) >= 2 and f" {' '.join(words(fold(part)))} " in folded:
             named.update(query_terms(part, index))
@@ -1461,6 +1510,8 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     r"|^(?:the fact that\b[^.;]{3,150}?\bhas (?:an?|the|one|some) (?:[\w-]+ ){0,3}?(?:side[- ])?(?:effects?|consequences?))"
                     # a consequence clause: "..., making them impossible to cancel", "...; hence ...", "..., which means ..."
                     r"|[,;] (?:making|meaning|which means|which makes|allowing|enabling|letting|hence|therefore|thus|so(?! far| on| to speak)|and so|in that)"
+                    # "These are not actual Unix pipes and therefore the child process can not use them ..."
+                    r"|\band (?:therefore|thus|hence|consequently)\b"
                     # what it makes possible: "This allows the child process to exit normally without ..."
                     r"|(?:^|(?<=[.!?:]\s))(?:this|which|that) (?:allows|lets|enables|makes it possible)\b"
                     # ... or a sentence drawing it from the one before: "Therefore, it's not safe for ...", "Hence, ..."
@@ -1471,10 +1522,14 @@ _CAUSE = re.compile(r"\b(?:because|since (?!\d|version|release|the (?:first|last
                     # a consequence: "If these objects are removed ..., the cloned repository will become corrupt"
                     r"|if\b[^.;]{3,150}?\b(?:then\b[^.;]{0,80}?\b)?(?:will|would|may|might|could) (?:become|be unable|lose|fail|break|corrupt|cause|result))\b", re.I)
 # a why-question about a difference, and a sentence stating one
-_ASKS_WHY_DIFFERENT = re.compile(r"\b(?:differ(?:s|ent|ently|ence|ences)?|not the same|mismatch(?:es|ed)?|inconsistent)\b", re.I)
-_STATES_DIFFERENCE = re.compile(r"\b(?:differs? from|(?:is|are) different from|unlike|whereas|in contrast(?: to)?|as opposed to)\b", re.I)
+# ("Why can isNativeError() return true while `err instanceof Error` returns false?" contrasts two results)
+_ASKS_WHY_DIFFERENT = re.compile(r"\b(?:differ(?:s|ent|ently|ence|ences)?|not the same|mismatch(?:es|ed)?|inconsistent|whereas)\b"
+                                 r"|\b(?:returns?|gives?|is|are|says?) [^?.;]{1,60}? (?:while|but) [^?]*\b(?:returns?|gives?|is|are|says?)\b", re.I)
+_STATES_DIFFERENCE = re.compile(r"\b(?:differs? from|(?:is|are) different from|unlike|whereas|in contrast(?: to)?|as opposed to"
+                                r"|(?:is|are) not (?:equivalent|identical|the same) (?:to|as))\b"
+                                r"|\b(?:returns?|gives?|is|are) (?:\w+ ){0,6}?\w+,? while [^.;]*\b(?:returns?|gives?|is|are)\b", re.I)
 # a consequence drawn inside the sentence: what follows it is explained ("..., so setting it higher has no effect")
-_CONSEQUENCE_AFTER = re.compile(r"^[,;] |^(?:leads? to|caus(?:es|ed|ing)|as a result)$", re.I)
+_CONSEQUENCE_AFTER = re.compile(r"^[,;] |^and |^(?:leads? to|caus(?:es|ed|ing)|as a result)$", re.I)
 
 
 def gives_cause(sentence: str, asked: set[str], index: LexicalIndex) -> bool:
@@ -1482,7 +1537,8 @@ def gives_cause(sentence: str, asked: set[str], index: LexicalIndex) -> bool:
     limited to 1GB, so setting Y higher has no effect") explains what follows the marker: it answers "Why is X limited
     ...?" only if that part says something the question asks about."""
     for m in _CAUSE.finditer(sentence):
-        if not _CONSEQUENCE_AFTER.search(m.group(0)) or sentence_terms(sentence[m.end():], index) & asked:
+        # (what follows it in its own sentence: a window's next sentence is not the consequence)
+        if not _CONSEQUENCE_AFTER.search(m.group(0)) or sentence_terms(re.split(r"(?<=[.!?])\s", sentence[m.end():], maxsplit=1)[0], index) & asked:
             return True
     return False
 
@@ -1577,7 +1633,7 @@ _OVERVIEW = re.compile(r"^\s*(?:(?:can|could|would) you |please )?(?:summari[sz]
 
 
 _PROCEDURE = re.compile(r"^\s*(?:and |so |then )?(?:how (?:do|can|could|should|would|might) (?:i|we|you|one)\b|is there (?:a|any) (?:way|option|command|setting|switch)\b"
-                        r"|what (?:do|should|can|must) (?:i|we|you) (?:run|use|type|call|configure|set|pass|do)\b)", re.I)
+                        r"|what (?:do|should|can|must) (?:i|we|you) (?:(?:need|have) to )?(?:run|use|type|call|configure|set|pass|do)\b)", re.I)
 
 
 #: "What does X return / give back?", "What is the return value of X?": what a call results in is asked
@@ -2067,6 +2123,10 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "other" and scoring.cause_type and ASKS_CONDITION.search(core_question(focus or question)):
         # "When is ValueError raised?": a sentence stating a condition ("Raised when ...", "If ..."); preferred, not required
         typed = [t or bool(_CONDITION.search(c[0])) for t, c in zip(typed, candidates)]
+    if qtype == "other" and scoring.cause_type and _ASKS_OUTCOME.search(main_clause(focus or question)):
+        # "What happens if it calls os.userInfo()?" (of an account with no home directory): a sentence saying what comes
+        # of it ("Throws a SystemError if a user has no username or homedir."); preferred, not required
+        typed = [t or bool(_STATES_OUTCOME.search(c[0])) for t, c in zip(typed, candidates)]
     if qtype == "other" and asks_for_items(focus or question):  # "What are the storage classes?": a sentence listing things
         typed = [t or holds_items(c[3]) for t, c in zip(typed, candidates)]
     if qtype == "other" and (literals := quoted_literals(focus or question)) and any(held := [t and writes_literal(c[3], literals) for t, c in zip(typed, candidates)]):
