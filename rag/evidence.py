@@ -498,7 +498,10 @@ def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], 
         stated = set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]\d)", question.replace(",", "")))
         prose = " ".join(t for t in _NAMED_DIGITS.sub(" ", _VERSION.sub(" ", sentence)).split()
                          if not _CODE_TOKEN.search(_bare(t)) and not _TERM_TOKEN.search(t) and _bare(t).replace(",", "") not in stated)
-        if ASKS_DEFAULT.search(fold(question)) and re.search(r"\bdefault", prose, re.I) and numbers(prose):
+        # (a value the question states, in words too: "... tcp_user_timeout left at 0 ...": "it must be zero" says it)
+        told = {float(n) for n in stated}
+        if ASKS_DEFAULT.search(fold(question)) and re.search(r"\bdefault", prose, re.I) \
+                and any(not v.value or v.value[0] not in told for v in numbers(prose)):
             # "By default, how many characters wide ...?": "width (default: 70) ..." need not name the unit; nor "By default,
             # how long does readline wait ...?": "escapeCodeTimeout ... in milliseconds ... Default: 500."
             return True

@@ -619,6 +619,10 @@ def test_the_value_asked_is_the_one_the_question_means():
     unlimited = "Besides Infinity, which number can I pass to setMaxListeners() to allow an unlimited number of listeners?"
     assert has_type("The value can be set to Infinity (or 0) to indicate an unlimited number of listeners.", "number", unlimited)
     assert has_type("About 12 listeners are typical.", "number", "How many listeners are typical?")
+    # a number the question states is no answer, in words either ("left at 0" ... "it must be zero")
+    left = "My server has tcp_user_timeout left at 0. How many milliseconds does that OS default allow?"
+    assert not has_type("A value of 0 (the default) selects the OS default; on other systems, it must be zero.", "number", left)
+    assert has_type("The OS default is 7200000 milliseconds.", "number", left)
     pipes = "These are not actual Unix pipes and therefore the child process can not use them by their descriptor files."
     index = build_lexical_index(["a"], [pipes], [{"source": "a.md"}])
     assert gives_cause(pipes, set(query_terms("Why can the child process not use its descriptor files?", index)), index)
