@@ -327,7 +327,10 @@ _THE_X_OF = re.compile(r"^\s*what(?:'s| is| are)\s+the\s+((?:[a-z][\w-]*\s+)?[a-
 _IS_THERE_A = re.compile(r"^\s*(?:is|are) there (?:an?|any|some) ((?:[a-z][\w-]*\s+)??[a-z][\w-]*)\s+(?:that|which|to|for|i|you|we)\b", re.I)
 _VAGUE_KINDS = frozenset("part thing way kind type sort one ones step steps happen happens effect effects difference reason purpose "
                          "name names value values problem problems issue issues information detail details role point term word phrase expression "
-                         "label title".split())
+                         "label title "
+                         # "Is there a shortcut for editing a data frame ...?": a way, not a thing called so
+                         "shortcut shortcuts alternative alternatives equivalent replacement workaround trick solution approach "
+                         "means".split())
 
 
 def kind_phrase(question: str) -> list[str]:
@@ -482,8 +485,14 @@ _ASKS_PUBLICATION = re.compile(r"\b(?:publish\w*|paper|article|book|journal|cit\
 # "What happens if/when ...?" asks for an outcome: an error raised, a failure, something dropped or refused
 _ASKS_OUTCOME = re.compile(r"\bwhat (?:happens|will happen|would happen|happened)\b", re.I)
 _STATES_OUTCOME = re.compile(r"\b(?:raises?|throws?|fails?|results? in|(?:is|are|will be|gets?|get) (?:raised|thrown|ignored|discarded|lost|"
-                             r"truncated|rejected|refused|aborted)|\b(?:will|would|may|might|can|could) (?:\w+ )?(?:abort|fail|stop|terminate|crash|hang|exit|"
+                             r"truncated|rejected|refused|aborted)|\b(?:is|are|will be|gets?) (?:set|reset|changed|converted|coerced|rounded|clamped|capped|treated) "
+                             r"(?:to|as)\b|\b(?:will|would|may|might|can|could) (?:\w+ )?(?:abort|fail|stop|terminate|crash|hang|exit|"
                              r"raise|throw)|\w*(?:Error|Exception)|an? (?:\w+ )?(?:error|exception))(?!\w)", re.I)
+
+
+def asks_outcome(question: str) -> bool:
+    """"What happens if it calls os.userInfo()?": what comes of something is asked (an error, a failure, a refusal)."""
+    return bool(_ASKS_OUTCOME.search(main_clause(question)))
 
 
 def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,
@@ -2126,7 +2135,7 @@ def rank_evidence(question: str, passages: list[Passage], query_vector: np.ndarr
     if qtype == "other" and scoring.cause_type and ASKS_CONDITION.search(core_question(focus or question)):
         # "When is ValueError raised?": a sentence stating a condition ("Raised when ...", "If ..."); preferred, not required
         typed = [t or bool(_CONDITION.search(c[0])) for t, c in zip(typed, candidates)]
-    if qtype == "other" and scoring.cause_type and _ASKS_OUTCOME.search(main_clause(focus or question)):
+    if qtype == "other" and scoring.cause_type and asks_outcome(focus or question):
         # "What happens if it calls os.userInfo()?" (of an account with no home directory): a sentence saying what comes
         # of it ("Throws a SystemError if a user has no username or homedir."); preferred, not required
         typed = [t or bool(_STATES_OUTCOME.search(c[0])) for t, c in zip(typed, candidates)]

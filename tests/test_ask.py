@@ -127,6 +127,7 @@ def test_asked_shapes_after_a_story_or_a_condition():
     assert asks_for_items("When read.table has to decide by itself, which types does it try?")
     assert asked_kind("I'm building a CLI. Is there a method that tells me the current prompt?") == "method"
     assert asked_kind("Is there a way to do it?") == ""
+    assert asked_kind("Is there a shortcut for editing a data frame and saving the changes back?") == ""  # a way
     # "..., what happens when ...?" asks what happens, though a default is implied by "without passing any factory"
     assert question_type("And if I create one without passing any factory, what happens when I look up a missing key?") == "other"
     assert question_type("If I leave out the mode, which one applies?") == "default"
@@ -1686,3 +1687,17 @@ def test_a_clear_lead_answers_a_little_under_the_threshold():
     assert not clear_lead([ev(uptime, 0.278), ev("Constant: WSAETIMEDOUT.", 0.25)], scoring)
     assert not clear_lead([ev(uptime, 0.22), ev("Constant: WSAETIMEDOUT.", 0.05)], scoring)
     assert not clear_lead([ev(uptime, 0.278), ev("Constant: WSAETIMEDOUT.", 0.1)], ScoringSettings(clear_lead=0))
+
+
+def test_what_happens_prefers_the_sentence_saying_what_comes_of_it():
+    """"I put two SQL statements into one execute() call. What happens?": the sentence saying what comes of it ("...
+    it will raise a ProgrammingError.") over one using more of the question's words, if close enough in score; also as
+    a part of a compound question ("What happens, and what should I use instead?")."""
+    usage = "Call execute() on a cursor with one SQL statement; a semicolon separated list of statements is read as one call."
+    raises = "If you try to run more than one SQL statement in one call, it will raise a ProgrammingError."
+    instead = "Use executescript() if you want to execute several statements with one call."
+    story = "I put two SQL statements separated by a semicolon into one cursor execute() call."
+    answer = _answer_on_pages(f"{story} What happens?", [usage, raises], "sqlite3 › Cursor objects")
+    assert answer.answered and "ProgrammingError" in answer.text, answer.text
+    both = _answer_on_pages(f"{story} What happens, and what should I use instead?", [usage, raises, instead], "sqlite3 › Cursor")
+    assert both.text.startswith(raises[:-1]), both.text  # the "what happens" part is answered by what comes of it

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_future, asks_negated, asks_overview, asks_procedure, asks_why, asked_condition, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, meets_condition, named_values,
+from ..evidence import (Evidence, asks_definition, asks_future, asks_outcome, asks_negated, asks_overview, asks_procedure, asks_why, asked_condition, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, meets_condition, named_values,
                         paragraphs, query_terms, rank_evidence, says_future, says_negated, sentence_terms, stemmed_words, written_form)
 from ..text import fold, split_sentences
 from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
@@ -185,9 +185,10 @@ class ExtractiveAnswerer:
             def gives_cause(e: Evidence) -> bool:
                 return e.typed and stated <= e.covered | sentence_terms(f"{e.passage.heading} {_lead_up(e, ctx.passages)}", ctx.index)
             checks.append((gives_cause, True))
-        elif qtype == "other" and asks_definition(question):
+        elif qtype == "other" and (asks_definition(question) or asks_outcome(question)):
             # "What is WAL mode?": preferred, not required: a sentence saying what it is ("In WAL mode, changes go into a
-            # separate "write-ahead log" ...") over one that mentions it
+            # separate "write-ahead log" ...") over one that mentions it; "What happens if I put two statements into one
+            # execute() call?": one saying what comes of it ("... it will raise a ProgrammingError.")
             checks.append((lambda e: e.typed, False))
         if qtype in {"version", "date"} and asks_future(question):
             # "In which future release is UPSERT expected to work on virtual tables?": a version or date the sentence gives
@@ -282,6 +283,10 @@ class ExtractiveAnswerer:
             # a part asking a kind of value ("..., and by what factor?") is answered by a sentence holding one
             typed = question_type(part) in self.settings.scoring.required_types
             pick = next((e for e in ranked if e.sentence not in {c.sentence for c in chosen} and (e.typed or not typed)), None)
+            if pick is not None and not pick.typed and asks_outcome(part):
+                # "..., what happens, and what should I use instead?": what comes of it (an error raised), if close enough
+                floor = max(self.settings.scoring.min_evidence, self.settings.scoring.typed_ratio * pick.score)
+                pick = next((e for e in ranked if e.typed and e.score >= floor and e.sentence not in {c.sentence for c in chosen}), pick)
             if pick is None or pick.score < self.settings.scoring.min_evidence:
                 return []
             chosen.append(pick)
