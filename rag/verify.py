@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .evidence import coverage, query_terms, sentence_terms
-from .facts import listed_counts, numbers
+from .facts import NUMBER_WORDS, SCALES, listed_counts, numbers
 from .lexical import LexicalIndex
-from .text import split_sentences
+from .text import split_sentences, stem
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 CHECK_NAME = "lexical+embedding support (IDF coverage 0.5, max sentence cosine 0.5, numbers must match)"
@@ -118,6 +118,10 @@ def _numbers_ok(claim: str, passage_text: str) -> bool:
     return True
 
 
+#: the words that write numbers ("six", "half", "dozen", "thousand"), as terms
+_NUMBER_TERMS = frozenset(stem(w) for w in [*NUMBER_WORDS, *SCALES, "half", "quarter", "third", "thirds"])
+
+
 def support(claim: str, passage_texts: list[str], index: LexicalIndex, embedder, check_numbers: bool = True) -> float:
     if not passage_texts:
         return 0.0
@@ -125,6 +129,10 @@ def support(claim: str, passage_texts: list[str], index: LexicalIndex, embedder,
     if check_numbers and not _numbers_ok(claim, joined):
         return 0.0
     qterms = query_terms(claim, index)
+    if check_numbers:
+        # its numbers were checked by value above: "six and a half hours" is the passage's "6.5-hour-long", so the
+        # words writing a number are not words the passage must use
+        qterms = [t for t in qterms if t not in _NUMBER_TERMS and not re.fullmatch(r"\d+(?:\.\d+)?", t)] or qterms
     lexical = coverage(qterms, sentence_terms(joined, index), index) if qterms else 0.0
     sentences = [s for t in passage_texts for s in split_sentences(t)]
     if not sentences:

@@ -331,3 +331,21 @@ def test_the_eval_checks_citations_against_what_a_model_is_shown(settings, tmp_p
         assert engine.check_citations(claim)[0][0]
         invented = swap(answer, text=f"Release 16 renamed pg_start_backup() to pg_backup_start() [{cited.marker}].")
         assert not engine.check_citations(invented)[0][0]
+
+
+def test_a_number_written_in_words_is_checked_by_its_value_not_by_its_words():
+    """"PISM describes the talk as lasting six and a half hours" for "the 6.5-hour-long conversation": the number is
+    checked by value (6.5), so "six" and "half" are not words the passage must also use; a wrong value is still
+    unsupported."""
+    from rag.embedders.fake import FakeEmbedder
+    from rag.lexical import build_lexical_index
+    from rag.verify import support
+
+    passage = "The main purpose of the 6.5-hour-long conversation between Kellogg and Lukashenka was to discuss the war."
+    index = build_lexical_index(["a", "b"], [passage, "Six ministers met for half a day."], [{"source": "a.txt"}, {"source": "b.txt"}])
+    claim = "The conversation between Kellogg and Lukashenka lasted six and a half hours."
+    embedder = FakeEmbedder()
+    by_value = support(claim, [passage], index, embedder)
+    by_words = support(claim, [passage], index, embedder, check_numbers=False)  # the number words counted as words
+    assert by_value > by_words > 0, (by_value, by_words)
+    assert support("The conversation between Kellogg and Lukashenka lasted seven hours.", [passage], index, embedder) == 0.0
