@@ -954,6 +954,24 @@ def code_names(question: str, index: LexicalIndex, scoring: ScoringSettings = DE
     return out
 
 
+_POSSESSOR = re.compile(r"\b([A-Z][\w-]+(?: [A-Z][\w-]+){1,2})['’]s\b")  # a full name: "the Sniffer's" is a class's
+
+
+def possessors(question: str, index: LexicalIndex, scoring: ScoringSettings = DEFAULT_SCORING) -> set[str]:
+    """The person a question owns its asked value by, named in full ("How long was Maria Kalesnikava's prison
+    sentence?" -> the term of Kalesnikava): a value must be said of them, not of another person in the same passage.
+    The last word of the name (a surname is said alone); not the corpus's topic."""
+    topic = topic_test(index, scoring, min_documents=scoring.topic_min_documents_code)
+    out: set[str] = set()
+    for m in _POSSESSOR.finditer(question):
+        if m.start() == 0 or question[:m.start()].rstrip().endswith((".", "?", "!")):
+            continue  # a sentence's first word is capitalised anyway
+        last = m.group(1).split()[-1]
+        if index.variants.is_name(last):
+            out.update(t for t in query_terms(last, index) if not topic(t))
+    return out
+
+
 def joined_names(question: str, index: LexicalIndex) -> dict[str, frozenset[str]]:
     """The options and constants a question writes joined by "-" or "_" ("--update-refs", "SQLITE_LIMIT_ATTACHED")
     that the corpus writes too, each with its terms: their words apart ("fetching to update refs/tags/*") do not name

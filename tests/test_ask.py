@@ -1701,3 +1701,20 @@ def test_what_happens_prefers_the_sentence_saying_what_comes_of_it():
     assert answer.answered and "ProgrammingError" in answer.text, answer.text
     both = _answer_on_pages(f"{story} What happens, and what should I use instead?", [usage, raises, instead], "sqlite3 › Cursor")
     assert both.text.startswith(raises[:-1]), both.text  # the "what happens" part is answered by what comes of it
+
+
+def test_a_value_asked_as_a_persons_own_must_be_said_of_them():
+    """"How long was Maria Kalesnikava's prison sentence?" when the passage gives Tsikhanouski's ("... a nearly 20-year
+    sentence") and only says Kalesnikava was deported: the value is another person's, so no answer; asked as his, it
+    is the answer. A person named in full: "the Sniffer's has_header()" is a class's."""
+    text = ("After five years in prison, Tsikhanouski was freed from a nearly 20-year sentence in June. "
+            "Along with Babaryka, Kalesnikava was deported to Ukraine in December.")
+    assert not _answer_on_pages("How long was Maria Kalesnikava's prison sentence?", [text], "Releases").answered
+    answer = _answer_on_pages("How long was Siarhei Tsikhanouski's prison sentence?", [text], "Releases")
+    assert answer.answered and "20-year" in answer.text, answer.text
+    from rag.evidence import possessors
+    from rag.lexical import build_lexical_index
+
+    index = build_lexical_index(["a"], [text], [{"source": "a.txt"}])
+    assert possessors("How long was Maria Kalesnikava's prison sentence?", index) and not possessors("What's its length?", index)
+    assert not possessors("How many rows does the Kalesnikava's method examine?", index)  # one word: a class's, a tool's

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..conversation import THAT_THING, resolve_references, standalone_question
-from ..evidence import (Evidence, asks_definition, asks_future, asks_outcome, asks_negated, asks_overview, asks_procedure, asks_why, asked_condition, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, meets_condition, named_values,
+from ..evidence import (Evidence, possessors, asks_definition, asks_future, asks_outcome, asks_negated, asks_overview, asks_procedure, asks_why, asked_condition, asks_yes_no, code_names, coverage, has_type, item_asked, joined_names, listed_kind, lists_items_of, meets_condition, named_values,
                         paragraphs, query_terms, rank_evidence, says_future, says_negated, sentence_terms, stemmed_words, written_form)
 from ..text import fold, split_sentences
 from ..facts import ASKS_DEFAULT, asks_for_items, core_question, dates, dates_conflict, numbers, numbers_conflict, question_type, split_compound
@@ -105,12 +105,18 @@ class ExtractiveAnswerer:
             """Does the sentence or its passage name these code names (terms), and these joined ones as written?"""
             text = f"{e.passage.heading}\n{e.passage.text}"
             return named <= e.covered | sentence_terms(text, ctx.index) and all(name in written_form(text) for name in written)
+        # "How long was Maria Kalesnikava's prison sentence?": a value said of another person in the passage ("...
+        # Tsikhanouski was freed after serving five years of a nearly 20-year sentence") is not hers
+        owners = possessors(asked, ctx.index, scoring) if qtype in scoring.required_types else set()
+
+        def owned(e: Evidence) -> bool:
+            return owners <= sentence_terms(e.sentence, ctx.index)
         if qtype in scoring.required_types and best.typed:
             # "Since which version does SQLite provide iif()?": a version stated about TRUE and FALSE is no answer
             named = code_names(ctx.original_question or ctx.question, ctx.index, scoring)
-            if (named or joined) and not names_it(best, named, joined):
+            if (named or joined) and not names_it(best, named, joined) or not owned(best):
                 floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
-                best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named, joined)), None)
+                best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named, joined) and owned(e)), None)
                 if best is None:
                     return refusal(ctx, self.name)
                 ranked = [best] + [e for e in ranked if e is not best]
@@ -148,7 +154,7 @@ class ExtractiveAnswerer:
             lexical_floor = scoring.typed_lexical_ratio * best.lexical
             # (a value in the item the question names by its code name is about it, in few words: "-M[<num>]: The default
             # value is 20." for "... the -M option ... What's its default threshold?")
-            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named, written)
+            best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named, written) and owned(e)
                          and (e.lexical >= lexical_floor or item_asked(e.sentence[:max(0, e.sentence.find(e.quote))], ctx.question))), None)
             if best is None and qtype == "date" and not dates(ctx.original_question or ctx.question):
                 # "What date does the page give ...?" when the pages give a month and year only ("as of March 2018"):
