@@ -129,11 +129,13 @@ def support(claim: str, passage_texts: list[str], index: LexicalIndex, embedder,
     if check_numbers and not _numbers_ok(claim, joined):
         return 0.0
     qterms = query_terms(claim, index)
+    said = sentence_terms(joined, index)
     if check_numbers:
         # its numbers were checked by value above: "six and a half hours" is the passage's "6.5-hour-long", so the
-        # words writing a number are not words the passage must use
-        qterms = [t for t in qterms if t not in _NUMBER_TERMS and not re.fullmatch(r"\d+(?:\.\d+)?", t)] or qterms
-    lexical = coverage(qterms, sentence_terms(joined, index), index) if qterms else 0.0
+        # words writing a number count as said
+        # (only words: a year in digits is no number checked by value, and must be in the passage)
+        said = said | {t for t in qterms if t in _NUMBER_TERMS}
+    lexical = coverage(qterms, said, index) if qterms else 0.0
     sentences = [s for t in passage_texts for s in split_sentences(t)]
     if not sentences:
         return 0.5 * lexical
