@@ -114,7 +114,7 @@ class ExtractiveAnswerer:
         if qtype in scoring.required_types and best.typed:
             # "Since which version does SQLite provide iif()?": a version stated about TRUE and FALSE is no answer
             named = code_names(ctx.original_question or ctx.question, ctx.index, scoring)
-            if (named or joined) and not names_it(best, named, joined) or not owned(best):
+            if ((named or joined) and not names_it(best, named, joined)) or not owned(best):
                 floor = max(scoring.min_evidence, scoring.typed_ratio * best.score)
                 best = next((e for e in ranked if e.typed and e.score >= floor and names_it(e, named, joined) and owned(e)), None)
                 if best is None:
