@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, ASKS_REASON, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, WHICH_THING, asks_for_items, core_question, dates, main_clause, numbers, question_type
+from .facts import ADJECTIVE, ASKS_CONDITION, ASKS_DEFAULT, ASKS_RATIO, ASKS_REASON, ASKS_WHAT_HAPPENS, MONTHS, NUMBER_TOKEN, NUMBER_WORDS, ROLE_NOUNS, THING_NOUNS, WHICH_THING, asks_for_items, core_question, dates, main_clause, numbers, question_type
 from .lexical import LexicalIndex
 from .text import QUESTION_WORDS, SECTION_LABEL, STOPWORDS, TERM_TOKEN as _TERM_TOKEN, capitalised_words, content_words, fold, plain_words, source_name_words, split_sentences, stem, words
 from .settings import ScoringSettings
@@ -482,8 +482,8 @@ _NOTE_WORDS = {stem(w) for w in "added add adds new first introduced introduce s
 _CITATION = re.compile(r"\b[A-Z][\w’'-]+(?:,? (?:&|and) [A-Z][\w’'-]+| et al\.?)? \(\d{4}[a-z]?\)"
                        r"|\([A-Z][\w’'-]+(?:(?:,| and| &) [A-Z][\w’'-]+)*(?: et al\.?)?,? \d{4}[a-z]?\)")
 _ASKS_PUBLICATION = re.compile(r"\b(?:publish\w*|paper|article|book|journal|cit\w+|reference)\b", re.I)
-# "What happens if/when ...?" asks for an outcome: an error raised, a failure, something dropped or refused
-_ASKS_OUTCOME = re.compile(r"\bwhat (?:happens|will happen|would happen|happened)\b", re.I)
+# "What happens if/when ...?" (facts.ASKS_WHAT_HAPPENS) asks for an outcome: an error raised, a failure, something
+# dropped or refused
 _STATES_OUTCOME = re.compile(r"\b(?:raises?|throws?|fails?|results? in|(?:is|are|will be|gets?|get) (?:raised|thrown|ignored|discarded|lost|"
                              r"truncated|rejected|refused|aborted)|\b(?:is|are|will be|gets?) (?:set|reset|changed|converted|coerced|rounded|clamped|capped|treated) "
                              r"(?:to|as)\b|\b(?:will|would|may|might|can|could) (?:\w+ )?(?:abort|fail|stop|terminate|crash|hang|exit|"
@@ -492,7 +492,7 @@ _STATES_OUTCOME = re.compile(r"\b(?:raises?|throws?|fails?|results? in|(?:is|are
 
 def asks_outcome(question: str) -> bool:
     """"What happens if it calls os.userInfo()?": what comes of something is asked (an error, a failure, a refusal)."""
-    return bool(_ASKS_OUTCOME.search(main_clause(question)))
+    return bool(ASKS_WHAT_HAPPENS.search(main_clause(question)))
 
 
 def has_type(sentence: str, qtype: str, question: str, is_name: Callable[[str], bool] | None = None,

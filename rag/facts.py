@@ -109,7 +109,7 @@ _DEFAULT_THING_DOES = re.compile(r"\s*(?:what|how|which)(?:\s+[\w-]+)?\s+(?:does
 
 
 # "..., what happens when I look up a missing key?" asks what happens, even when a default is implied
-_WHAT_HAPPENS = re.compile(r"\bwhat (?:happens|will happen|would happen|happened)\b", re.I)
+ASKS_WHAT_HAPPENS = re.compile(r"\bwhat (?:happens|will happen|would happen|happened)\b", re.I)
 # "What is the default ...?", "... if I don't give one?", "without giving a number": what applies when nothing is said
 ASKS_DEFAULT = re.compile(r"\bdefault\b|\bout[ -]of[ -]the[ -]box\b|\bif (?:none|nothing|it|they|one) (?:is|are) (?:not )?(?:given|specified|passed|supplied)\b"
                           r"|\bif (?:i|you|we|one) (?:do not|don't|dont|did not|didn't|never) (?:give|pass|specify|set|supply|provide|choose|pick|say|name"
@@ -196,7 +196,7 @@ def question_type(question: str) -> str:
     if re.search(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:exact |precise |specific |particular )?(date|day|month|year)\b(?!\s+(?!(?:did|does|do|was|is|were|are|will|would|should|can|could|has"
                  r"|have|had|of|in|on|for|and|or|the|a|an|that|this|he|she|they|it|we|you|i)\b)[a-z])|\bin what (month|year)\b|\bon what (?:exact |precise |specific |particular )?(date|day)\b", q):
         return "date"
-    if ASKS_DEFAULT.search(f"{fold(question)} {q}") and not _DEFAULT_THING_DOES.match(q) and not _WHAT_HAPPENS.search(q):
+    if ASKS_DEFAULT.search(f"{fold(question)} {q}") and not _DEFAULT_THING_DOES.match(q) and not ASKS_WHAT_HAPPENS.search(q):
         # (the condition counts here: "If I leave out the mode, which one applies?"; but "If I create one without passing
         # any factory, what happens when I look up a missing key?" asks what happens, not a default value)
         return "default"
